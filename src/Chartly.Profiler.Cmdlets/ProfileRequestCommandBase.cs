@@ -1,0 +1,106 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using Chartly.Profiler;
+using Chartly.Profiler.Configuration;
+using Chartly.Profiler.Targets;
+
+namespace Chartly.Profiler.Cmdlets
+{
+    /// <summary>
+    /// The parameters every profiling cmdlet shares, bound by name or by property name so a CSV of
+    /// targets pipes straight in. Values are validated by the engine, not by ValidateSet, so a bad
+    /// value is an InvalidArgument (exit 2) with the list of valid ones.
+    /// </summary>
+    public abstract class ProfileRequestCommandBase : PSCmdlet
+    {
+        private readonly CancellationTokenSource _cancel = new();
+        private ProfilerConfig? _config;
+        private string? _configKey;
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Env")]
+        [ArgumentCompleter(typeof(EnvironmentCompleter))]
+        public string Environment { get; set; } = string.Empty;
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(TargetTypeCompleter))]
+        public string TargetType { get; set; } = string.Empty;
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(TargetIdCompleter))]
+        public string TargetId { get; set; } = string.Empty;
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Rfc3339Timestamp]
+        public string WindowStart { get; set; } = string.Empty;
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Rfc3339Timestamp]
+        public string WindowEnd { get; set; } = string.Empty;
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(PrecisionCompleter))]
+        public string Precision { get; set; } = "ms";
+
+        [Parameter]
+        [Alias("Config")]
+        public string? ConfigPath { get; set; }
+
+        protected CancellationToken Cancellation => _cancel.Token;
+
+        protected override void StopProcessing() => _cancel.Cancel();
+
+        protected override void EndProcessing() => _cancel.Dispose();
+
+        protected ProfileRequest BuildRequest(string? baseline, string[]? includeMetrics)
+        {
+            var env = ProfileRequest.ParseEnvironment(Environment);
+            var type = TargetTypes.Parse(TargetType);
+            var precision = ProfileRequest.ParsePrecision(Precision);
+            var window = TimeWindow.Parse(WindowStart, WindowEnd);
+            var target = TargetSpec.Parse(type, TargetId);
+            return new ProfileRequest(env, target, window, precision, MetricNames.Normalize(includeMetrics), baseline);
+        }
+
+        /// <summary>The configuration, read once per invocation (a pipeline of targets shares it).</summary>
+        protected ProfilerConfig LoadConfig()
+        {
+            var cwd = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+            var path = ConfigLoader.Locate(ConfigPath, cwd, System.Environment.GetEnvironmentVariable);
+            if (_config is null || !string.Equals(_configKey, path, StringComparison.Ordinal))
+            {
+                WriteVerbose($"Reading configuration {path}");
+                _config = ConfigLoader.Load(path);
+                _configKey = path;
+            }
+
+            return _config;
+        }
+
+        /// <summary>Runs one pipeline item; a failure is written as a non-terminating error so other items go on.</summary>
+        protected void Guarded(Action action)
+        {
+            try
+            {
+                action();
+            }
+            catch (ProfilerException e)
+            {
+                WriteError(ErrorRecords.From(e, TargetId));
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
+            }
+            catch (PipelineStoppedException)
+            {
+                throw;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException and not StackOverflowException)
+            {
+                WriteError(ErrorRecords.Unexpected(e, TargetId));
+            }
+        }
+    }
+}

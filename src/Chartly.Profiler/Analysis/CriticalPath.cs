@@ -1,0 +1,231 @@
+using System;
+using System.Collections.Generic;
+using Chartly.Profiler.Telemetry;
+
+namespace Chartly.Profiler.Analysis
+{
+    /// <summary>What one root's walk found: nanoseconds per component, on the critical path and as self time.</summary>
+    public sealed class RootAnalysis
+    {
+        public RootAnalysis(SpanRecord root, long durationNanos, Dictionary<string, long> criticalNanos, Dictionary<string, long> selfNanos, Dictionary<string, long> spanCounts, IReadOnlyList<CriticalSection> sections)
+        {
+            Root = root;
+            DurationNanos = durationNanos;
+            CriticalNanos = criticalNanos;
+            SelfNanos = selfNanos;
+            SpanCounts = spanCounts;
+            Sections = sections;
+        }
+
+        public SpanRecord Root { get; }
+
+        public long DurationNanos { get; }
+
+        public Dictionary<string, long> CriticalNanos { get; }
+
+        public Dictionary<string, long> SelfNanos { get; }
+
+        public Dictionary<string, long> SpanCounts { get; }
+
+        /// <summary>The critical path as time sections, latest first; they partition the root's duration.</summary>
+        public IReadOnlyList<CriticalSection> Sections { get; }
+    }
+
+    /// <summary>A stretch of the critical path: [Start, End) spent in one span.</summary>
+    public readonly struct CriticalSection
+    {
+        public CriticalSection(SpanRecord span, long start, long end)
+        {
+            Span = span;
+            Start = start;
+            End = end;
+        }
+
+        public SpanRecord Span { get; }
+
+        public long Start { get; }
+
+        public long End { get; }
+    }
+
+    /// <summary>
+    /// The critical path of one root, after Uber's CRISP and Jaeger's CriticalPath: from the root,
+    /// take the last-finishing child before the current bound, give the gap after it to the parent,
+    /// descend, then continue before that child's start; what no child covers is the parent's.
+    /// Children are clipped to their parent, children wholly outside it are dropped, CONSUMER
+    /// children (asynchronous hand-offs) do not block their parent, and an overlap under 1% of the
+    /// parent's duration still counts as "happens before" (clock skew, as CRISP tolerates it).
+    /// Iterative with an explicit stack: a million-span trace does not touch the call stack.
+    /// </summary>
+    public static class CriticalPath
+    {
+        /// <summary>Overlap tolerated between consecutive critical children, in parts per 10,000 of the parent's duration.</summary>
+        public const int SkewToleranceBasisPoints = 100;
+
+        private struct Frame
+        {
+            public int Span;
+            public long Start;
+            public long End;
+            public long Cursor;
+            public int NextChild;
+            public long PendingChildStart;
+            public bool WaitingForChild;
+        }
+
+        public static RootAnalysis Analyze(TraceTree tree, int rootIndex, DataQualityCounters quality, bool keepSections = false)
+        {
+            var spans = tree.Spans;
+            var root = spans[rootIndex];
+            var critical = new Dictionary<string, long>(StringComparer.Ordinal);
+            var sections = keepSections ? new List<CriticalSection>() : null;
+            long clipped = 0, outside = 0, tolerated = 0, nonBlocking = 0;
+
+            var stack = new Stack<Frame>();
+            stack.Push(new Frame { Span = rootIndex, Start = root.StartUnixNano, End = root.EndUnixNano, Cursor = root.EndUnixNano });
+            while (stack.Count > 0)
+            {
+                var f = stack.Pop();
+                if (f.WaitingForChild)
+                {
+                    f.Cursor = f.PendingChildStart;
+                    f.WaitingForChild = false;
+                }
+
+                var children = tree.ChildrenOf(f.Span);
+                var tolerance = (f.End - f.Start) * SkewToleranceBasisPoints / 10_000;
+                var found = false;
+                while (f.NextChild < children.Length)
+                {
+                    var ci = children[f.NextChild++];
+                    var c = spans[ci];
+                    if (c.Kind == SpanKind.Consumer)
+                    {
+                        continue;
+                    }
+
+                    var cs = Math.Max(c.StartUnixNano, f.Start);
+                    var ce = Math.Min(c.EndUnixNano, f.End);
+                    if (ce <= cs)
+                    {
+                        continue;
+                    }
+
+                    if (ce > f.Cursor)
+                    {
+                        if (ce - f.Cursor > tolerance || cs >= f.Cursor)
+                        {
+                            continue; // runs concurrently with the section already attributed
+                        }
+
+                        ce = f.Cursor;
+                        tolerated++;
+                    }
+
+                    Add(critical, spans[f.Span].Label, f.Cursor - ce);
+                    sections?.Add(new CriticalSection(spans[f.Span], ce, f.Cursor));
+                    f.WaitingForChild = true;
+                    f.PendingChildStart = cs;
+                    stack.Push(f);
+                    stack.Push(new Frame { Span = ci, Start = cs, End = ce, Cursor = ce });
+                    found = true;
+                    break;
+                }
+
+                if (!found)
+                {
+                    Add(critical, spans[f.Span].Label, f.Cursor - f.Start);
+                    sections?.Add(new CriticalSection(spans[f.Span], f.Start, f.Cursor));
+                }
+            }
+
+            // Self time and the quality counts over the whole subtree, blocking or not.
+            var self = new Dictionary<string, long>(StringComparer.Ordinal);
+            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+            var todo = new Stack<int>();
+            todo.Push(rootIndex);
+            var intervals = new List<(long Start, long End)>();
+            while (todo.Count > 0)
+            {
+                var si = todo.Pop();
+                var s = spans[si];
+                Add(counts, s.Label, 1);
+                intervals.Clear();
+                foreach (var ci in tree.ChildrenOf(si))
+                {
+                    var c = spans[ci];
+                    todo.Push(ci);
+                    if (c.Kind == SpanKind.Consumer && s.Kind != SpanKind.Consumer)
+                    {
+                        nonBlocking++;
+                    }
+
+                    if (c.EndUnixNano <= s.StartUnixNano || c.StartUnixNano >= s.EndUnixNano)
+                    {
+                        if (c.Kind != SpanKind.Consumer)
+                        {
+                            outside++;
+                        }
+
+                        continue;
+                    }
+
+                    if (c.StartUnixNano < s.StartUnixNano || c.EndUnixNano > s.EndUnixNano)
+                    {
+                        clipped++;
+                    }
+
+                    intervals.Add((Math.Max(c.StartUnixNano, s.StartUnixNano), Math.Min(c.EndUnixNano, s.EndUnixNano)));
+                }
+
+                Add(self, s.Label, s.DurationNanos - UnionLength(intervals));
+            }
+
+            quality.AddClippedSpans(clipped);
+            quality.AddSpansOutsideParent(outside);
+            quality.AddOverlapsTolerated(tolerated);
+            quality.AddNonBlockingSubtrees(nonBlocking);
+            return new RootAnalysis(root, root.DurationNanos, critical, self, counts, (IReadOnlyList<CriticalSection>?)sections ?? Array.Empty<CriticalSection>());
+        }
+
+        private static long UnionLength(List<(long Start, long End)> intervals)
+        {
+            if (intervals.Count == 0)
+            {
+                return 0;
+            }
+
+            intervals.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
+            long total = 0;
+            var curStart = intervals[0].Start;
+            var curEnd = intervals[0].End;
+            for (var i = 1; i < intervals.Count; i++)
+            {
+                var (s, e) = intervals[i];
+                if (s > curEnd)
+                {
+                    total += curEnd - curStart;
+                    curStart = s;
+                    curEnd = e;
+                }
+                else if (e > curEnd)
+                {
+                    curEnd = e;
+                }
+            }
+
+            return total + (curEnd - curStart);
+        }
+
+        private static void Add(Dictionary<string, long> map, string key, long value)
+        {
+            if (value == 0)
+            {
+                return;
+            }
+
+            map.TryGetValue(key, out var v);
+            map[key] = v + value;
+        }
+    }
+}

@@ -1,0 +1,204 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using Chartly.Profiler.Model;
+using Chartly.Profiler.Targets;
+using Chartly.Profiler.Telemetry;
+
+namespace Chartly.Profiler.Analysis
+{
+    /// <summary>Builds the profile's sections from the analysed roots: rounding, ordering and ids fixed here.</summary>
+    public static class ProfileBuilder
+    {
+        public static IReadOnlyList<string> SignalNames { get; } = new[] { "cpu_utilization", "memory_utilization", "io_wait", "throttling", "backpressure" };
+
+        public static ProfileHeader Header(ProfileRequest request) => new(
+            ToolInfo.Name,
+            ToolInfo.Version,
+            Profile.SchemaVersion,
+            new ProfileTarget(TargetTypes.ToName(request.Target.Type), request.Target.Id),
+            request.Environment,
+            new ProfileWindow(request.Window.StartText, request.Window.EndText),
+            ProfileRequest.PrecisionName(request.Precision),
+            CorrelationId(request));
+
+        /// <summary>Derived from the inputs only: the same request gives the same id on any machine, at any time.</summary>
+        public static string CorrelationId(ProfileRequest request)
+        {
+            var key = string.Join(
+                "\n",
+                ToolInfo.Name,
+                ToolInfo.Version,
+                TargetTypes.ToName(request.Target.Type),
+                request.Target.Id,
+                request.Environment,
+                request.Window.StartText,
+                request.Window.EndText,
+                ProfileRequest.PrecisionName(request.Precision),
+                request.Baseline ?? string.Empty,
+                string.Join(",", request.IncludeMetrics));
+            using var sha = SHA256.Create();
+            var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(key));
+            var sb = new StringBuilder("cp-", 35);
+            for (var i = 0; i < 16; i++)
+            {
+                sb.Append(hash[i].ToString("x2", CultureInfo.InvariantCulture));
+            }
+
+            return sb.ToString();
+        }
+
+        public static Profile Build(ProfileRequest request, IReadOnlyList<RootAnalysis> roots, DataQualityCounters quality, long tracesSelected, long spansSelected)
+        {
+            var seconds = request.Precision == Precision.Seconds;
+            var unit = seconds ? Apportion.NanosPerSecond : Apportion.NanosPerMs;
+
+            var critical = new Dictionary<string, long>(StringComparer.Ordinal);
+            var self = new Dictionary<string, long>(StringComparer.Ordinal);
+            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var r in roots)
+            {
+                Merge(critical, r.CriticalNanos);
+                Merge(self, r.SelfNanos);
+                Merge(counts, r.SpanCounts);
+            }
+
+            var names = critical.Keys.Union(self.Keys, StringComparer.Ordinal).OrderBy(n => n, StringComparer.Ordinal).ToList();
+            var criticalNanos = names.Select(n => critical.TryGetValue(n, out var v) ? v : 0).ToList();
+            var units = Apportion.Units(criticalNanos, names, unit);
+            var pcts = Apportion.Percentages(criticalNanos, names);
+            var multiplier = seconds ? 1000 : 1;
+            var breakdown = new List<BreakdownEntry>(names.Count);
+            for (var i = 0; i < names.Count; i++)
+            {
+                var n = names[i];
+                breakdown.Add(new BreakdownEntry(
+                    n,
+                    units[i] * multiplier,
+                    pcts[i],
+                    Apportion.ToMs(self.TryGetValue(n, out var sv) ? sv : 0, seconds),
+                    counts.TryGetValue(n, out var cv) ? cv : 0));
+            }
+
+            breakdown.Sort(CompareEntries);
+            var total = Apportion.Round(criticalNanos.Sum(), unit) * multiplier;
+
+            var perRoot = roots.Select(r => Apportion.ToMs(r.DurationNanos, seconds)).OrderBy(v => v).ToList();
+            var rootStats = new RootStatistics(perRoot.Count, Percentile(perRoot, 50), Percentile(perRoot, 95), perRoot.Count == 0 ? 0 : perRoot[perRoot.Count - 1]);
+
+            var bottleneck = breakdown.Count > 0 && breakdown[0].DurationMs > 0 ? breakdown[0].Component : "none";
+            var summary = new ProfileSummary(total, bottleneck, "unknown", "none", rootStats);
+
+            var signals = SignalNames.Select(n => new Signal(n, "no_data", UnitOf(n), null, null, 0, Array.Empty<string>(), Array.Empty<ComponentSignal>())).ToList();
+            var dq = Snapshot(quality, tracesSelected, spansSelected, metricPointsUsed: 0);
+            var findings = BaseFindings(breakdown, total, rootStats, dq);
+            return new Profile(Header(request), summary, breakdown, signals, findings, null, dq);
+        }
+
+        public static int CompareEntries(BreakdownEntry a, BreakdownEntry b)
+        {
+            var c = b.DurationMs.CompareTo(a.DurationMs);
+            if (c != 0) return c;
+            c = b.SelfMs.CompareTo(a.SelfMs);
+            if (c != 0) return c;
+            return string.CompareOrdinal(a.Component, b.Component);
+        }
+
+        public static string UnitOf(string signal) => signal switch
+        {
+            "cpu_utilization" => "ratio",
+            "memory_utilization" => "ratio",
+            "io_wait" => "ratio",
+            "throttling" => "ratio",
+            _ => "ms",
+        };
+
+        /// <summary>Nearest-rank percentile of an ascending list: deterministic and always an observed value.</summary>
+        public static long Percentile(IReadOnlyList<long> ascending, int p)
+        {
+            if (ascending.Count == 0)
+            {
+                return 0;
+            }
+
+            var rank = (int)Math.Ceiling(p / 100.0 * ascending.Count);
+            return ascending[Math.Max(0, Math.Min(ascending.Count - 1, rank - 1))];
+        }
+
+        public static DataQuality Snapshot(DataQualityCounters q, long tracesSelected, long spansSelected, long metricPointsUsed) => new(
+            q.FilesRead,
+            q.BytesRead,
+            q.RecordsRead,
+            q.MalformedRecords,
+            q.UnsupportedFiles,
+            q.SpansRead,
+            q.InvalidSpans,
+            tracesSelected,
+            spansSelected,
+            q.DuplicateSpans,
+            q.OrphanSpans,
+            q.Cycles,
+            q.ClippedSpans,
+            q.SpansOutsideParent,
+            q.OverlapsTolerated,
+            q.NonBlockingSubtrees,
+            q.RootsWithoutEnvironment,
+            q.MetricRecords,
+            metricPointsUsed,
+            q.SourcePartialErrors);
+
+        private static List<Finding> BaseFindings(IReadOnlyList<BreakdownEntry> breakdown, long total, RootStatistics roots, DataQuality dq)
+        {
+            var findings = new List<Finding>();
+            if (breakdown.Count > 0 && breakdown[0].DurationMs > 0)
+            {
+                var top = breakdown[0];
+                findings.Add(new Finding(
+                    "critical-path.dominant",
+                    "info",
+                    string.Format(
+                        CultureInfo.InvariantCulture,
+                        "{0} held {1:0.0}% of the critical path ({2:#,0} ms of {3:#,0} ms{4}).",
+                        top.Component,
+                        top.Pct,
+                        top.DurationMs,
+                        total,
+                        roots.Count > 1 ? string.Format(CultureInfo.InvariantCulture, ", summed over {0} roots", roots.Count) : string.Empty),
+                    new[]
+                    {
+                        new MetricCitation("critical_path.duration_ms{component=\"" + top.Component + "\"}", top.DurationMs, "ms"),
+                        new MetricCitation("critical_path.pct{component=\"" + top.Component + "\"}", top.Pct, "percent"),
+                    }));
+            }
+
+            var problems = dq.MalformedRecords + dq.InvalidSpans + dq.UnsupportedFiles;
+            if (problems > 0)
+            {
+                findings.Add(new Finding(
+                    "data-quality.skipped-input",
+                    "warning",
+                    string.Format(CultureInfo.InvariantCulture, "{0} malformed record(s), {1} invalid span(s) and {2} unsupported file(s) were skipped; the profile is built from the rest.", dq.MalformedRecords, dq.InvalidSpans, dq.UnsupportedFiles),
+                    new[]
+                    {
+                        new MetricCitation("data_quality.malformed_records", dq.MalformedRecords, "count"),
+                        new MetricCitation("data_quality.invalid_spans", dq.InvalidSpans, "count"),
+                        new MetricCitation("data_quality.unsupported_files", dq.UnsupportedFiles, "count"),
+                    }));
+            }
+
+            return findings;
+        }
+
+        private static void Merge(Dictionary<string, long> into, Dictionary<string, long> from)
+        {
+            foreach (var kv in from)
+            {
+                into.TryGetValue(kv.Key, out var v);
+                into[kv.Key] = v + kv.Value;
+            }
+        }
+    }
+}

@@ -1,0 +1,220 @@
+using System;
+using System.Collections.Generic;
+using Chartly.Profiler.Telemetry;
+
+namespace Chartly.Profiler.Analysis
+{
+    /// <summary>
+    /// One trace's spans in a fixed order (start, then span id) with parent and children as index
+    /// arrays: no recursion anywhere, and the same tree whatever order the files delivered spans in.
+    /// Children are ordered by end time descending, the order the critical-path walk consumes them.
+    /// </summary>
+    public sealed class TraceTree
+    {
+        private readonly int[] _childStart;
+        private readonly int[] _children;
+
+        private TraceTree(TraceId traceId, SpanRecord[] spans, int[] parent, int[] childStart, int[] children, int duplicates, int orphans, int cycles)
+        {
+            TraceId = traceId;
+            Spans = spans;
+            Parent = parent;
+            _childStart = childStart;
+            _children = children;
+            Duplicates = duplicates;
+            Orphans = orphans;
+            Cycles = cycles;
+        }
+
+        public TraceId TraceId { get; }
+
+        public SpanRecord[] Spans { get; }
+
+        /// <summary>Index of each span's parent, or -1 for a root or an orphan.</summary>
+        public int[] Parent { get; }
+
+        public int Duplicates { get; }
+
+        /// <summary>Spans whose parent id names no span of the trace.</summary>
+        public int Orphans { get; }
+
+        /// <summary>Spans whose parent chain loops (a span that is its own ancestor).</summary>
+        public int Cycles { get; }
+
+        public ReadOnlySpan<int> ChildrenOf(int index) => new(_children, _childStart[index], _childStart[index + 1] - _childStart[index]);
+
+        public int IndexOf(ulong spanId)
+        {
+            // Spans are few per lookup site; a binary search over a sorted copy would cost more to build.
+            for (var i = 0; i < Spans.Length; i++)
+            {
+                if (Spans[i].SpanId == spanId)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        public static TraceTree Build(TraceId traceId, List<SpanRecord> input)
+        {
+            var sorted = input.ToArray();
+            Array.Sort(sorted, CompareSpans);
+
+            // Duplicate span ids: keep the first in the canonical order, count the rest.
+            var index = new Dictionary<ulong, int>(sorted.Length);
+            var kept = new List<SpanRecord>(sorted.Length);
+            var duplicates = 0;
+            foreach (var s in sorted)
+            {
+                if (index.ContainsKey(s.SpanId))
+                {
+                    duplicates++;
+                    continue;
+                }
+
+                index[s.SpanId] = kept.Count;
+                kept.Add(s);
+            }
+
+            var spans = kept.ToArray();
+            var n = spans.Length;
+            var parent = new int[n];
+            var orphans = 0;
+            var selfLoops = 0;
+            var childCount = new int[n + 1];
+            for (var i = 0; i < n; i++)
+            {
+                var p = spans[i].ParentSpanId;
+                if (p == 0)
+                {
+                    parent[i] = -1;
+                }
+                else if (index.TryGetValue(p, out var pi))
+                {
+                    if (pi == i)
+                    {
+                        // A span that is its own parent: a loop of one.
+                        parent[i] = -1;
+                        selfLoops++;
+                        continue;
+                    }
+
+                    parent[i] = pi;
+                    childCount[pi]++;
+                }
+                else
+                {
+                    parent[i] = -1;
+                    orphans++;
+                }
+            }
+
+            var cycles = selfLoops + BreakCycles(parent, childCount);
+
+            var childStart = new int[n + 1];
+            for (var i = 0; i < n; i++)
+            {
+                childStart[i + 1] = childStart[i] + childCount[i];
+            }
+
+            var fill = new int[n];
+            var children = new int[childStart[n]];
+            for (var i = 0; i < n; i++)
+            {
+                var p = parent[i];
+                if (p >= 0)
+                {
+                    children[childStart[p] + fill[p]++] = i;
+                }
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                var len = childStart[i + 1] - childStart[i];
+                if (len > 1)
+                {
+                    Array.Sort(children, childStart[i], len, new EndDescending(spans));
+                }
+            }
+
+            return new TraceTree(traceId, spans, parent, childStart, children, duplicates, orphans, cycles);
+        }
+
+        /// <summary>
+        /// Cuts every parent loop at one deterministic point so later walks terminate; returns how
+        /// many spans sat on a loop.
+        /// </summary>
+        private static int BreakCycles(int[] parent, int[] childCount)
+        {
+            var n = parent.Length;
+            var state = new byte[n]; // 0 unvisited, 1 on the current path, 2 done
+            var path = new List<int>();
+            var cycles = 0;
+            for (var i = 0; i < n; i++)
+            {
+                if (state[i] != 0)
+                {
+                    continue;
+                }
+
+                path.Clear();
+                var j = i;
+                while (j >= 0 && state[j] == 0)
+                {
+                    state[j] = 1;
+                    path.Add(j);
+                    j = parent[j];
+                }
+
+                if (j >= 0 && state[j] == 1)
+                {
+                    // j is on the current path: the loop is path[pos(j)..]. Cut it at j.
+                    var pos = path.IndexOf(j);
+                    cycles += path.Count - pos;
+                    childCount[parent[j]]--;
+                    parent[j] = -1;
+                }
+
+                foreach (var k in path)
+                {
+                    state[k] = 2;
+                }
+            }
+
+            return cycles;
+        }
+
+        private static int CompareSpans(SpanRecord a, SpanRecord b)
+        {
+            var c = a.StartUnixNano.CompareTo(b.StartUnixNano);
+            if (c != 0) return c;
+            c = a.SpanId.CompareTo(b.SpanId);
+            if (c != 0) return c;
+            c = a.EndUnixNano.CompareTo(b.EndUnixNano);
+            if (c != 0) return c;
+            c = ((int)a.Kind).CompareTo((int)b.Kind);
+            if (c != 0) return c;
+            return string.CompareOrdinal(a.Label, b.Label);
+        }
+
+        private sealed class EndDescending : IComparer<int>
+        {
+            private readonly SpanRecord[] _spans;
+
+            public EndDescending(SpanRecord[] spans) => _spans = spans;
+
+            public int Compare(int x, int y)
+            {
+                var a = _spans[x];
+                var b = _spans[y];
+                var c = b.EndUnixNano.CompareTo(a.EndUnixNano);
+                if (c != 0) return c;
+                c = b.StartUnixNano.CompareTo(a.StartUnixNano);
+                if (c != 0) return c;
+                return x.CompareTo(y);
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System;
+using System.Collections.Generic;
+
+namespace Chartly.Profiler.Configuration
+{
+    /// <summary>The configuration file, validated: per environment, its telemetry sources.</summary>
+    public sealed class ProfilerConfig
+    {
+        public ProfilerConfig(string path, IReadOnlyDictionary<string, EnvironmentConfig> environments)
+        {
+            Path = path;
+            Environments = environments;
+        }
+
+        /// <summary>Where the configuration was read from (full path).</summary>
+        public string Path { get; }
+
+        public IReadOnlyDictionary<string, EnvironmentConfig> Environments { get; }
+
+        public EnvironmentConfig For(string environment)
+        {
+            if (Environments.TryGetValue(environment, out var env))
+            {
+                return env;
+            }
+
+            var known = new List<string>(Environments.Keys);
+            known.Sort(StringComparer.Ordinal);
+            throw ProfilerException.Precondition(
+                "EnvironmentNotConfigured",
+                $"The environment '{environment}' has no telemetry sources in the configuration '{System.IO.Path.GetFileName(Path)}'. Configured: {(known.Count == 0 ? "none" : string.Join(", ", known))}.");
+        }
+    }
+
+    public sealed record EnvironmentConfig(string Name, IReadOnlyList<SourceConfig> Sources);
+
+    /// <summary>One source entry: its type and its settings, kept as text for the source to interpret.</summary>
+    public sealed record SourceConfig(string Type, IReadOnlyDictionary<string, string> Settings, IReadOnlyList<string> Paths);
+}

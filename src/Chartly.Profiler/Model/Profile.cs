@@ -1,0 +1,150 @@
+using System.Collections.Generic;
+
+namespace Chartly.Profiler.Model
+{
+    /// <summary>
+    /// A profile: the contract's output sections as typed, immutable objects. The canonical
+    /// document (<see cref="Output.ProfileDocument"/>) is written from exactly these values.
+    /// </summary>
+    public sealed class Profile
+    {
+        public const string SchemaVersion = "1.0";
+
+        public Profile(
+            ProfileHeader header,
+            ProfileSummary summary,
+            IReadOnlyList<BreakdownEntry> breakdown,
+            IReadOnlyList<Signal> signals,
+            IReadOnlyList<Finding> findings,
+            Comparison? comparison,
+            DataQuality dataQuality)
+        {
+            Header = header;
+            Summary = summary;
+            Breakdown = breakdown;
+            Signals = signals;
+            Findings = findings;
+            Comparison = comparison;
+            DataQuality = dataQuality;
+        }
+
+        public ProfileHeader Header { get; }
+
+        public ProfileSummary Summary { get; }
+
+        public IReadOnlyList<BreakdownEntry> Breakdown { get; }
+
+        public IReadOnlyList<Signal> Signals { get; }
+
+        public IReadOnlyList<Finding> Findings { get; }
+
+        public Comparison? Comparison { get; }
+
+        public DataQuality DataQuality { get; }
+
+        public Profile With(ProfileSummary? summary = null, IReadOnlyList<Finding>? findings = null, Comparison? comparison = null, ProfileHeader? header = null) =>
+            new(header ?? Header, summary ?? Summary, Breakdown, Signals, findings ?? Findings, comparison ?? Comparison, DataQuality);
+    }
+
+    public sealed record ProfileTarget(string Type, string Id)
+    {
+        public override string ToString() => Type + ":" + Id;
+    }
+
+    public sealed record ProfileWindow(string Start, string End)
+    {
+        public override string ToString() => "[" + Start + ", " + End + ")";
+    }
+
+    public sealed record ProfileHeader(
+        string Tool,
+        string ToolVersion,
+        string SchemaVersion,
+        ProfileTarget Target,
+        string Environment,
+        ProfileWindow Window,
+        string Precision,
+        string CorrelationId);
+
+    /// <summary>Counts and percentiles of the per-root durations when a target has several roots.</summary>
+    public sealed record RootStatistics(long Count, long P50Ms, long P95Ms, long MaxMs);
+
+    public sealed record ProfileSummary(
+        long TotalDurationMs,
+        string Bottleneck,
+        string BottleneckKind,
+        string Regression,
+        RootStatistics Roots);
+
+    /// <summary>
+    /// One contributor: its critical-path time (durations sum to the total, pct to 100) and, beside it,
+    /// its self time (which, with concurrency, may sum to more than the total).
+    /// </summary>
+    public sealed record BreakdownEntry(string Component, long DurationMs, decimal Pct, long SelfMs, long SpanCount);
+
+    /// <summary>A resource signal (CPU, memory, I/O wait, throttling, backpressure); no data is said, never a zero.</summary>
+    public sealed record Signal(
+        string Name,
+        string Status,
+        string Unit,
+        decimal? Avg,
+        decimal? Max,
+        long Samples,
+        IReadOnlyList<string> Metrics,
+        IReadOnlyList<ComponentSignal> Components);
+
+    /// <summary>A signal measured while one critical-path component was running.</summary>
+    public sealed record ComponentSignal(string Component, decimal? Avg, decimal? Max, long Samples);
+
+    public sealed record MetricCitation(string Metric, decimal Value, string Unit);
+
+    public sealed record Finding(string Id, string Severity, string Text, IReadOnlyList<MetricCitation> Metrics);
+
+    public sealed record DataQuality(
+        long FilesRead,
+        long BytesRead,
+        long RecordsRead,
+        long MalformedRecords,
+        long UnsupportedFiles,
+        long SpansRead,
+        long InvalidSpans,
+        long TracesSelected,
+        long SpansSelected,
+        long DuplicateSpans,
+        long OrphanSpans,
+        long Cycles,
+        long ClippedSpans,
+        long SpansOutsideParent,
+        long OverlapsTolerated,
+        long NonBlockingSubtrees,
+        long RootsWithoutEnvironment,
+        long MetricRecords,
+        long MetricPointsUsed,
+        long SourcePartialErrors);
+
+    /// <summary>The regression comparison against a baseline (filled in by the comparison).</summary>
+    public sealed record Comparison(
+        string Baseline,
+        ProfileWindow BaselineWindow,
+        long BaselineTotalMs,
+        long DeltaMs,
+        decimal DeltaPct,
+        string Classification,
+        string Test,
+        decimal? PValue,
+        long CurrentSamples,
+        long BaselineSamples,
+        bool Inconclusive,
+        IReadOnlyList<ComponentDelta> Components);
+
+    public sealed record ComponentDelta(
+        string Component,
+        string Change,
+        long BaselineMs,
+        long CurrentMs,
+        long DeltaMs,
+        decimal BaselinePct,
+        decimal CurrentPct,
+        decimal DeltaPctPoints,
+        string Classification);
+}
