@@ -87,7 +87,7 @@ namespace Chartly.Profiler.Analysis
             var total = Apportion.Round(criticalNanos.Sum(), unit) * multiplier;
 
             var perRoot = roots.Select(r => Apportion.ToMs(r.DurationNanos, seconds)).OrderBy(v => v).ToList();
-            var rootStats = new RootStatistics(perRoot.Count, Percentile(perRoot, 50), Percentile(perRoot, 95), perRoot.Count == 0 ? 0 : perRoot[perRoot.Count - 1]);
+            var rootStats = new RootStatistics(perRoot.Count, Percentile(perRoot, 50), Percentile(perRoot, 95), perRoot.Count == 0 ? 0 : perRoot[perRoot.Count - 1], Thin(perRoot, RootStatistics.MaxSamples));
 
             var bottleneck = breakdown.Count > 0 && breakdown[0].DurationMs > 0 ? breakdown[0].Component : "none";
             var summary = new ProfileSummary(total, bottleneck, "unknown", "none", rootStats);
@@ -126,6 +126,23 @@ namespace Chartly.Profiler.Analysis
 
             var rank = (int)Math.Ceiling(p / 100.0 * ascending.Count);
             return ascending[Math.Max(0, Math.Min(ascending.Count - 1, rank - 1))];
+        }
+
+        /// <summary>Keeps every k-th value of an ascending list (the first and last always), so the shape survives.</summary>
+        public static IReadOnlyList<long> Thin(IReadOnlyList<long> ascending, int max)
+        {
+            if (ascending.Count <= max)
+            {
+                return ascending.ToList();
+            }
+
+            var result = new List<long>(max);
+            for (var i = 0; i < max; i++)
+            {
+                result.Add(ascending[(int)((long)i * (ascending.Count - 1) / (max - 1))]);
+            }
+
+            return result;
         }
 
         public static DataQuality Snapshot(DataQualityCounters q, long tracesSelected, long spansSelected, long metricPointsUsed) => new(

@@ -66,8 +66,15 @@ namespace Chartly.Profiler.Model
         string Precision,
         string CorrelationId);
 
-    /// <summary>Counts and percentiles of the per-root durations when a target has several roots.</summary>
-    public sealed record RootStatistics(long Count, long P50Ms, long P95Ms, long MaxMs);
+    /// <summary>
+    /// Counts and percentiles of the per-root durations, and the durations themselves (ascending,
+    /// at most <see cref="MaxSamples"/>, evenly thinned beyond) so a saved profile can still be the
+    /// baseline of a rank test.
+    /// </summary>
+    public sealed record RootStatistics(long Count, long P50Ms, long P95Ms, long MaxMs, IReadOnlyList<long> SamplesMs)
+    {
+        public const int MaxSamples = 10_000;
+    }
 
     public sealed record ProfileSummary(
         long TotalDurationMs,

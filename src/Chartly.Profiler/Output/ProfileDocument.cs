@@ -41,7 +41,8 @@ namespace Chartly.Profiler.Output
                     .Add("count", s.Roots.Count)
                     .Add("p50_ms", s.Roots.P50Ms)
                     .Add("p95_ms", s.Roots.P95Ms)
-                    .Add("max_ms", s.Roots.MaxMs)));
+                    .Add("max_ms", s.Roots.MaxMs)
+                    .Add("samples_ms", new DocList(s.Roots.SamplesMs.Select(v => (DocNode)DocScalar.Integer(v)).ToList()))));
 
             doc.Add("breakdown", List(p.Breakdown, b => new DocMap()
                 .Add("component", b.Component)

@@ -86,7 +86,7 @@ namespace Chartly.Profiler.Output
                 Str(s, "bottleneck"),
                 Str(s, "bottleneck_kind"),
                 Str(s, "regression"),
-                new RootStatistics(Int(roots, "count"), Int(roots, "p50_ms"), Int(roots, "p95_ms"), Int(roots, "max_ms")));
+                new RootStatistics(Int(roots, "count"), Int(roots, "p50_ms"), Int(roots, "p95_ms"), Int(roots, "max_ms"), Longs(roots, "samples_ms")));
 
             var breakdown = Items(doc, "breakdown").Select(b => new BreakdownEntry(
                 Str(b, "component"), Int(b, "duration_ms"), Dec(b, "pct"), Int(b, "self_ms"), Int(b, "span_count"))).ToList();
@@ -284,6 +284,16 @@ namespace Chartly.Profiler.Output
             }
 
             return list.Items.Select(i => i is DocScalar { Kind: ScalarKind.Text } s ? s.Raw : throw Invalid($"'{key}' must hold strings")).ToList();
+        }
+
+        private static IReadOnlyList<long> Longs(DocMap map, string key)
+        {
+            if (Required(map, key) is not DocList list)
+            {
+                throw Invalid($"'{key}' must be a list");
+            }
+
+            return list.Items.Select(i => i is DocScalar { Kind: ScalarKind.Integer } s && long.TryParse(s.Raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : throw Invalid($"'{key}' must hold integers")).ToList();
         }
 
         private static string Str(DocMap map, string key) =>
