@@ -19,6 +19,19 @@ namespace Chartly.Profiler.Cmdlets
         /// </summary>
         public static ErrorRecord Unexpected(Exception e, object? target)
         {
+            if (e is System.IO.FileNotFoundException or System.IO.FileLoadException or BadImageFormatException or TypeLoadException)
+            {
+                // A broken installation, not bad input: say so, with the assembly's simple name only.
+                var name = (e as System.IO.FileNotFoundException)?.FileName ?? (e as System.IO.FileLoadException)?.FileName ?? string.Empty;
+                var simple = name.Split(',')[0];
+                return From(
+                    new ProfilerException(
+                        ProfilerErrorKind.PreconditionFailed,
+                        "SourceModuleDependencyMissing",
+                        $"A dependency of the ChartlyProfiler module could not be loaded{(simple.Length > 0 ? " (" + simple + ")" : string.Empty)}. Reinstall the module; its Dependencies folder must sit next to Chartly.Profiler.Cmdlets.dll."),
+                    target);
+            }
+
             var wrapped = new ProfilerException(
                 ProfilerErrorKind.ValidationFailed,
                 "InternalError",

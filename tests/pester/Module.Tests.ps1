@@ -84,6 +84,24 @@ function Invoke-ModuleCode {
     return , $failures.ToArray()
 }
 
+# A real cmdlet call whose path parses YAML (the configuration file): returns the error
+# text, or '' on success.
+function Invoke-RealUse {
+    $dir = Join-Path ([IO.Path]::GetTempPath()) ('chartly-pester-' + [guid]::NewGuid().ToString('N'))
+    $null = New-Item -ItemType Directory -Path (Join-Path $dir 'telemetry') -Force
+    try {
+        $config = Join-Path $dir 'chartly-profiler.yaml'
+        Set-Content -LiteralPath $config -Encoding utf8 -Value @(
+            'environments:', '  dev:', '    sources:', '      - type: otlp-file', '        path: telemetry')
+        $plan = Get-ChartlyProfilePlan -ConfigPath $config -Environment dev -TargetType run -TargetId run-1 `
+            -WindowStart 2026-11-24T10:00:00Z -WindowEnd 2026-11-24T11:00:00Z -ErrorAction Stop
+        if ($null -eq $plan) { return 'Get-ChartlyProfilePlan returned nothing' }
+        return ''
+    }
+    catch { return "$_" }
+    finally { Remove-Item -LiteralPath $dir -Recurse -Force -ErrorAction SilentlyContinue }
+}
+
 function Get-AssemblyPlacement([string]$Name) {
     @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq $Name } | ForEach-Object {
         [ordered]@{
@@ -176,10 +194,14 @@ $cmdletClasses = @($module.ImplementingAssembly.GetTypes() |
         "$($attribute.VerbName)-$($attribute.NounName)"
     } | Sort-Object)
 
+$realUse = Invoke-RealUse
+$yamlAfterRealUse = @(Get-AssemblyPlacement 'YamlDotNet')
 $bindFailures = Invoke-ModuleCode
 
 $loader = @([System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'ChartlyProfiler')
 [ordered]@{
+    RealUse           = $realUse
+    YamlAfterRealUse  = $yamlAfterRealUse
     ImportWarnings    = @($importWarnings | ForEach-Object { "$_" })
     ImportErrors      = @($importErrors | ForEach-Object { "$_" })
     ErrorsAfterImport = $errorsAfterImport
@@ -216,10 +238,12 @@ Remove-Module ChartlyProfiler
 $afterRemove = @(Get-Module ChartlyProfiler).Count
 Import-Module $manifest -WarningVariable w2
 # First use only after the re-import: proves the resolver is hooked again.
+$realUse = Invoke-RealUse
 $bindFailures = Invoke-ModuleCode
 Import-Module $manifest -Force -WarningVariable w3
 $loader = @([System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'ChartlyProfiler')
 [ordered]@{
+    RealUse          = $realUse
     Warnings         = @(@($w1) + @($w2) + @($w3) | Where-Object { $_ } | ForEach-Object { "$_" })
     Errors           = @($Error | ForEach-Object { "$_" })
     AfterRemove      = $afterRemove
@@ -265,6 +289,12 @@ $loader = @([System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name
         @($script:First.ExportedVariables) | Should -BeNullOrEmpty
     }
 
+    It 'runs a cmdlet that reads YAML (Get-ChartlyProfilePlan on a configuration file)' {
+        $script:First.RealUse | Should -BeNullOrEmpty
+        @($script:First.YamlAfterRealUse).Count | Should -Be 1
+        $script:First.YamlAfterRealUse[0].Context | Should -Be 'ChartlyProfiler'
+    }
+
     It 'binds every dependency of the module''s code' {
         @($script:First.BindFailures) | Should -BeNullOrEmpty
     }
@@ -303,6 +333,7 @@ $loader = @([System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name
     }
 
     It 'still resolves dependencies into one private context after a re-import' {
+        $script:Again.RealUse | Should -BeNullOrEmpty
         @($script:Again.BindFailures) | Should -BeNullOrEmpty
         $script:Again.LoaderContexts | Should -Be 1
         @($script:Again.YamlDotNet).Count | Should -Be 1
@@ -330,10 +361,12 @@ $report = [ordered]@{}
 if ($env:CHARTLY_TEST_ORDER -eq 'OtherFirst') {
     $otherAssembly = [System.Reflection.Assembly]::LoadFrom($other)
     Import-Module (Join-Path $modulePath 'ChartlyProfiler.psd1')
+    $report.RealUse = Invoke-RealUse
     $report.BindFailures = Invoke-ModuleCode
 }
 else {
     Import-Module (Join-Path $modulePath 'ChartlyProfiler.psd1')
+    $report.RealUse = Invoke-RealUse
     $report.BindFailures = Invoke-ModuleCode
     $otherAssembly = [System.Reflection.Assembly]::LoadFrom($other)
 }
@@ -358,6 +391,7 @@ $report | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $jsonPath -Encoding
         $r = if ($Key -eq 'OtherFirst') { $script:OtherFirst } else { $script:OursFirst }
         $ours = [System.Reflection.AssemblyName]::GetAssemblyName((Join-Path $script:DependencyDir 'YamlDotNet.dll')).Version
         $r.ExitCode | Should -Be 0 -Because $r.Output
+        $r.RealUse | Should -BeNullOrEmpty
         @($r.BindFailures) | Should -BeNullOrEmpty
         @($r.Errors) | Should -BeNullOrEmpty
         $r.OtherOutput | Should -Be 'k: 1'

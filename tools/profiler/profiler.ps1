@@ -41,6 +41,12 @@ while ($i -lt $args.Count) {
     if ($eq -ge 0) {
         $value = $name.Substring($eq + 1)
         $name = $name.Substring(0, $eq)
+        # pwsh -File splits a dashed token at its first ':' ('--window-start=...T10:00:00Z' arrives
+        # as '--window-start=...T10' and '00:00Z'); positional arguments never exist, so glue it back.
+        if ($i + 1 -lt $args.Count -and -not ([string]$args[$i + 1]).StartsWith('--', [StringComparison]::Ordinal)) {
+            $i++
+            $value = $value + ':' + [string]$args[$i]
+        }
     }
     if ($opts.ContainsKey($name)) {
         Stop-Profiler 2 "--$name was given more than once"
@@ -88,7 +94,7 @@ if (-not $modulePath) {
     $modulePath = if (Test-Path -LiteralPath $built) { $built } else { 'ChartlyProfiler' }
 }
 try {
-    Import-Module $modulePath -ErrorAction Stop -WarningAction SilentlyContinue
+    Import-Module $modulePath -ErrorAction Stop
 }
 catch {
     Stop-Profiler 3 "the ChartlyProfiler module could not be loaded from '$modulePath' (run ./build.ps1 Build)"
