@@ -17,7 +17,8 @@
                child pwsh.
       Package  Build, then write the module's .nupkg to out/package/ (installable with
                Install-PSResource / Install-Module from a local file repository).
-      Bench    Not written yet: see docs/performance.md.
+      Bench    Build, then tools/bench/Invoke-Bench.ps1: generated windows (10 MB to 2 GB),
+               whole-process and in-process figures beside their targets (docs/performance.md).
       Samples  dotnet run --project tools/TelemetryGen -- samples --out samples/telemetry
       Clean    Remove out/ and every bin/ and obj/ folder under src/, tests/ and tools/.
 
@@ -315,7 +316,10 @@ finally {
 }
 
 function Invoke-Bench {
-    Write-Host 'Bench: not written yet; see docs/performance.md.'
+    Invoke-Build
+    Write-Step 'Benchmarks (tools/bench/Invoke-Bench.ps1; figures in docs/performance.md)'
+    $code = Invoke-ChildPwsh @('-File', (Join-Path $RepoRoot 'tools/bench/Invoke-Bench.ps1'), '-ModulePath', $ModuleOut)
+    if ($code -ne 0) { throw "The benchmarks failed with exit code $code." }
 }
 
 function Invoke-Samples {

@@ -69,7 +69,7 @@ internal abstract class BenchBase
     protected static Res ServiceRes(string service, string ns, string version, string pod, string container) => new(
         Attr.S("service.name", service),
         Attr.S("service.version", version),
-        Attr.S("deployment.environment.name", "bench"),
+        Attr.S("deployment.environment.name", "prod"),
         Attr.S("k8s.namespace.name", ns),
         Attr.S("k8s.pod.name", pod),
         Attr.S("k8s.container.name", container),
@@ -300,7 +300,7 @@ internal sealed class Bench : BenchBase
             w.WriteNumber("spans", gen.SpanCount);
             w.WriteString("window_start", Rfc3339(WindowStart));
             w.WriteString("window_end", Rfc3339(windowEnd));
-            w.WriteString("environment", "bench");
+            w.WriteString("environment", "prod");
             w.WriteString("workflow_id", "wf-bench");
             w.WriteString("target_run_id", TargetRunId);
             w.WriteString("target_start", Rfc3339(targetStart));

@@ -1,0 +1,170 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using Chartly.Profiler.Analysis;
+using Chartly.Profiler.Telemetry;
+
+namespace Chartly.Profiler.Bench
+{
+    /// <summary>
+    /// The engine's in-process measurements. build.ps1 Bench drives it (tools/bench/Invoke-Bench.ps1)
+    /// beside whole-process timings; `smoke` runs every path once on tiny data for the test suite.
+    /// </summary>
+    public static class Program
+    {
+        public static int Main(string[] args)
+        {
+            CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+            var verb = args.Length > 0 ? args[0] : "help";
+            switch (verb)
+            {
+                case "micro":
+                    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args.Skip(1).ToArray());
+                    return 0;
+                case "reader":
+                    return Reader(args[1], Repeat(args));
+                case "critical-path":
+                    return CriticalPathOf(args[1], Repeat(args));
+                case "smoke":
+                    return Smoke();
+                default:
+                    Console.Error.WriteLine("usage: Chartly.Profiler.Bench micro [BenchmarkDotNet args] | reader <dir-or-file> [--repeat N] | critical-path <file> [--repeat N] | smoke");
+                    return 2;
+            }
+        }
+
+        private static int Repeat(string[] args)
+        {
+            var i = Array.IndexOf(args, "--repeat");
+            return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : 3;
+        }
+
+        /// <summary>One core, from the page cache: bytes to probed spans (the first pass), median of N.</summary>
+        private static int Reader(string path, int repeat)
+        {
+            var source = new OtlpFileSource(new[] { path }, "bench");
+            var files = source.ListFiles();
+            long bytes = files.Sum(f => new FileInfo(f).Length);
+            foreach (var f in files)
+            {
+                using var s = File.OpenRead(f);
+                s.CopyTo(Stream.Null); // warm the page cache
+            }
+
+            var times = new List<double>();
+            long spans = 0;
+            for (var r = 0; r < repeat; r++)
+            {
+                var q = new DataQualityCounters();
+                var sink = new CountingSink();
+                var sw = Stopwatch.StartNew();
+                var reader = new OtlpFileReader();
+                foreach (var f in files)
+                {
+                    reader.ReadFile(f, sink, q, CancellationToken.None);
+                }
+
+                times.Add(sw.Elapsed.TotalSeconds);
+                spans = sink.Count;
+            }
+
+            var median = Median(times);
+            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "reader bytes={0} spans={1} median_s={2:0.000} mb_per_s={3:0.0}", bytes, spans, median, bytes / 1e6 / median));
+            return 0;
+        }
+
+        /// <summary>Reads one big trace, then times tree building plus the walk (what the analysis costs), median of N.</summary>
+        private static int CriticalPathOf(string file, int repeat)
+        {
+            var q = new DataQualityCounters();
+            var sink = new KeepAllSink();
+            new OtlpFileReader().ReadFile(file, sink, q, CancellationToken.None);
+            var spans = sink.Spans;
+            var times = new List<double>();
+            long allocated = 0;
+            for (var r = 0; r < repeat; r++)
+            {
+                GC.Collect();
+                var before = GC.GetTotalAllocatedBytes(precise: true);
+                var sw = Stopwatch.StartNew();
+                var tree = TraceTree.Build(spans[0].TraceId, spans);
+                var root = Array.FindIndex(tree.Spans, s => s.ParentSpanId == 0);
+                var analysis = CriticalPath.Analyze(tree, root, q);
+                times.Add(sw.Elapsed.TotalSeconds);
+                allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+                if (analysis.CriticalNanos.Values.Sum() != analysis.DurationNanos)
+                {
+                    Console.Error.WriteLine("critical path does not partition the root");
+                    return 1;
+                }
+            }
+
+            var peak = Process.GetCurrentProcess().PeakWorkingSet64;
+            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "critical-path spans={0} median_s={1:0.000} allocated_mb={2:0.0} peak_ws_mb={3:0.0}", spans.Count, Median(times), allocated / 1e6, peak / 1e6));
+            return 0;
+        }
+
+        private static int Smoke()
+        {
+            var dir = Path.Combine(Path.GetTempPath(), "chartly-bench-smoke-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+            Directory.CreateDirectory(dir);
+            try
+            {
+                var file = Path.Combine(dir, "t.json");
+                File.WriteAllText(file, MicroData.Lines(200, 30), new UTF8Encoding(false));
+                if (Reader(dir, 1) != 0 || CriticalPathOf(file, 1) != 0)
+                {
+                    return 1;
+                }
+
+                // One cold iteration in-process: proves the BenchmarkDotNet wiring, measures nothing.
+                var config = BenchmarkDotNet.Configs.ManualConfig.CreateEmpty()
+                    .AddJob(BenchmarkDotNet.Jobs.Job.Dry.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.NoEmit.InProcessNoEmitToolchain.Instance))
+                    .AddLogger(BenchmarkDotNet.Loggers.NullLogger.Instance)
+                    .AddColumnProvider(BenchmarkDotNet.Columns.DefaultColumnProviders.Instance)
+                    .WithOptions(BenchmarkDotNet.Configs.ConfigOptions.DisableLogFile);
+                var summary = BenchmarkRunner.Run(new[] { typeof(ReaderBenchmarks), typeof(CriticalPathBenchmarks) }, config);
+                var ok = summary.All(x => x.Reports.Length > 0 && x.Reports.All(r => r.Success));
+                Console.WriteLine(ok ? "smoke ok" : "smoke failed");
+                return ok ? 0 : 1;
+            }
+            finally
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+
+        private static double Median(List<double> values)
+        {
+            var s = values.OrderBy(v => v).ToList();
+            return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
+        }
+
+        private sealed class CountingSink : ISpanSink
+        {
+            public long Count;
+
+            public SpanInterest Interest(TraceId traceId) => SpanInterest.Probe;
+
+            public void Accept(SpanDraft draft) => Count++;
+        }
+
+        private sealed class KeepAllSink : ISpanSink
+        {
+            private readonly SpanMaterializer _m = new();
+
+            public List<SpanRecord> Spans { get; } = new();
+
+            public SpanInterest Interest(TraceId traceId) => SpanInterest.Full;
+
+            public void Accept(SpanDraft draft) => Spans.Add(_m.Materialize(draft, withLabel: true));
+        }
+    }
+}
