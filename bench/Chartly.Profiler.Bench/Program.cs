@@ -34,6 +34,8 @@ namespace Chartly.Profiler.Bench
                     return CriticalPathOf(args[1], Repeat(args));
                 case "smoke":
                     return Smoke();
+                case "profile":
+                    return ProfileOnce(args);
                 default:
                     Console.Error.WriteLine("usage: Chartly.Profiler.Bench micro [BenchmarkDotNet args] | reader <dir-or-file> [--repeat N] | critical-path <file> [--repeat N] | smoke");
                     return 2;
@@ -108,6 +110,23 @@ namespace Chartly.Profiler.Bench
 
             var peak = Process.GetCurrentProcess().PeakWorkingSet64;
             Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "critical-path spans={0} median_s={1:0.000} allocated_mb={2:0.0} peak_ws_mb={3:0.0}", spans.Count, Median(times), allocated / 1e6, peak / 1e6));
+            return 0;
+        }
+
+        /// <summary>One whole profile in-process, for a sampling profiler (dotnet-trace) to look at.</summary>
+        private static int ProfileOnce(string[] a)
+        {
+            var request = new Targets.ProfileRequest(
+                a[2],
+                Targets.TargetSpec.Parse(Targets.TargetTypes.Parse(a[3]), a[4]),
+                Targets.TimeWindow.Parse(a[5], a[6]),
+                Targets.Precision.Milliseconds,
+                Array.Empty<string>(),
+                null);
+            var sw = Stopwatch.StartNew();
+            var engine = new ProfileEngine { Verbose = m => Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,8:n0} ms  {1}", sw.ElapsedMilliseconds, m)) };
+            var p = engine.Run(request, Configuration.ConfigLoader.Load(a[1]));
+            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,8:n0} ms  done: roots={1} total_ms={2}", sw.ElapsedMilliseconds, p.Summary.Roots.Count, p.Summary.TotalDurationMs));
             return 0;
         }
 

@@ -73,7 +73,7 @@ function Get-Window([int]$Mb) {
         if (Test-Path $dir) { Remove-Item -Recurse -Force $dir }
         $json = Invoke-Checked $gen @('bench', '--out', $dir, '--size-mb', "$Mb", '--files', '4')
         Set-Content -LiteralPath $summaryFile -Value ($json -join "`n")
-        Set-Content -LiteralPath (Join-Path $work "w$Mb.yaml") -Value "environments:`n  prod:`n    sources:`n      - type: otlp-file`n        path: w$Mb`n"
+        Set-Content -LiteralPath (Join-Path $work "w$Mb.yaml") -Value "environments:`n  prod:`n    access:`n      principals: ['*']`n    sources:`n      - type: otlp-file`n        path: w$Mb`n"
     }
     Get-Content -LiteralPath $summaryFile -Raw | ConvertFrom-Json -DateKind String
 }
