@@ -8,8 +8,9 @@
 
       Build    dotnet publish src/Chartly.Profiler.Cmdlets into a temporary folder, then lay
                out out/ChartlyProfiler/ (manifest, format file, en-US help, our two
-               assemblies at the root, every other published assembly in Dependencies/)
-               and run Test-ModuleManifest on it.
+               assemblies at the root, every other published assembly in Dependencies/),
+               generate the help from docs/help (tools/help/New-MamlHelp.ps1) and run
+               Test-ModuleManifest on it.
       Test     Build, dotnet test tests/unit (trx), Pester tests/pester/*.Tests.ps1 in a
                child pwsh; prints each suite's counts, then 'N passed, N failed' as the last
                line. Exits non-zero when anything failed or when no test ran.
@@ -155,6 +156,13 @@ function Invoke-Build {
         if (Test-Path (Join-Path $publishDir 'runtimes')) {
             Write-Warning 'The publish produced runtimes/ (RID-specific assets); the dependency loader only loads Dependencies/<name>.dll. Check that nothing needs them.'
         }
+
+        # Help: MAML and about_ topics from docs/help/*.md, in a child pwsh (it imports the
+        # module to read the cmdlets' parameters; this process never loads the DLLs).
+        Write-Step 'Help: tools/help/New-MamlHelp.ps1 (docs/help -> en-US)'
+        $helpCode = Invoke-ChildPwsh @('-File', (Join-Path $RepoRoot 'tools/help/New-MamlHelp.ps1'), '-ModulePath', $ModuleOut,
+            '-SourcePath', (Join-Path $RepoRoot 'docs/help'), '-OutputPath', (Join-Path $ModuleOut 'en-US'))
+        if ($helpCode -ne 0) { throw "Help generation failed (exit code $helpCode): see the problems listed above." }
 
         Write-Step 'Test-ModuleManifest'
         $manifest = Test-ModuleManifest -Path (Join-Path $ModuleOut "$ModuleName.psd1")

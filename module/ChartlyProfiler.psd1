@@ -15,13 +15,14 @@
     PowerShellVersion    = '5.1'
 
     # Keep in sync with the [Cmdlet(...)] classes in src/Chartly.Profiler.Cmdlets
-    # (tests/pester/Module.Tests.ps1 fails when they differ). Still to come:
-    # 'Compare-ChartlyProfile', 'Export-ChartlyProfileReport'.
+    # (tests/pester/Module.Tests.ps1 fails when they differ).
     CmdletsToExport      = @(
         'Get-ChartlyProfile'
         'Get-ChartlyProfilePlan'
         'ConvertTo-ChartlyProfileDocument'
         'Import-ChartlyProfile'
+        'Compare-ChartlyProfile'
+        'Export-ChartlyProfileReport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Chartly.Profiler.Analysis;
+using Chartly.Profiler.Analysis.Signals;
 
 namespace Chartly.Profiler.Cmdlets
 {
@@ -11,8 +12,10 @@ namespace Chartly.Profiler.Cmdlets
     [OutputType(typeof(ProfilePlan))]
     public sealed class GetChartlyProfilePlanCommand : ProfileRequestCommandBase
     {
+        /// <summary>The signals to compute (the --include-metrics allowlist); the others are marked excluded.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("Metrics")]
+        [ArgumentCompleter(typeof(SignalNameCompleter))]
         public string[]? IncludeMetric { get; set; }
 
         protected override void ProcessRecord()
@@ -20,6 +23,7 @@ namespace Chartly.Profiler.Cmdlets
             Guarded(() =>
             {
                 var request = BuildRequest(null, IncludeMetric);
+                request = request with { IncludeMetrics = SignalCatalog.Canonicalize(request.IncludeMetrics) };
                 var config = LoadConfig();
                 WriteObject(new ProfileEngine().Plan(request, config));
             });

@@ -2,8 +2,10 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using Chartly.Profiler;
+using Chartly.Profiler.Analysis;
 using Chartly.Profiler.Configuration;
 using Chartly.Profiler.Targets;
+using Chartly.Profiler.Telemetry;
 
 namespace Chartly.Profiler.Cmdlets
 {
@@ -15,8 +17,12 @@ namespace Chartly.Profiler.Cmdlets
     public abstract class ProfileRequestCommandBase : PSCmdlet
     {
         private readonly CancellationTokenSource _cancel = new();
+        private const int ProgressActivityId = 0x43504631;
+
         private ProfilerConfig? _config;
         private string? _configKey;
+        private int _pipelineThread = -1;
+        private bool _showProgress;
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Env")]
@@ -48,6 +54,53 @@ namespace Chartly.Profiler.Cmdlets
         public string? ConfigPath { get; set; }
 
         protected CancellationToken Cancellation => _cancel.Token;
+
+        /// <summary>An engine that reports to -Verbose and, in interactive sessions, to Write-Progress.</summary>
+        protected ProfileEngine NewEngine() => new() { Verbose = WriteVerbose, Progress = ReportProgress };
+
+        /// <summary>
+        /// The engine's progress callback: a -Verbose line per file read, and Write-Progress in an
+        /// interactive session. Only on the pipeline thread (the engine reads synchronously there);
+        /// anything raised elsewhere is dropped rather than written from the wrong thread.
+        /// </summary>
+        protected void ReportProgress(ProfileProgress p)
+        {
+            if (Thread.CurrentThread.ManagedThreadId != _pipelineThread)
+            {
+                return;
+            }
+
+            if (p.Current is not null)
+            {
+                WriteVerbose($"Reading {p.Current} ({p.Unit.TrimEnd('s')} {p.Completed + 1} of {p.Total}, {ProgressText.Bytes(p.BytesCompleted)} of {ProgressText.Bytes(p.BytesTotal)} read so far)");
+            }
+
+            if (!ShowProgress)
+            {
+                return;
+            }
+
+            var record = new ProgressRecord(ProgressActivityId, $"Chartly profile {TargetType} {TargetId} ({Environment})", ProgressText.Status(p));
+            if (p.IsComplete)
+            {
+                record.RecordType = ProgressRecordType.Completed;
+            }
+            else
+            {
+                record.PercentComplete = p.PercentComplete;
+                record.CurrentOperation = p.Current is null ? p.Source : System.IO.Path.GetFileName(p.Current);
+            }
+
+            WriteProgress(record);
+        }
+
+        protected override void BeginProcessing()
+        {
+            _pipelineThread = Thread.CurrentThread.ManagedThreadId;
+            _showProgress = ProgressText.Interactive(Host);
+        }
+
+        private bool ShowProgress => _showProgress;
 
         protected override void StopProcessing() => _cancel.Cancel();
 

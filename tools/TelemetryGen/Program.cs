@@ -12,6 +12,7 @@ internal static class Program
         "  samples     --out <dir>                                      the bundled demo telemetry\n" +
         "  bench       --out <dir> --size-mb <N> [--files <K>] [--seed <S>]   a large window of workflow traces\n" +
         "  bench-trace --out <file> --spans <N> [--depth <D>]            one trace of N spans\n" +
+        "  openmetrics --in <dir> --out <file>                           OTLP metric points as OpenMetrics (promtool backfill)\n" +
         "\n" +
         "Flags accept '--flag value' and '--flag=value'. Output depends only on the arguments.\n";
 
@@ -65,6 +66,9 @@ internal static class Program
                     if (depth < 0) throw new ArgumentException("--depth must be >= 0");
                     return BenchTrace.Run(Required(flags, "out"), spans, depth);
                 }
+                case "openmetrics":
+                    Allow(flags, "in", "out");
+                    return OpenMetrics.Run(Required(flags, "in"), Required(flags, "out"));
                 default:
                     return Fail("unknown verb '" + verb + "'");
             }

@@ -45,8 +45,7 @@ namespace Chartly.Profiler.Analysis
         {
             var sb = new StringBuilder(Math.Min(raw.Length, MaxLabelLength + 8));
             var i = 0;
-            var redactNext = false;
-            while (i < raw.Length)
+            while (i < raw.Length && sb.Length <= MaxLabelLength * 2)
             {
                 var c = raw[i];
                 if (c == '?')
@@ -55,7 +54,7 @@ namespace Chartly.Profiler.Analysis
                     break;
                 }
 
-                if (c == '\'' || c == '"' || c == '`')
+                if (IsQuote(c))
                 {
                     var close = raw.IndexOf(c, i + 1);
                     sb.Append("{value}");
@@ -63,38 +62,52 @@ namespace Chartly.Profiler.Analysis
                     continue;
                 }
 
+                if (c == '=')
+                {
+                    // key=value, a = 'literal', Password=...;: the value goes, whatever it holds (':', '/', '=' padding).
+                    sb.Append('=');
+                    i++;
+                    if (i < raw.Length && raw[i] == '=')
+                    {
+                        sb.Append('=');
+                        i++;
+                    }
+
+                    i = RedactValue(raw, i, sb, untilSegmentEnd: false);
+                    continue;
+                }
+
                 if (IsSeparator(c))
                 {
                     sb.Append(char.IsWhiteSpace(c) || char.IsControl(c) ? ' ' : c);
-                    if (c == '=')
-                    {
-                        redactNext = true;
-                    }
-
                     i++;
                     continue;
                 }
 
                 var start = i;
-                while (i < raw.Length && !IsSeparator(raw[i]) && raw[i] != '?' && raw[i] != '\'' && raw[i] != '"' && raw[i] != '`')
+                while (i < raw.Length && !IsSeparator(raw[i]) && raw[i] != '?' && raw[i] != '=' && !IsQuote(raw[i]))
                 {
                     i++;
                 }
 
                 var token = raw.Substring(start, i - start);
-                if (redactNext)
+                if (IsScheme(token))
                 {
-                    sb.Append("{value}");
-                    redactNext = false;
+                    // Authorization schemes: the credential after them goes.
+                    sb.Append(token);
+                    i = RedactValue(raw, i, sb, untilSegmentEnd: false);
                     continue;
                 }
 
-                var isScheme = token.Equals("Bearer", StringComparison.OrdinalIgnoreCase) || token.Equals("Basic", StringComparison.OrdinalIgnoreCase);
-                AppendToken(sb, token);
-                if (isScheme)
+                if (IsSecretName(token) && NextNonSpace(raw, i) == ':')
                 {
-                    redactNext = true;
+                    // A header or field that holds a credential ("Authorization: Basic ...", "x-api-key: ..."): the rest of the segment goes.
+                    sb.Append(token).Append(':');
+                    i = RedactValue(raw, raw.IndexOf(':', i) + 1, sb, untilSegmentEnd: true);
+                    continue;
                 }
+
+                AppendToken(sb, token);
             }
 
             var text = CollapseSpaces(sb.ToString());
@@ -104,6 +117,98 @@ namespace Chartly.Profiler.Analysis
             }
 
             return text.Length == 0 ? Unnamed : text;
+        }
+
+        private static readonly string[] Schemes = { "Bearer", "Basic", "Digest", "Negotiate", "NTLM", "SharedAccessSignature", "SharedKey", "AWS4-HMAC-SHA256" };
+
+        private static readonly string[] SecretNames =
+        {
+            "authorization", "proxy-authorization", "x-api-key", "api-key", "apikey", "api_key", "x-auth-token", "auth-token",
+            "token", "access_token", "refresh_token", "id_token", "password", "passwd", "pwd", "secret", "client_secret",
+            "cookie", "set-cookie", "x-amz-security-token", "signature", "private_key", "ocp-apim-subscription-key", "x-functions-key",
+        };
+
+        private static bool IsQuote(char c) => c == '\'' || c == '"' || c == '`';
+
+        private static bool IsScheme(string token)
+        {
+            foreach (var s in Schemes)
+            {
+                if (token.Equals(s, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsSecretName(string token)
+        {
+            foreach (var s in SecretNames)
+            {
+                if (token.Equals(s, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static char NextNonSpace(string raw, int i)
+        {
+            while (i < raw.Length && raw[i] == ' ')
+            {
+                i++;
+            }
+
+            return i < raw.Length ? raw[i] : '\0';
+        }
+
+        /// <summary>
+        /// Replaces the value starting at <paramref name="i"/> (after spaces) with <c>{value}</c>: up to the next
+        /// space, ';', '&amp;', ',' or closing bracket, or with <paramref name="untilSegmentEnd"/> up to the next
+        /// ';', '&amp;' or ','. A quoted value is left to the quote rule. Returns where reading goes on.
+        /// </summary>
+        private static int RedactValue(string raw, int i, StringBuilder sb, bool untilSegmentEnd)
+        {
+            var spaced = false;
+            while (i < raw.Length && (raw[i] == ' ' || raw[i] == '\t'))
+            {
+                spaced = true;
+                i++;
+            }
+
+            if (spaced)
+            {
+                sb.Append(' ');
+            }
+
+            if (i >= raw.Length || IsQuote(raw[i]))
+            {
+                return i;
+            }
+
+            var start = i;
+            while (i < raw.Length)
+            {
+                var c = raw[i];
+                if (c == ';' || c == '&' || c == ',' || c == '?' || char.IsControl(c)
+                    || (!untilSegmentEnd && (char.IsWhiteSpace(c) || c == ')' || c == ']' || c == '}' || c == '|')))
+                {
+                    break;
+                }
+
+                i++;
+            }
+
+            if (i > start)
+            {
+                sb.Append("{value}");
+            }
+
+            return i;
         }
 
         private static bool IsSeparator(char c) =>

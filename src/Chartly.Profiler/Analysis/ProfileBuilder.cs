@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
+using Chartly.Profiler.Analysis.Signals;
 using Chartly.Profiler.Model;
 using Chartly.Profiler.Targets;
 using Chartly.Profiler.Telemetry;
@@ -13,7 +14,7 @@ namespace Chartly.Profiler.Analysis
     /// <summary>Builds the profile's sections from the analysed roots: rounding, ordering and ids fixed here.</summary>
     public static class ProfileBuilder
     {
-        public static IReadOnlyList<string> SignalNames { get; } = new[] { "cpu_utilization", "memory_utilization", "io_wait", "throttling", "backpressure" };
+        public static IReadOnlyList<string> SignalNames => SignalCatalog.Names;
 
         public static ProfileHeader Header(ProfileRequest request) => new(
             ToolInfo.Name,
@@ -51,7 +52,36 @@ namespace Chartly.Profiler.Analysis
             return sb.ToString();
         }
 
-        public static Profile Build(ProfileRequest request, IReadOnlyList<RootAnalysis> roots, DataQualityCounters quality, long tracesSelected, long spansSelected)
+        /// <summary>
+        /// Builds the profile. <paramref name="signals"/> is the signal stage's outcome (signals,
+        /// bottleneck kind, findings, metric data quality); without it every signal is no_data and
+        /// the kind is unknown.
+        /// </summary>
+        public static Profile Build(ProfileRequest request, IReadOnlyList<RootAnalysis> roots, DataQualityCounters quality, long tracesSelected, long spansSelected, SignalOutcome? signals = null)
+        {
+            var seconds = request.Precision == Precision.Seconds;
+            var (breakdown, total) = Breakdown(request, roots);
+
+            var perRoot = roots.Select(r => Apportion.ToMs(r.DurationNanos, seconds)).OrderBy(v => v).ToList();
+            var rootStats = new RootStatistics(perRoot.Count, Percentile(perRoot, 50), Percentile(perRoot, 95), perRoot.Count == 0 ? 0 : perRoot[perRoot.Count - 1], Thin(perRoot, RootStatistics.MaxSamples));
+
+            var bottleneck = breakdown.Count > 0 && breakdown[0].DurationMs > 0 ? breakdown[0].Component : "none";
+            var summary = new ProfileSummary(total, bottleneck, signals?.BottleneckKind ?? "unknown", "none", rootStats);
+
+            var signalList = signals?.Signals ?? SignalNames.Select(n => new Signal(n, "no_data", UnitOf(n), null, null, 0, Array.Empty<string>(), Array.Empty<ComponentSignal>())).ToList();
+            var dq = Snapshot(quality, tracesSelected, spansSelected, signals);
+            var findings = BaseFindings(breakdown, total, rootStats, dq);
+            if (signals is not null)
+            {
+                // After the dominant component, before the reader's own data-quality notes.
+                findings.InsertRange(findings.Count > 0 && findings[0].Id == "critical-path.dominant" ? 1 : 0, signals.Findings);
+            }
+
+            return new Profile(Header(request), summary, breakdown, signalList, findings, null, dq);
+        }
+
+        /// <summary>The breakdown (sorted as the contract says) and the total, both rounded to the request's precision.</summary>
+        public static (List<BreakdownEntry> Breakdown, long TotalMs) Breakdown(ProfileRequest request, IReadOnlyList<RootAnalysis> roots)
         {
             var seconds = request.Precision == Precision.Seconds;
             var unit = seconds ? Apportion.NanosPerSecond : Apportion.NanosPerMs;
@@ -85,17 +115,7 @@ namespace Chartly.Profiler.Analysis
 
             breakdown.Sort(CompareEntries);
             var total = Apportion.Round(criticalNanos.Sum(), unit) * multiplier;
-
-            var perRoot = roots.Select(r => Apportion.ToMs(r.DurationNanos, seconds)).OrderBy(v => v).ToList();
-            var rootStats = new RootStatistics(perRoot.Count, Percentile(perRoot, 50), Percentile(perRoot, 95), perRoot.Count == 0 ? 0 : perRoot[perRoot.Count - 1], Thin(perRoot, RootStatistics.MaxSamples));
-
-            var bottleneck = breakdown.Count > 0 && breakdown[0].DurationMs > 0 ? breakdown[0].Component : "none";
-            var summary = new ProfileSummary(total, bottleneck, "unknown", "none", rootStats);
-
-            var signals = SignalNames.Select(n => new Signal(n, "no_data", UnitOf(n), null, null, 0, Array.Empty<string>(), Array.Empty<ComponentSignal>())).ToList();
-            var dq = Snapshot(quality, tracesSelected, spansSelected, metricPointsUsed: 0);
-            var findings = BaseFindings(breakdown, total, rootStats, dq);
-            return new Profile(Header(request), summary, breakdown, signals, findings, null, dq);
+            return (breakdown, total);
         }
 
         public static int CompareEntries(BreakdownEntry a, BreakdownEntry b)
@@ -145,7 +165,7 @@ namespace Chartly.Profiler.Analysis
             return result;
         }
 
-        public static DataQuality Snapshot(DataQualityCounters q, long tracesSelected, long spansSelected, long metricPointsUsed) => new(
+        public static DataQuality Snapshot(DataQualityCounters q, long tracesSelected, long spansSelected, SignalOutcome? signals) => new(
             q.FilesRead,
             q.BytesRead,
             q.RecordsRead,
@@ -164,8 +184,13 @@ namespace Chartly.Profiler.Analysis
             q.NonBlockingSubtrees,
             q.RootsWithoutEnvironment,
             q.MetricRecords,
-            metricPointsUsed,
-            q.SourcePartialErrors);
+            signals?.MetricPointsUsed ?? 0,
+            q.SourcePartialErrors + (signals?.SourcePartialErrors ?? 0),
+            signals?.MetricPointsInvalid ?? 0,
+            signals?.MetricSeriesUsed ?? 0,
+            signals?.MetricSeriesGaps ?? 0,
+            signals?.MetricCounterResets ?? 0,
+            signals?.MetricResourcesUncovered ?? 0);
 
         private static List<Finding> BaseFindings(IReadOnlyList<BreakdownEntry> breakdown, long total, RootStatistics roots, DataQuality dq)
         {

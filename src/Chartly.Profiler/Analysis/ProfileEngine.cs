@@ -2,7 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using Chartly.Profiler.Analysis.Signals;
 using Chartly.Profiler.Configuration;
+using Chartly.Profiler.Metrics;
 using Chartly.Profiler.Model;
 using Chartly.Profiler.Targets;
 using Chartly.Profiler.Telemetry;
@@ -33,29 +35,51 @@ namespace Chartly.Profiler.Analysis
 
         public ProfileEngine(Func<SourceConfig, ITraceSource?>? sourceFactory = null)
         {
-            _sourceFactory = sourceFactory ?? DefaultSourceFactory;
+            _sourceFactory = sourceFactory ?? SourceFactoryForTests ?? DefaultSourceFactory;
         }
+
+        /// <summary>
+        /// Test hook (tests/unit/Governance): the source factory of engines the cmdlets create on this
+        /// thread, so a test can make the engine fail unexpectedly behind the CLI. Internal, never set
+        /// by the product.
+        /// </summary>
+        [ThreadStatic]
+        internal static Func<SourceConfig, ITraceSource?>? SourceFactoryForTests;
+
+        /// <summary>
+        /// Who is asking, for the access check; null takes the identity from the credential in use
+        /// (docs/access-control.md). Hosts and tests set it.
+        /// </summary>
+        public Access.IPrincipalProvider? PrincipalProvider { get; set; }
 
         /// <summary>Receives short progress lines (what is being read); never data.</summary>
         public Action<string>? Verbose { get; set; }
 
+        /// <summary>Receives how far the reads have come (files / bytes, queries), from sources that can tell.</summary>
+        public Action<ProfileProgress>? Progress { get; set; }
+
+        /// <summary>Sees each root as it is analysed (its trace and walk), e.g. to draw the slowest one (Analysis/Waterfall.cs).</summary>
+        public Action<TraceTree, int, RootAnalysis>? RootAnalysed { get; set; }
+
         public static ITraceSource? DefaultSourceFactory(SourceConfig config) => config.Type switch
         {
             "otlp-file" => new OtlpFileSource(config.Paths, "otlp-file " + string.Join(", ", config.Paths)),
+            "prometheus" or "azure-monitor-logs" => Sources.RemoteSources.Create(config),
             _ => null,
         };
 
         public ProfilePlan Plan(ProfileRequest request, ProfilerConfig config)
         {
+            request = request with { IncludeMetrics = SignalCatalog.Canonicalize(request.IncludeMetrics) };
             var env = config.For(request.Environment);
+            var sources = env.Sources.Select(_sourceFactory).Where(s => s is not null).Select(s => s!).ToList();
+
+            // A dry run checks access as a profile would, and still reads nothing.
+            Access.AccessGate.Demand(env, sources, PrincipalProvider, Verbose, CancellationToken.None);
             var planned = new List<PlannedSource>();
-            foreach (var sc in env.Sources)
+            foreach (var source in sources)
             {
-                var source = _sourceFactory(sc);
-                if (source is not null)
-                {
-                    planned.Add(new PlannedSource(source.Description, source.Plan(request)));
-                }
+                planned.Add(new PlannedSource(source.Description, source.Plan(request)));
             }
 
             var header = ProfileBuilder.Header(request);
@@ -64,8 +88,17 @@ namespace Chartly.Profiler.Analysis
 
         public Profile Run(ProfileRequest request, ProfilerConfig config, CancellationToken cancellation = default)
         {
+            request = request with { IncludeMetrics = SignalCatalog.Canonicalize(request.IncludeMetrics) };
             var env = config.For(request.Environment);
             var sources = env.Sources.Select(_sourceFactory).Where(s => s is not null).Select(s => s!).ToList();
+
+            // Access first: nothing is read for a principal the policy refuses.
+            Access.AccessGate.Demand(env, sources, PrincipalProvider, Verbose, cancellation);
+            foreach (var p in sources.OfType<IProgressSource>())
+            {
+                p.Progress = Progress;
+            }
+
             if (sources.Count == 0)
             {
                 throw ProfilerException.Precondition("NoTraceSource", $"The environment '{request.Environment}' has no span source in the configuration.");
@@ -79,6 +112,11 @@ namespace Chartly.Profiler.Analysis
             {
                 Verbose?.Invoke($"Finding {request.Target} in {s.Description}");
                 candidates.AddRange(s.FindCandidates(matcher, request, quality, cancellation));
+            }
+
+            if (request.ServiceVersion is { } version)
+            {
+                candidates = OfServiceVersion(candidates, request, version);
             }
 
             var inWindow = TargetResolver.SelectInWindow(candidates, request);
@@ -110,6 +148,7 @@ namespace Chartly.Profiler.Analysis
             }
 
             var roots = new List<RootAnalysis>();
+            var evidence = new SpanEvidence();
             long spansSelected = 0;
             foreach (var traceId in traceIds)
             {
@@ -135,7 +174,9 @@ namespace Chartly.Profiler.Analysis
                         quality.AddRootsWithoutEnvironment(1);
                     }
 
-                    roots.Add(CriticalPath.Analyze(tree, r, quality));
+                    roots.Add(CriticalPath.Analyze(tree, r, quality, keepSections: true));
+                    RootAnalysed?.Invoke(tree, r, roots[roots.Count - 1]);
+                    evidence.AddRoot(tree, r);
                 }
             }
 
@@ -147,7 +188,32 @@ namespace Chartly.Profiler.Analysis
             }
 
             Verbose?.Invoke($"Analysed {roots.Count} root(s) over {spansSelected} span(s)");
-            return ProfileBuilder.Build(request, roots, quality, traceIds.Count, spansSelected);
+            var signals = SignalStage.Run(request, roots, evidence, sources.OfType<IMetricSource>().ToList(), quality.MetricRecords, cancellation, Verbose);
+            return ProfileBuilder.Build(request, roots, quality, traceIds.Count, spansSelected, signals);
+        }
+
+        /// <summary>The version filter of a baseline: a root belongs to the version its resource reports.</summary>
+        private static List<SpanRecord> OfServiceVersion(List<SpanRecord> candidates, ProfileRequest request, string version)
+        {
+            var kept = candidates.Where(c => string.Equals(c.Resource.ServiceVersion, version, StringComparison.Ordinal)).ToList();
+            var seen = candidates
+                .Where(c => c.Resource.Environment is null || string.Equals(c.Resource.Environment, request.Environment, StringComparison.Ordinal))
+                .Select(c => c.Resource.ServiceVersion ?? "(none)")
+                .Distinct(StringComparer.Ordinal)
+                .OrderBy(v => v, StringComparer.Ordinal)
+                .Take(10)
+                .Select(Sanitize.ForMessage)
+                .ToList();
+
+            // Nothing of the target at all is the resolver's "not found", not a version problem.
+            if (kept.Count == 0 && seen.Count > 0)
+            {
+                throw ProfilerException.Precondition(
+                    "ServiceVersionNotFound",
+                    $"No {TargetResolver.Describe(request.Target)} with service.version '{Sanitize.ForMessage(version)}' was found in environment '{request.Environment}'. Versions seen: {string.Join(", ", seen)}.");
+            }
+
+            return kept;
         }
     }
 }

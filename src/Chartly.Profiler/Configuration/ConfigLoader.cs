@@ -112,9 +112,20 @@ namespace Chartly.Profiler.Configuration
                     throw Invalid(name, $"environment '{envName}' has an empty 'sources' list");
                 }
 
-                envs[envName] = new EnvironmentConfig(envName, sources);
+                // Access policy and read-only scopes (docs/access-control.md).
+                foreach (var s in sources)
+                {
+                    Access.ReadOnlyScopes.Check(s, envName, why => Invalid(name, why));
+                }
+
+                var accessNode = Child(envMap, "access");
+                envs[envName] = new EnvironmentConfig(envName, sources)
+                {
+                    Access = accessNode is null ? null : Access.AccessPolicyParser.Parse(accessNode, envName, why => Invalid(name, why)),
+                };
             }
 
+            Access.AccessPolicyParser.CheckEnvironments(envs, why => Invalid(name, why));
             return new ProfilerConfig(fullPath, envs);
         }
 
@@ -167,6 +178,7 @@ namespace Chartly.Profiler.Configuration
                     break;
                 case "prometheus":
                 case "azure-monitor-logs":
+                    Sources.RemoteSources.Validate(type, settings, paths, why => Invalid(file, $"the {type} source of '{envName}' {why}"));
                     break;
                 default:
                     throw Invalid(file, $"unknown source type '{Sanitize.ForMessage(type)}' in '{envName}' (valid: otlp-file, prometheus, azure-monitor-logs)");

@@ -32,7 +32,11 @@ namespace Chartly.Profiler.Configuration
         }
     }
 
-    public sealed record EnvironmentConfig(string Name, IReadOnlyList<SourceConfig> Sources);
+    public sealed record EnvironmentConfig(string Name, IReadOnlyList<SourceConfig> Sources)
+    {
+        /// <summary>Who may profile this environment (docs/access-control.md); null: no policy, the telemetry's own permissions apply.</summary>
+        public Access.AccessPolicy? Access { get; init; }
+    }
 
     /// <summary>One source entry: its type and its settings, kept as text for the source to interpret.</summary>
     public sealed record SourceConfig(string Type, IReadOnlyDictionary<string, string> Settings, IReadOnlyList<string> Paths);

@@ -89,7 +89,13 @@ namespace Chartly.Profiler.Model
     /// </summary>
     public sealed record BreakdownEntry(string Component, long DurationMs, decimal Pct, long SelfMs, long SpanCount);
 
-    /// <summary>A resource signal (CPU, memory, I/O wait, throttling, backpressure); no data is said, never a zero.</summary>
+    /// <summary>
+    /// A resource signal (CPU, memory, I/O wait, throttling, backpressure); no data is said, never a
+    /// zero. <see cref="Status"/> is <c>ok</c>, <c>no_data</c> or <c>excluded</c> (left out by the
+    /// <c>--include-metrics</c> allowlist). The headline (unit, avg, max, total, samples, metrics,
+    /// components) is the first of <see cref="Measures"/> that has data, named by
+    /// <see cref="Measure"/> (null when none has; docs/signals.md).
+    /// </summary>
     public sealed record Signal(
         string Name,
         string Status,
@@ -98,10 +104,28 @@ namespace Chartly.Profiler.Model
         decimal? Max,
         long Samples,
         IReadOnlyList<string> Metrics,
+        IReadOnlyList<ComponentSignal> Components,
+        decimal? Total = null,
+        IReadOnlyList<SignalMeasure>? Measures = null,
+        string? Measure = null)
+    {
+        public IReadOnlyList<SignalMeasure> Measures { get; init; } = Measures ?? System.Array.Empty<SignalMeasure>();
+    }
+
+    /// <summary>One quantity inside a signal (the CFS throttle ratio, HTTP 429 responses, ...), measured the same way as the signal.</summary>
+    public sealed record SignalMeasure(
+        string Name,
+        string Status,
+        string Unit,
+        decimal? Avg,
+        decimal? Max,
+        decimal? Total,
+        long Samples,
+        IReadOnlyList<string> Metrics,
         IReadOnlyList<ComponentSignal> Components);
 
     /// <summary>A signal measured while one critical-path component was running.</summary>
-    public sealed record ComponentSignal(string Component, decimal? Avg, decimal? Max, long Samples);
+    public sealed record ComponentSignal(string Component, decimal? Avg, decimal? Max, long Samples, decimal? Total = null);
 
     public sealed record MetricCitation(string Metric, decimal Value, string Unit);
 
@@ -127,31 +151,67 @@ namespace Chartly.Profiler.Model
         long RootsWithoutEnvironment,
         long MetricRecords,
         long MetricPointsUsed,
-        long SourcePartialErrors);
+        long SourcePartialErrors,
+        long MetricPointsInvalid = 0,
+        long MetricSeriesUsed = 0,
+        long MetricSeriesGaps = 0,
+        long MetricCounterResets = 0,
+        long MetricResourcesUncovered = 0);
 
-    /// <summary>The regression comparison against a baseline (filled in by the comparison).</summary>
+    /// <summary>
+    /// The profile a comparison ran against: how it was named (<c>profile</c>: a saved document or a
+    /// profile object; <c>run</c>: <c>run:&lt;id&gt;</c>; <c>version</c>: <c>version:&lt;v&gt;</c>), its target,
+    /// window and correlation id (the id it had before any comparison of its own).
+    /// </summary>
+    public sealed record ComparisonBaseline(
+        string Kind,
+        ProfileTarget Target,
+        string? ServiceVersion,
+        ProfileWindow Window,
+        string CorrelationId);
+
+    /// <summary>
+    /// The regression comparison against a baseline (docs/regression.md). Totals and component
+    /// durations are the two profiles' summed critical-path times, so the component deltas add up
+    /// exactly to <see cref="DeltaMs"/>; the verdict is gated on the change per root
+    /// (<see cref="DeltaMeanPct"/>) so that more traffic in a window is not read as a regression.
+    /// <see cref="CurrentCorrelationId"/> is the current profile's id before the comparison.
+    /// </summary>
     public sealed record Comparison(
-        string Baseline,
-        ProfileWindow BaselineWindow,
+        ComparisonBaseline Baseline,
+        string CurrentCorrelationId,
+        decimal ThresholdPct,
+        decimal Alpha,
         long BaselineTotalMs,
+        long CurrentTotalMs,
         long DeltaMs,
-        decimal DeltaPct,
+        decimal? DeltaPct,
+        long BaselineRoots,
+        long CurrentRoots,
+        decimal? DeltaMeanPct,
         string Classification,
         string Test,
         decimal? PValue,
-        long CurrentSamples,
         long BaselineSamples,
+        long CurrentSamples,
         bool Inconclusive,
+        long? SamplesNeeded,
         IReadOnlyList<ComponentDelta> Components);
 
+    /// <summary>
+    /// One component in a comparison. <see cref="Presence"/> is <c>both</c>, <c>added</c> (current only) or
+    /// <c>removed</c> (baseline only); <see cref="ImpactPct"/> is its change per root as a percentage of the
+    /// baseline's total per root (the quantity the magnitude gate reads).
+    /// </summary>
     public sealed record ComponentDelta(
         string Component,
-        string Change,
+        string Presence,
         long BaselineMs,
         long CurrentMs,
         long DeltaMs,
         decimal BaselinePct,
         decimal CurrentPct,
         decimal DeltaPctPoints,
+        decimal? ImpactPct,
         string Classification);
 }

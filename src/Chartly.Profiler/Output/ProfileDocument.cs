@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Chartly.Profiler.Model;
@@ -54,16 +55,24 @@ namespace Chartly.Profiler.Output
             doc.Add("signals", List(p.Signals, sig => new DocMap()
                 .Add("name", sig.Name)
                 .Add("status", sig.Status)
+                .Add("measure", sig.Measure)
                 .Add("unit", sig.Unit)
                 .Add("avg", Ratio(sig.Avg, sig.Unit))
                 .Add("max", Ratio(sig.Max, sig.Unit))
+                .Add("total", Ratio(sig.Total, sig.Unit))
                 .Add("samples", sig.Samples)
                 .Add("metrics", new DocList(sig.Metrics.Select(m => (DocNode)DocScalar.Text(m)).ToList()))
-                .Add("components", List(sig.Components, c => new DocMap()
-                    .Add("component", c.Component)
-                    .Add("avg", Ratio(c.Avg, sig.Unit))
-                    .Add("max", Ratio(c.Max, sig.Unit))
-                    .Add("samples", c.Samples)))));
+                .Add("components", Components(sig.Components, sig.Unit))
+                .Add("measures", List(sig.Measures, m => new DocMap()
+                    .Add("name", m.Name)
+                    .Add("status", m.Status)
+                    .Add("unit", m.Unit)
+                    .Add("avg", Ratio(m.Avg, m.Unit))
+                    .Add("max", Ratio(m.Max, m.Unit))
+                    .Add("total", Ratio(m.Total, m.Unit))
+                    .Add("samples", m.Samples)
+                    .Add("metrics", new DocList(m.Metrics.Select(x => (DocNode)DocScalar.Text(x)).ToList()))
+                    .Add("components", Components(m.Components, m.Unit))))));
 
             doc.Add("findings", List(p.Findings, f => new DocMap()
                 .Add("id", f.Id)
@@ -76,28 +85,7 @@ namespace Chartly.Profiler.Output
 
             if (p.Comparison is { } c)
             {
-                doc.Add("comparison", new DocMap()
-                    .Add("baseline", c.Baseline)
-                    .Add("baseline_window", new DocMap().Add("start", c.BaselineWindow.Start).Add("end", c.BaselineWindow.End))
-                    .Add("baseline_total_ms", c.BaselineTotalMs)
-                    .Add("delta_ms", c.DeltaMs)
-                    .Add("delta_pct", c.DeltaPct)
-                    .Add("classification", c.Classification)
-                    .Add("test", c.Test)
-                    .Add("p_value", c.PValue is null ? DocScalar.Null : DocScalar.Fixed(c.PValue.Value, 4))
-                    .Add("current_samples", c.CurrentSamples)
-                    .Add("baseline_samples", c.BaselineSamples)
-                    .Add("inconclusive", c.Inconclusive)
-                    .Add("components", List(c.Components, d => new DocMap()
-                        .Add("component", d.Component)
-                        .Add("change", d.Change)
-                        .Add("baseline_ms", d.BaselineMs)
-                        .Add("current_ms", d.CurrentMs)
-                        .Add("delta_ms", d.DeltaMs)
-                        .Add("baseline_pct", d.BaselinePct)
-                        .Add("current_pct", d.CurrentPct)
-                        .Add("delta_pct_points", d.DeltaPctPoints)
-                        .Add("classification", d.Classification))));
+                doc.Add("comparison", ComparisonDoc(c));
             }
 
             var q = p.DataQuality;
@@ -121,16 +109,84 @@ namespace Chartly.Profiler.Output
                 .Add("roots_without_environment", q.RootsWithoutEnvironment)
                 .Add("metric_records", q.MetricRecords)
                 .Add("metric_points_used", q.MetricPointsUsed)
+                .Add("metric_points_invalid", q.MetricPointsInvalid)
+                .Add("metric_series_used", q.MetricSeriesUsed)
+                .Add("metric_series_gaps", q.MetricSeriesGaps)
+                .Add("metric_counter_resets", q.MetricCounterResets)
+                .Add("metric_resources_uncovered", q.MetricResourcesUncovered)
                 .Add("source_partial_errors", q.SourcePartialErrors));
             return doc;
         }
 
-        /// <summary>Ratios keep three decimals (0.382); everything else percent-like keeps one.</summary>
-        public static DocNode Ratio(decimal? v, string unit) =>
-            v is null ? DocScalar.Null : unit == "ratio" ? DocScalar.Fixed(v.Value, 3) : DocScalar.OneDecimal(v.Value);
+        /// <summary>The comparison section (docs/regression.md): keys in this fixed order.</summary>
+        public static DocMap ComparisonDoc(Comparison c)
+        {
+            var b = c.Baseline;
+            return new DocMap()
+                .Add("baseline", new DocMap()
+                    .Add("kind", b.Kind)
+                    .Add("target", new DocMap().Add("type", b.Target.Type).Add("id", b.Target.Id))
+                    .Add("service_version", b.ServiceVersion)
+                    .Add("window", new DocMap().Add("start", b.Window.Start).Add("end", b.Window.End))
+                    .Add("correlation_id", b.CorrelationId))
+                .Add("current_correlation_id", c.CurrentCorrelationId)
+                .Add("threshold_pct", c.ThresholdPct)
+                .Add("alpha", DocScalar.Fixed(c.Alpha, 2))
+                .Add("baseline_total_ms", c.BaselineTotalMs)
+                .Add("current_total_ms", c.CurrentTotalMs)
+                .Add("delta_ms", c.DeltaMs)
+                .Add("delta_pct", c.DeltaPct)
+                .Add("baseline_roots", c.BaselineRoots)
+                .Add("current_roots", c.CurrentRoots)
+                .Add("delta_mean_pct", c.DeltaMeanPct)
+                .Add("classification", c.Classification)
+                .Add("test", c.Test)
+                .Add("p_value", c.PValue is null ? DocScalar.Null : DocScalar.Fixed(c.PValue.Value, 4))
+                .Add("baseline_samples", c.BaselineSamples)
+                .Add("current_samples", c.CurrentSamples)
+                .Add("inconclusive", c.Inconclusive)
+                .Add("samples_needed", c.SamplesNeeded is null ? DocScalar.Null : DocScalar.Integer(c.SamplesNeeded.Value))
+                .Add("components", List(c.Components, d => new DocMap()
+                    .Add("component", d.Component)
+                    .Add("presence", d.Presence)
+                    .Add("baseline_ms", d.BaselineMs)
+                    .Add("current_ms", d.CurrentMs)
+                    .Add("delta_ms", d.DeltaMs)
+                    .Add("baseline_pct", d.BaselinePct)
+                    .Add("current_pct", d.CurrentPct)
+                    .Add("delta_pct_points", d.DeltaPctPoints)
+                    .Add("impact_pct", d.ImpactPct)
+                    .Add("classification", d.Classification)));
+        }
+
+        /// <summary>
+        /// A signal value in its unit's precision (docs/signals.md): ratios and cores keep three
+        /// decimals (0.382), bytes and counts are integers where whole, everything else keeps one.
+        /// </summary>
+        public static DocNode Ratio(decimal? v, string unit)
+        {
+            if (v is null)
+            {
+                return DocScalar.Null;
+            }
+
+            return unit switch
+            {
+                "ratio" or "cores" => DocScalar.Fixed(v.Value, 3),
+                "bytes" or "count" when v.Value == decimal.Truncate(v.Value) && Math.Abs(v.Value) <= long.MaxValue => DocScalar.Integer((long)v.Value),
+                _ => DocScalar.OneDecimal(v.Value),
+            };
+        }
+
+        private static DocList Components(IReadOnlyList<ComponentSignal> components, string unit) => List(components, c => new DocMap()
+            .Add("component", c.Component)
+            .Add("avg", Ratio(c.Avg, unit))
+            .Add("max", Ratio(c.Max, unit))
+            .Add("total", Ratio(c.Total, unit))
+            .Add("samples", c.Samples));
 
         private static DocNode Value(decimal v, string unit) =>
-            unit == "ratio" ? DocScalar.Fixed(v, 3) : v == decimal.Truncate(v) && unit != "percent" ? DocScalar.Integer((long)v) : DocScalar.OneDecimal(v);
+            unit == "ratio" ? DocScalar.Fixed(v, 3) : unit == "p" ? DocScalar.Fixed(v, 4) : v == decimal.Truncate(v) && unit != "percent" ? DocScalar.Integer((long)v) : DocScalar.OneDecimal(v);
 
         private static DocList List<T>(IEnumerable<T> items, System.Func<T, DocNode> map) => new(items.Select(map).ToList());
     }

@@ -99,7 +99,19 @@ namespace Chartly.Profiler.Output
                 DecOrNull(sig, "max"),
                 Int(sig, "samples"),
                 Strings(sig, "metrics"),
-                Items(sig, "components").Select(c => new ComponentSignal(Str(c, "component"), DecOrNull(c, "avg"), DecOrNull(c, "max"), Int(c, "samples"))).ToList())).ToList();
+                SignalComponents(sig),
+                DecOrNull(sig, "total"),
+                Items(sig, "measures").Select(m => new SignalMeasure(
+                    Str(m, "name"),
+                    Str(m, "status"),
+                    Str(m, "unit"),
+                    DecOrNull(m, "avg"),
+                    DecOrNull(m, "max"),
+                    DecOrNull(m, "total"),
+                    Int(m, "samples"),
+                    Strings(m, "metrics"),
+                    SignalComponents(m))).ToList(),
+                StrOrNull(sig, "measure"))).ToList();
 
             var findings = Items(doc, "findings").Select(f => new Finding(
                 Str(f, "id"),
@@ -107,33 +119,7 @@ namespace Chartly.Profiler.Output
                 Str(f, "text"),
                 Items(f, "metrics").Select(m => new MetricCitation(Str(m, "metric"), Dec(m, "value"), Str(m, "unit"))).ToList())).ToList();
 
-            Comparison? comparison = null;
-            if (doc.Get("comparison") is DocMap c)
-            {
-                var bw = Map(c, "baseline_window");
-                comparison = new Comparison(
-                    Str(c, "baseline"),
-                    new ProfileWindow(Str(bw, "start"), Str(bw, "end")),
-                    Int(c, "baseline_total_ms"),
-                    Int(c, "delta_ms"),
-                    Dec(c, "delta_pct"),
-                    Str(c, "classification"),
-                    Str(c, "test"),
-                    DecOrNull(c, "p_value"),
-                    Int(c, "current_samples"),
-                    Int(c, "baseline_samples"),
-                    Bool(c, "inconclusive"),
-                    Items(c, "components").Select(d => new ComponentDelta(
-                        Str(d, "component"),
-                        Str(d, "change"),
-                        Int(d, "baseline_ms"),
-                        Int(d, "current_ms"),
-                        Int(d, "delta_ms"),
-                        Dec(d, "baseline_pct"),
-                        Dec(d, "current_pct"),
-                        Dec(d, "delta_pct_points"),
-                        Str(d, "classification"))).ToList());
-            }
+            var comparison = doc.Get("comparison") is DocMap c ? ReadComparison(c) : null;
 
             var q = Map(doc, "data_quality");
             var dq = new DataQuality(
@@ -141,10 +127,60 @@ namespace Chartly.Profiler.Output
                 Int(q, "spans_read"), Int(q, "invalid_spans"), Int(q, "traces_selected"), Int(q, "spans_selected"), Int(q, "duplicate_spans"),
                 Int(q, "orphan_spans"), Int(q, "cycles"), Int(q, "clipped_spans"), Int(q, "spans_outside_parent"), Int(q, "overlaps_tolerated"),
                 Int(q, "non_blocking_subtrees"), Int(q, "roots_without_environment"), Int(q, "metric_records"), Int(q, "metric_points_used"),
-                Int(q, "source_partial_errors"));
+                Int(q, "source_partial_errors"),
+                Int(q, "metric_points_invalid"), Int(q, "metric_series_used"), Int(q, "metric_series_gaps"), Int(q, "metric_counter_resets"),
+                Int(q, "metric_resources_uncovered"));
 
             return new Profile(header, summary, breakdown, signals, findings, comparison, dq);
         }
+
+        private static Comparison ReadComparison(DocMap c)
+        {
+            var b = Map(c, "baseline");
+            var bt = Map(b, "target");
+            var bw = Map(b, "window");
+            return new Comparison(
+                new ComparisonBaseline(
+                    Str(b, "kind"),
+                    new ProfileTarget(Str(bt, "type"), Str(bt, "id")),
+                    StrOrNull(b, "service_version"),
+                    new ProfileWindow(Str(bw, "start"), Str(bw, "end")),
+                    Str(b, "correlation_id")),
+                Str(c, "current_correlation_id"),
+                Dec(c, "threshold_pct"),
+                Dec(c, "alpha"),
+                Int(c, "baseline_total_ms"),
+                Int(c, "current_total_ms"),
+                Int(c, "delta_ms"),
+                DecOrNull(c, "delta_pct"),
+                Int(c, "baseline_roots"),
+                Int(c, "current_roots"),
+                DecOrNull(c, "delta_mean_pct"),
+                Str(c, "classification"),
+                Str(c, "test"),
+                DecOrNull(c, "p_value"),
+                Int(c, "baseline_samples"),
+                Int(c, "current_samples"),
+                Bool(c, "inconclusive"),
+                Required(c, "samples_needed") is DocScalar { Kind: ScalarKind.Null } ? null : Int(c, "samples_needed"),
+                Items(c, "components").Select(d => new ComponentDelta(
+                    Str(d, "component"),
+                    Str(d, "presence"),
+                    Int(d, "baseline_ms"),
+                    Int(d, "current_ms"),
+                    Int(d, "delta_ms"),
+                    Dec(d, "baseline_pct"),
+                    Dec(d, "current_pct"),
+                    Dec(d, "delta_pct_points"),
+                    DecOrNull(d, "impact_pct"),
+                    Str(d, "classification"))).ToList());
+        }
+
+        private static string? StrOrNull(DocMap map, string key) =>
+            Required(map, key) is DocScalar { Kind: ScalarKind.Null } ? null : Str(map, key);
+
+        private static List<ComponentSignal> SignalComponents(DocMap map) =>
+            Items(map, "components").Select(c => new ComponentSignal(Str(c, "component"), DecOrNull(c, "avg"), DecOrNull(c, "max"), Int(c, "samples"), DecOrNull(c, "total"))).ToList();
 
         private static DocNode ParseJson(string text)
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
@@ -41,15 +42,10 @@ namespace Chartly.Profiler.Output
 
             Line(sb, string.Empty);
             Line(sb, "Signals");
+            Line(sb, "  (whole target; indented beneath: while each top component held the critical path)");
             foreach (var sig in p.Signals)
             {
-                if (sig.Status != "ok")
-                {
-                    Line(sb, $"  {Pad(sig.Name, 20)}  no data");
-                    continue;
-                }
-
-                Line(sb, $"  {Pad(sig.Name, 20)}  avg {Val(sig.Avg, sig.Unit)}  max {Val(sig.Max, sig.Unit)}  ({N(sig.Samples)} samples of {string.Join(", ", sig.Metrics)})");
+                RenderSignal(sb, sig);
             }
 
             Line(sb, string.Empty);
@@ -70,12 +66,7 @@ namespace Chartly.Profiler.Output
 
             if (p.Comparison is { } c)
             {
-                Line(sb, string.Empty);
-                Line(sb, $"Comparison with {c.Baseline}: {c.Classification}  (delta {Signed(c.DeltaMs)} ms, {SignedPct(c.DeltaPct)}; {c.Test}{(c.Inconclusive ? ", inconclusive" : string.Empty)})");
-                foreach (var d in c.Components)
-                {
-                    Line(sb, "  " + Pad(Cut(d.Component, width), width) + "  " + PadLeft(Signed(d.DeltaMs) + " ms", 14) + "  " + PadLeft(d.Change, 9) + "  " + d.Classification);
-                }
+                RenderComparison(sb, c);
             }
 
             var q = p.DataQuality;
@@ -83,8 +74,103 @@ namespace Chartly.Profiler.Output
             Line(sb, "Data quality");
             Line(sb, $"  files {N(q.FilesRead)}, records {N(q.RecordsRead)}, malformed {N(q.MalformedRecords)}, unsupported files {N(q.UnsupportedFiles)}, spans read {N(q.SpansRead)}, invalid {N(q.InvalidSpans)}");
             Line(sb, $"  traces {N(q.TracesSelected)}, spans selected {N(q.SpansSelected)}, orphans {N(q.OrphanSpans)}, duplicates {N(q.DuplicateSpans)}, cycles {N(q.Cycles)}, clipped {N(q.ClippedSpans)}, outside parent {N(q.SpansOutsideParent)}, skew tolerated {N(q.OverlapsTolerated)}, async subtrees {N(q.NonBlockingSubtrees)}");
+            Line(sb, $"  metric records {N(q.MetricRecords)}, points used {N(q.MetricPointsUsed)}, invalid points {N(q.MetricPointsInvalid)}, series {N(q.MetricSeriesUsed)}, series gaps {N(q.MetricSeriesGaps)}, counter resets {N(q.MetricCounterResets)}, resources without metrics {N(q.MetricResourcesUncovered)}");
             return sb.ToString();
         }
+
+        /// <summary>The headline measure, its per-component values, then every other measure that has data.</summary>
+        private static void RenderSignal(StringBuilder sb, Signal sig)
+        {
+            if (sig.Status != "ok")
+            {
+                Line(sb, $"  {Pad(sig.Name, 20)}  {(sig.Status == "excluded" ? "excluded (not in --include-metrics)" : "no data")}");
+                return;
+            }
+
+            var head = sig.Measures.FirstOrDefault(m => m.Name == sig.Measure) ?? sig.Measures.FirstOrDefault(m => m.Status == "ok");
+            Line(sb, $"  {Pad(sig.Name, 20)}  {(head is null ? string.Empty : head.Name + "  ")}{Stats(head?.Name, sig.Avg, sig.Max, sig.Total, sig.Samples, sig.Unit)}  [{string.Join(", ", sig.Metrics)}]");
+            RenderComponents(sb, head?.Name, sig.Components, sig.Unit, 6);
+            foreach (var m in sig.Measures)
+            {
+                if (m.Status != "ok" || ReferenceEquals(m, head))
+                {
+                    continue;
+                }
+
+                Line(sb, $"    + {Pad(m.Name, 18)}  {Stats(m.Name, m.Avg, m.Max, m.Total, m.Samples, m.Unit)}  [{string.Join(", ", m.Metrics)}]");
+                RenderComponents(sb, m.Name, m.Components, m.Unit, 8);
+            }
+        }
+
+        private static void RenderComponents(StringBuilder sb, string? measure, IReadOnlyList<ComponentSignal> components, string unit, int indent)
+        {
+            foreach (var c in components)
+            {
+                if (c.Samples == 0 && c.Total is null)
+                {
+                    continue;
+                }
+
+                Line(sb, new string(' ', indent) + Pad(Cut(c.Component, 30), 30) + "  " + Stats(measure, c.Avg, c.Max, c.Total, c.Samples, unit));
+            }
+        }
+
+        private static string Stats(string? measure, decimal? avg, decimal? max, decimal? total, long samples, string unit)
+        {
+            switch (measure)
+            {
+                case "http_429_responses":
+                    return $"{Val(total, "count")} of {N(samples)} HTTP responses";
+                case "http_resends":
+                    return $"{Val(total, "count")} resend(s) over {N(samples)} HTTP spans" + (max is null ? string.Empty : $", at most {Val(max, "count")} on one");
+                case "http_429_time":
+                    return $"{Val(total, unit)} lost to {N(samples)} throttled request(s) and back-off";
+            }
+
+            var text = $"avg {Val(avg, unit)}  max {Val(max, unit)}";
+            if (total is not null)
+            {
+                text += $"  total {Val(total, unit)}";
+            }
+
+            return text + $"  ({N(samples)} sample{(samples == 1 ? string.Empty : "s")})";
+        }
+
+        private static void RenderComparison(StringBuilder sb, Comparison c)
+        {
+            var b = c.Baseline;
+            Line(sb, string.Empty);
+            var against = b.Kind switch
+            {
+                "run" => $"{b.Target.Type} {b.Target.Id}",
+                "version" => $"version {b.ServiceVersion} of {b.Target.Type} {b.Target.Id}",
+                _ => $"the baseline profile of {b.Target.Type} {b.Target.Id}",
+            };
+            Line(sb, $"Comparison with {against}  [{b.Window.Start}, {b.Window.End})");
+            Line(sb, $"  Verdict         {c.Classification}{(c.Inconclusive ? " (inconclusive)" : string.Empty)}  gate {Pct(c.ThresholdPct)} per root");
+            Line(sb, $"  Total           {Ms(c.BaselineTotalMs)} -> {Ms(c.CurrentTotalMs)}  ({Signed(c.DeltaMs)} ms, {SignedPctOrNa(c.DeltaPct)})");
+            Line(sb, $"  Per root        {SignedPctOrNa(c.DeltaMeanPct)}  ({N(c.BaselineRoots)} -> {N(c.CurrentRoots)} roots)");
+            var test = c.Test == "magnitude"
+                ? "magnitude only (one root a side)"
+                : $"{c.Test} p={(c.PValue is null ? "n/a" : c.PValue.Value.ToString("0.0000", CultureInfo.InvariantCulture))} alpha {c.Alpha.ToString("0.00", CultureInfo.InvariantCulture)}, {N(c.BaselineSamples)} vs {N(c.CurrentSamples)} samples";
+            if (c.Inconclusive && c.SamplesNeeded is { } needed)
+            {
+                test += $"; too few to tell: needs {N(needed)} a side";
+            }
+
+            Line(sb, $"  Test            {test}");
+            var width = Math.Min(48, Math.Max(9, c.Components.Select(d => d.Component.Length).DefaultIfEmpty(0).Max()));
+            Line(sb, "  " + Pad("Component", width) + "  " + PadLeft("Baseline", 12) + "  " + PadLeft("Current", 12) + "  " + PadLeft("Delta", 13) + "  " + PadLeft("Share+-", 7) + "  Verdict");
+            foreach (var d in c.Components)
+            {
+                var name = d.Presence == "both" ? d.Component : d.Component + " (" + d.Presence + ")";
+                Line(sb, "  " + Pad(Cut(name, width), width) + "  " + PadLeft(Ms(d.BaselineMs), 12) + "  " + PadLeft(Ms(d.CurrentMs), 12) + "  " + PadLeft(Signed(d.DeltaMs) + " ms", 13) + "  " + PadLeft(SignedPoints(d.DeltaPctPoints), 7) + "  " + d.Classification);
+            }
+        }
+
+        private static string SignedPctOrNa(decimal? v) => v is null ? "n/a" : SignedPct(v.Value);
+
+        private static string SignedPoints(decimal v) => (v > 0 ? "+" : string.Empty) + v.ToString("0.0", CultureInfo.InvariantCulture);
 
         private static void Line(StringBuilder sb, string text) => sb.Append(text.TrimEnd()).Append('\n');
 
@@ -109,7 +195,9 @@ namespace Chartly.Profiler.Output
             {
                 "ratio" => (v.Value * 100m).ToString("0.0", CultureInfo.InvariantCulture) + "%",
                 "percent" => Pct(v.Value),
+                "p" => v.Value.ToString("0.0000", CultureInfo.InvariantCulture),
                 "ms" => v.Value.ToString("#,0.#", CultureInfo.InvariantCulture) + " ms",
+                "bytes" => (v.Value / (1024m * 1024m)).ToString("#,0.0", CultureInfo.InvariantCulture) + " MiB",
                 "count" => v.Value.ToString("#,0.#", CultureInfo.InvariantCulture),
                 _ => v.Value.ToString("#,0.###", CultureInfo.InvariantCulture) + " " + unit,
             };

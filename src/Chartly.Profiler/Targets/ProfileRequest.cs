@@ -20,6 +20,12 @@ namespace Chartly.Profiler.Targets
     {
         public static IReadOnlyList<string> Environments { get; } = new[] { "dev", "staging", "prod" };
 
+        /// <summary>
+        /// When set, only roots whose resource <c>service.version</c> equals this value count: how a
+        /// <c>version:&lt;v&gt;</c> baseline is profiled (docs/regression.md). Not part of the command line.
+        /// </summary>
+        public string? ServiceVersion { get; init; }
+
         public static string ParseEnvironment(string? env)
         {
             if (string.IsNullOrWhiteSpace(env))

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using Chartly.Profiler.Analysis.Signals;
+using Chartly.Profiler.Metrics;
 using Chartly.Profiler.Targets;
 
 namespace Chartly.Profiler.Telemetry
@@ -12,9 +14,14 @@ namespace Chartly.Profiler.Telemetry
     /// recursively for *.json and *.jsonl, rotated names included) or single files. Files are only
     /// ever opened for reading.
     /// </summary>
-    public sealed class OtlpFileSource : ITraceSource
+    public sealed class OtlpFileSource : ITraceSource, IProgressSource, IMetricSource
     {
         private readonly IReadOnlyList<string> _paths;
+
+        // What pass 1 found in each file: pass 2 (spans) reads only files with spans, pass 3 (metrics)
+        // only files with metric records, so a metrics-only file is not parsed for spans again.
+        private List<string>? _spanFiles;
+        private List<string>? _metricFiles;
 
         public OtlpFileSource(IReadOnlyList<string> paths, string description)
         {
@@ -26,6 +33,9 @@ namespace Chartly.Profiler.Telemetry
 
         public IReadOnlyList<string> Paths => _paths;
 
+        /// <summary>Raised before each file and once after the last (files and bytes so far).</summary>
+        public Action<ProfileProgress>? Progress { get; set; }
+
         public IReadOnlyList<string> Plan(ProfileRequest request)
         {
             var files = ListFiles();
@@ -34,6 +44,9 @@ namespace Chartly.Profiler.Telemetry
                 $"read {files.Count} OTLP/JSON file(s) under {string.Join(", ", _paths.Select(p => p.Replace('\\', '/')))}",
                 $"pass 1: spans that begin {request.Target}",
                 $"pass 2: every span of the traces holding a root that starts in [{request.Window.StartText}, {request.Window.EndText})",
+                SignalCatalog.MetricsFor(request.IncludeMetrics).Count == 0
+                    ? "pass 3: none (no included signal reads metrics)"
+                    : $"pass 3: metric points of the resources those spans ran on, in the files pass 1 found metrics in, for signals {string.Join(", ", SignalCatalog.Names.Where(n => SignalCatalog.IsIncluded(n, request.IncludeMetrics)))}",
             };
         }
 
@@ -47,10 +60,29 @@ namespace Chartly.Profiler.Telemetry
         public IReadOnlyList<SpanRecord> LoadTraces(IReadOnlyCollection<TraceId> traces, ProfileRequest request, DataQualityCounters quality, CancellationToken cancellation)
         {
             var sink = new TraceSink(new HashSet<TraceId>(traces));
+            if (_spanFiles is { Count: 0 })
+            {
+                return sink.Spans;
+            }
 
             // The second pass re-reads the same bytes: its file and record counts are not counted twice.
             ReadAll(sink, new DataQualityCounters(), cancellation, countFiles: false);
             return sink.Spans;
+        }
+
+        /// <summary>Pass 3: the metric points a query needs, filtered as they are read, as canonical samples.</summary>
+        public IReadOnlyList<MetricSample> ReadSamples(MetricQuery query, MetricReadStats stats, CancellationToken cancellation)
+        {
+            if (_metricFiles is { Count: 0 })
+            {
+                return Array.Empty<MetricSample>();
+            }
+
+            var sink = new OtlpMetricSink(query, stats);
+
+            // Its file and record counts were taken in pass 1: not counted again.
+            ReadAll(SkipAllSpans.Instance, new DataQualityCounters(), cancellation, countFiles: false, sink);
+            return SeriesAssembler.Assemble(sink.Points, query, stats);
         }
 
         /// <summary>Every file this source reads, in ordinal order so nothing depends on how the OS lists them.</summary>
@@ -89,21 +121,37 @@ namespace Chartly.Profiler.Telemetry
             return name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
         }
 
-        private void ReadAll(ISpanSink sink, DataQualityCounters quality, CancellationToken cancellation, bool countFiles)
+        private void ReadAll(ISpanSink sink, DataQualityCounters quality, CancellationToken cancellation, bool countFiles, IMetricSink? metrics = null)
         {
-            var files = ListFiles();
+            var files = (countFiles ? null : metrics is null ? _spanFiles : _metricFiles) ?? ListFiles();
+            var spanFiles = new List<string>();
+            var metricFiles = new List<string>();
             if (files.Count == 0)
             {
                 throw ProfilerException.Precondition("NoTelemetryFiles", $"No OTLP/JSON telemetry files (*.json, *.jsonl) were found under {string.Join(", ", _paths.Select(p => "'" + Sanitize.ForMessage(p) + "'"))}.");
             }
 
             var reader = new OtlpFileReader();
+            reader.Parser.MetricSink = metrics;
+            var progress = Progress is null ? null : new FileProgressCounter(Progress, Description, metrics is not null ? "Reading metrics" : countFiles ? "Finding target roots" : "Loading traces", files);
             foreach (var file in files)
             {
                 cancellation.ThrowIfCancellationRequested();
+                progress?.Next(file);
                 try
                 {
+                    var spansRead = quality.SpansRead;
+                    var metricRecords = quality.MetricRecords;
                     reader.ReadFile(file, sink, quality, cancellation);
+                    if (quality.SpansRead > spansRead)
+                    {
+                        spanFiles.Add(file);
+                    }
+
+                    if (quality.MetricRecords > metricRecords)
+                    {
+                        metricFiles.Add(file);
+                    }
                 }
                 catch (UnauthorizedAccessException)
                 {
@@ -115,7 +163,12 @@ namespace Chartly.Profiler.Telemetry
                 }
             }
 
-            _ = countFiles;
+            progress?.Done();
+            if (countFiles)
+            {
+                _spanFiles = spanFiles;
+                _metricFiles = metricFiles;
+            }
         }
     }
 }

@@ -387,6 +387,7 @@ namespace Chartly.Profiler.Telemetry
             PodName,
             ContainerName,
             HostName,
+            NodeName,
             HttpStatus,
             HttpStatusLegacy,
             ResendCount,
@@ -435,6 +436,7 @@ namespace Chartly.Profiler.Telemetry
                     if (v.SequenceEqual("k8s.namespace.name"u8)) return AttrKey.Namespace;
                     if (v.SequenceEqual("k8s.pod.name"u8)) return AttrKey.PodName;
                     if (v.SequenceEqual("k8s.container.name"u8)) return AttrKey.ContainerName;
+                    if (v.SequenceEqual("k8s.node.name"u8)) return AttrKey.NodeName;
                     return AttrKey.Other;
                 case (byte)'h':
                     if (v.SequenceEqual("http.response.status_code"u8)) return AttrKey.HttpStatus;
@@ -520,7 +522,8 @@ namespace Chartly.Profiler.Telemetry
                 case AttrKey.ServiceVersion: d.ServiceVersion = Intern(s); break;
                 case AttrKey.PodName: pod = Intern(s); break;
                 case AttrKey.ContainerName: container = Intern(s); break;
-                case AttrKey.HostName: host = Intern(s); break;
+                case AttrKey.HostName: host ??= Intern(s); break;
+                case AttrKey.NodeName: host = Intern(s) ?? host; break; // the node outranks host.name (a pod's host.name is often the pod), in any order
                 case AttrKey.HttpStatus: d.HttpStatusCode = ToInt(n, s); break;
                 case AttrKey.HttpStatusLegacy: if (d.HttpStatusCode == 0) d.HttpStatusCode = ToInt(n, s); break;
                 case AttrKey.ResendCount: d.ResendCount = ToInt(n, s); break;
@@ -616,14 +619,34 @@ namespace Chartly.Profiler.Telemetry
         private static string? ReadBoundedString(ref Utf8JsonReader reader)
         {
             const int MaxBytes = 1024;
-            if (!reader.ValueIsEscaped && reader.ValueSpan.Length <= MaxBytes)
+            if (!reader.ValueIsEscaped)
             {
-                return reader.GetString();
+                return Cut(DecodeLenient(reader.ValueSpan, MaxBytes), MaxBytes);
             }
 
-            var s = reader.GetString();
-            return s is not null && s.Length > MaxBytes ? s.Substring(0, MaxBytes) : s;
+            try
+            {
+                return Cut(reader.GetString(), MaxBytes);
+            }
+            catch (InvalidOperationException)
+            {
+                // Invalid UTF-8 behind an escape: the raw text, made valid, is enough for a label.
+                return Cut(DecodeLenient(reader.ValueSpan, MaxBytes), MaxBytes);
+            }
         }
+
+        /// <summary>
+        /// Decodes at most what <paramref name="maxChars"/> characters can take (a 50 MB name is never
+        /// materialised), with invalid UTF-8 as U+FFFD. Never throws: a name is read only in the second
+        /// pass, so a throw here would drop the whole record there after the first pass had counted it good.
+        /// </summary>
+        private static string DecodeLenient(ReadOnlySpan<byte> utf8, int maxChars)
+        {
+            var take = Math.Min(utf8.Length, maxChars * 4);
+            return System.Text.Encoding.UTF8.GetString(utf8.Slice(0, take).ToArray());
+        }
+
+        private static string? Cut(string? s, int maxChars) => s is not null && s.Length > maxChars ? s.Substring(0, maxChars) : s;
 
         /// <summary>64-bit integers come as decimal strings or numbers (field notes); both are taken.</summary>
         internal static bool TryReadInt64(ref Utf8JsonReader reader, out long value)

@@ -124,9 +124,26 @@ namespace Chartly.Profiler.Tests.Cmdlets
             {
                 var attr = (CmdletAttribute)t.GetCustomAttributes(typeof(CmdletAttribute), false)[0];
                 Assert.False(attr.SupportsShouldProcess, t.Name + " declares SupportsShouldProcess");
+                Assert.False(attr.SupportsTransactions, t.Name + " declares SupportsTransactions");
                 Assert.DoesNotContain(new[] { "Set", "Remove", "New", "Clear", "Start", "Stop", "Invoke", "Update" }, v => v == attr.VerbName);
-                var names = t.GetProperties().Where(p => p.GetCustomAttributes(typeof(ParameterAttribute), true).Length > 0).Select(p => p.Name);
-                Assert.DoesNotContain(names, n => n is "Apply" or "Force" or "Fix" or "Scale" or "Trigger");
+
+                // Governance (docs/security.md): only verbs that read or report. Export writes the one file the user names with -Path.
+                Assert.Contains(attr.VerbName, new[] { "Get", "Import", "ConvertTo", "Compare", "Export", "Test", "Measure", "Show" });
+                var parameters = t.GetProperties().Where(p => p.GetCustomAttributes(typeof(ParameterAttribute), true).Length > 0).ToList();
+                var names = parameters.Select(p => p.Name)
+                    .Concat(parameters.SelectMany(p => p.GetCustomAttributes(typeof(AliasAttribute), true).Cast<AliasAttribute>().SelectMany(a => a.AliasNames)))
+                    .ToList();
+                Assert.DoesNotContain(names, n => n is "Apply" or "Fix" or "Scale" or "Trigger" or "Execute" or "Commit" or "Restart" or "Remediate" or "Mitigate"
+                    or "Rollback" or "Deploy" or "Kill" or "Delete" or "Remove" or "Purge" or "Mutate" or "Replicas" or "WhatIf" or "Confirm" or "Write");
+                if (attr.VerbName == "Export")
+                {
+                    // Its -Force replaces the report file named by -Path, never telemetry or a system under profile.
+                    Assert.Contains("Path", names);
+                }
+                else
+                {
+                    Assert.DoesNotContain("Force", names);
+                }
             }
         }
     }

@@ -1,0 +1,150 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using System.Threading;
+using Chartly.Profiler;
+using Chartly.Profiler.Analysis;
+using Chartly.Profiler.Configuration;
+using Chartly.Profiler.Model;
+using Chartly.Profiler.Regression;
+
+namespace Chartly.Profiler.Cmdlets
+{
+    /// <summary>
+    /// Compares profiles already in hand with a baseline and writes each with its comparison
+    /// attached (summary.regression set, comparison findings appended), so the result pipes on to
+    /// ConvertTo-ChartlyProfileDocument or ConvertTo-Json. The baseline is a profile object, the path
+    /// of a saved profile (JSON or YAML), run:&lt;id&gt; or version:&lt;v&gt; (docs/regression.md).
+    /// </summary>
+    [Cmdlet(VerbsData.Compare, "ChartlyProfile", DefaultParameterSetName = BaselineSet)]
+    [OutputType(typeof(Profile))]
+    public sealed class CompareChartlyProfileCommand : PSCmdlet
+    {
+        private const string BaselineSet = "Baseline";
+
+        private readonly CancellationTokenSource _cancel = new();
+        private BaselineResolver? _resolver;
+        private ProfilerConfig? _config;
+
+        /// <summary>The current profile (from Get-ChartlyProfile or Import-ChartlyProfile).</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = BaselineSet)]
+        public Profile InputObject { get; set; } = null!;
+
+        /// <summary>A profile object, the path of a saved profile document, run:&lt;id&gt; or version:&lt;v&gt;.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = BaselineSet)]
+        public object Baseline { get; set; } = null!;
+
+        /// <summary>The magnitude gate: the smallest change per root, in percent of the baseline, that counts (default 5).</summary>
+        [Parameter(ParameterSetName = BaselineSet)]
+        public decimal Threshold { get; set; } = ProfileComparer.DefaultThresholdPct;
+
+        /// <summary>The configuration that names the telemetry, for run:&lt;id&gt; and version:&lt;v&gt; baselines.</summary>
+        [Parameter(ParameterSetName = BaselineSet)]
+        [Alias("Config")]
+        public string? ConfigPath { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var target = InputObject?.Header.Target.ToString();
+            try
+            {
+                ProfileComparer.ValidateThreshold(Threshold);
+                var (baseline, kind, version) = ResolveBaseline();
+                WriteObject(ProfileComparer.Compare(InputObject!, baseline, kind, version, Threshold));
+            }
+            catch (ProfilerException e)
+            {
+                WriteError(ErrorRecords.From(e, target));
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
+            }
+            catch (PipelineStoppedException)
+            {
+                throw;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException and not StackOverflowException)
+            {
+                WriteError(ErrorRecords.Unexpected(e, target));
+            }
+        }
+
+        protected override void StopProcessing() => _cancel.Cancel();
+
+        protected override void EndProcessing() => _cancel.Dispose();
+
+        private (Profile Baseline, BaselineKind Kind, string? Version) ResolveBaseline()
+        {
+            var value = BaselineArgument.Unwrap(Baseline);
+            switch (value)
+            {
+                case Profile p:
+                    return (p, BaselineKind.Profile, null);
+                case FileInfo f:
+                    return (Resolver.ReadDocument(f.FullName), BaselineKind.Profile, null);
+                case string s:
+                    var spec = BaselineSpec.Parse(s);
+                    if (spec.Kind == BaselineKind.Profile)
+                    {
+                        return (Resolver.ReadDocument(BaselineArgument.ResolvePath(this, spec.Value)), BaselineKind.Profile, null);
+                    }
+
+                    return (Resolver.Resolve(spec, InputObject.Header, LoadConfig(), _cancel.Token), spec.Kind, spec.Kind == BaselineKind.Version ? spec.Value : null);
+                default:
+                    throw ProfilerException.Invalid(
+                        "InvalidBaseline",
+                        $"-Baseline takes a profile (from Get-ChartlyProfile or Import-ChartlyProfile), the path of a saved profile, run:<id> or version:<v>; got a {value?.GetType().Name ?? "null"}.");
+            }
+        }
+
+        private BaselineResolver Resolver => _resolver ??= new BaselineResolver(new ProfileEngine { Verbose = WriteVerbose });
+
+        private ProfilerConfig LoadConfig()
+        {
+            if (_config is null)
+            {
+                var cwd = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+                var path = ConfigLoader.Locate(ConfigPath, cwd, System.Environment.GetEnvironmentVariable);
+                WriteVerbose($"Reading configuration {path}");
+                _config = ConfigLoader.Load(path);
+            }
+
+            return _config;
+        }
+    }
+
+    /// <summary>How -Baseline and -CompareTo values become a baseline, shared by the two cmdlets.</summary>
+    internal static class BaselineArgument
+    {
+        /// <summary>PSObject wrappers and one-element arrays (what a variable holding one profile often is) come off.</summary>
+        public static object? Unwrap(object? value)
+        {
+            value = value is PSObject pso ? pso.BaseObject : value;
+            if (value is object[] { Length: 1 } one)
+            {
+                value = one[0] is PSObject inner ? inner.BaseObject : one[0];
+            }
+
+            if (value is object[] many)
+            {
+                throw ProfilerException.Invalid("InvalidBaseline", $"-Baseline takes one baseline; got {many.Length} values.");
+            }
+
+            return value;
+        }
+
+        /// <summary>A document path, relative to PowerShell's current location (not the process's).</summary>
+        public static string ResolvePath(PSCmdlet cmdlet, string path)
+        {
+            try
+            {
+                return cmdlet.GetUnresolvedProviderPathFromPSPath(path);
+            }
+            catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException or PSArgumentException)
+            {
+                throw new ProfilerException(ProfilerErrorKind.PreconditionFailed, "ProfileDocumentNotFound", $"The profile document '{Sanitize.ForMessage(path)}' does not exist.");
+            }
+        }
+    }
+}

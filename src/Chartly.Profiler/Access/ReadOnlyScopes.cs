@@ -1,0 +1,88 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using Chartly.Profiler.Configuration;
+
+namespace Chartly.Profiler.Access
+{
+    /// <summary>
+    /// The profiler only ever asks for read access. A configuration that would hand it a token
+    /// for anything but the Log Analytics query API, or make it depend on a role that can write,
+    /// is rejected when it is loaded (ConfigInvalid, exit 4), before any credential is used.
+    /// </summary>
+    public static class ReadOnlyScopes
+    {
+        /// <summary>The Log Analytics query API's hosts (public, alternative, China and US Government clouds).</summary>
+        public static IReadOnlyList<string> QueryHosts { get; } = new[]
+        {
+            "api.loganalytics.io",
+            "api.loganalytics.azure.com",
+            "api.loganalytics.azure.cn",
+            "api.loganalytics.us",
+        };
+
+        private static readonly string[] WriteWords = { "write", "contributor", "owner", "admin", "delete", "manage", "operator", "full", "impersonation", "*" };
+        private static readonly string[] ReadEndings = { "reader", ".read", ".read.all", " read" };
+
+        /// <summary>
+        /// A role the profiler may rely on: one that names reading (<c>Log Analytics Reader</c>,
+        /// <c>Monitoring Reader</c>, <c>Profiler.Read</c>, <c>Data.Read</c>) and nothing that writes.
+        /// </summary>
+        public static bool IsReadOnlyRole(string role)
+        {
+            var r = role.Trim().ToLowerInvariant();
+            if (r.Length == 0 || WriteWords.Any(w => r.Contains(w)))
+            {
+                return false;
+            }
+
+            return ReadEndings.Any(e => r.EndsWith(e, StringComparison.Ordinal)) || r == "read";
+        }
+
+        /// <summary>Throws (via <paramref name="invalid"/>) when the source would request more than read access.</summary>
+        public static void Check(SourceConfig source, string envName, Func<string, ProfilerException> invalid)
+        {
+            if (source.Type != "azure-monitor-logs")
+            {
+                return;
+            }
+
+            var endpointText = Get(source, "endpoint") ?? "https://api.loganalytics.io";
+            if (!Uri.TryCreate(endpointText, UriKind.Absolute, out var endpoint))
+            {
+                // The source's own settings reader explains a malformed URL; nothing to grant here.
+                return;
+            }
+
+            if (!IsQueryHost(endpoint.Host) && !IsLoopback(endpoint))
+            {
+                throw invalid($"the azure-monitor-logs source of '{envName}' has an endpoint on '{Sanitize.ForMessage(endpoint.Host)}', which is not a Log Analytics query host ({string.Join(", ", QueryHosts)}): its token would not be a read-only query token");
+            }
+
+            var scopeText = Get(source, "scope");
+            if (scopeText is null)
+            {
+                return;
+            }
+
+            var readOnly = Uri.TryCreate(scopeText, UriKind.Absolute, out var scope)
+                && scope.Scheme == Uri.UriSchemeHttps
+                && (IsQueryHost(scope.Host) || string.Equals(scope.Host, endpoint.Host, StringComparison.OrdinalIgnoreCase))
+                && scope.AbsolutePath == "/.default"
+                && scope.Query.Length == 0;
+            if (!readOnly)
+            {
+                throw invalid($"the azure-monitor-logs source of '{envName}' asks for the token scope '{Sanitize.ForMessage(scopeText)}', which is not the read-only Log Analytics query scope (https://<query host>/.default)");
+            }
+        }
+
+        private static bool IsQueryHost(string host) => QueryHosts.Contains(host.TrimEnd('.'), StringComparer.OrdinalIgnoreCase);
+
+        private static bool IsLoopback(Uri uri) =>
+            uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+
+        private static string? Get(SourceConfig source, string key) =>
+            source.Settings.TryGetValue(key, out var v) && v.Trim().Length > 0 ? v.Trim() : null;
+    }
+}

@@ -1,0 +1,409 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Chartly.Profiler.Metrics;
+using Chartly.Profiler.Model;
+using Chartly.Profiler.Telemetry;
+
+namespace Chartly.Profiler.Analysis.Signals
+{
+    /// <summary>Everything the signals are computed from.</summary>
+    public sealed record SignalInputs(
+        IReadOnlyList<string> Allowlist,
+        bool Seconds,
+        IReadOnlyList<BreakdownEntry> Breakdown,
+        long TotalMs,
+        IReadOnlyList<RootAnalysis> Roots,
+        SpanEvidence Spans,
+        IReadOnlyList<MetricSample> Samples);
+
+    /// <summary>The signals, and the facts the taxonomy and the findings read.</summary>
+    public sealed class SignalReport
+    {
+        public SignalReport(IReadOnlyList<Signal> signals, IReadOnlyList<MeasureResult> measures, IReadOnlyList<string> topComponents, IReadOnlyDictionary<string, decimal> clientShare, long resourcesUncovered, long resources)
+        {
+            Signals = signals;
+            Measures = measures;
+            TopComponents = topComponents;
+            ClientShare = clientShare;
+            ResourcesUncovered = resourcesUncovered;
+            Resources = resources;
+        }
+
+        public IReadOnlyList<Signal> Signals { get; }
+
+        /// <summary>Every measure of every included signal, in the document's order.</summary>
+        public IReadOnlyList<MeasureResult> Measures { get; }
+
+        public IReadOnlyList<string> TopComponents { get; }
+
+        /// <summary>Per top component: the share of its critical time spent in CLIENT spans, 3 decimals.</summary>
+        public IReadOnlyDictionary<string, decimal> ClientShare { get; }
+
+        /// <summary>Resources the target's spans ran on that no metric sample described.</summary>
+        public long ResourcesUncovered { get; }
+
+        public long Resources { get; }
+
+        public MeasureResult? Measure(string signal, string measure) =>
+            Measures.FirstOrDefault(m => string.Equals(m.Signal, signal, StringComparison.Ordinal) && string.Equals(m.Name, measure, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Computes the signals: each measure over the whole target (the resources its spans ran on,
+    /// while they ran there) and over the critical-path time of each top component (the sections
+    /// the component held, on the resource each ran on). A metric sample counts when its interval
+    /// overlaps such a time on a resource it describes, at the most specific level available for
+    /// that resource (container before pod before service before node). avg is the mean of the
+    /// samples, max the largest; counts have a total instead. Nothing measured is null, never 0.
+    /// </summary>
+    public static class SignalAnalyzer
+    {
+        /// <summary>At most this many components get their own window.</summary>
+        public const int MaxTopComponents = 5;
+
+        /// <summary>Components below this share of the critical path (percent) get none, except the first.</summary>
+        public const decimal MinTopComponentPct = 5.0m;
+
+        public static SignalReport Analyze(SignalInputs inputs)
+        {
+            var top = TopComponents(inputs.Breakdown);
+            var targetWindows = inputs.Spans.Windows();
+            var (componentWindows, clientShare) = Sections(inputs.Roots, top, inputs.Spans);
+            var join = new SampleJoin(inputs.Samples);
+
+            var measures = new List<MeasureResult>();
+            var signals = new List<Signal>();
+            foreach (var def in SignalCatalog.All)
+            {
+                if (!SignalCatalog.IsIncluded(def.Name, inputs.Allowlist))
+                {
+                    signals.Add(new Signal(def.Name, SignalStatus.Excluded, def.DefaultUnit, null, null, 0, Array.Empty<string>(), Array.Empty<ComponentSignal>(), null, Array.Empty<SignalMeasure>()));
+                    continue;
+                }
+
+                var results = def.Measures.Select(m => Measure(def.Name, m, inputs, top, targetWindows, componentWindows, join)).ToList();
+                measures.AddRange(results);
+                var head = results.FirstOrDefault(r => r.HasData);
+                var models = results.Select(r => r.ToModel()).ToList();
+                signals.Add(head is null
+                    ? new Signal(def.Name, SignalStatus.NoData, def.DefaultUnit, null, null, 0, Array.Empty<string>(), Array.Empty<ComponentSignal>(), null, models)
+                    : new Signal(def.Name, SignalStatus.Ok, head.Unit, head.Whole.Avg, head.Whole.Max, head.Whole.Samples, head.Metrics, head.ComponentModels(), head.Whole.Total, models, head.Name));
+            }
+
+            var uncovered = targetWindows.Resources.LongCount(r => !join.Covered(r));
+            var anyMetric = SignalCatalog.MetricsFor(inputs.Allowlist).Count > 0;
+            return new SignalReport(signals, measures, top, clientShare, anyMetric ? uncovered : 0, targetWindows.Resources.Count);
+        }
+
+        /// <summary>The breakdown's leading components: at most five, each at least 5% of the critical path, the first always.</summary>
+        public static IReadOnlyList<string> TopComponents(IReadOnlyList<BreakdownEntry> breakdown)
+        {
+            var result = new List<string>();
+            foreach (var b in breakdown)
+            {
+                if (result.Count >= MaxTopComponents || b.DurationMs <= 0 || (result.Count > 0 && b.Pct < MinTopComponentPct))
+                {
+                    break;
+                }
+
+                result.Add(b.Component);
+            }
+
+            return result;
+        }
+
+        /// <summary>One pass over the critical sections: each top component's windows (per resource) and its CLIENT share.</summary>
+        private static (Dictionary<string, WindowSet> Windows, IReadOnlyDictionary<string, decimal> ClientShare) Sections(IReadOnlyList<RootAnalysis> roots, IReadOnlyList<string> top, SpanEvidence spans)
+        {
+            var intervals = top.ToDictionary(t => t, _ => new Dictionary<MetricResource, List<(long, long)>>(), StringComparer.Ordinal);
+            var client = top.ToDictionary(t => t, _ => 0L, StringComparer.Ordinal);
+            var all = top.ToDictionary(t => t, _ => 0L, StringComparer.Ordinal);
+            foreach (var r in roots)
+            {
+                foreach (var s in r.Sections)
+                {
+                    if (s.End <= s.Start || !intervals.TryGetValue(s.Span.Label, out var byResource))
+                    {
+                        continue;
+                    }
+
+                    var resource = spans.ResourceOf(s.Span);
+                    if (!byResource.TryGetValue(resource, out var list))
+                    {
+                        byResource[resource] = list = new List<(long, long)>();
+                    }
+
+                    list.Add((s.Start, s.End));
+                    all[s.Span.Label] += s.End - s.Start;
+                    if (s.Span.Kind == SpanKind.Client)
+                    {
+                        client[s.Span.Label] += s.End - s.Start;
+                    }
+                }
+            }
+
+            var shares = new Dictionary<string, decimal>(StringComparer.Ordinal);
+            foreach (var t in top)
+            {
+                shares[t] = all[t] <= 0 ? 0m : Round((decimal)client[t] / all[t], 3);
+            }
+
+            return (intervals.ToDictionary(kv => kv.Key, kv => WindowSet.From(kv.Value), StringComparer.Ordinal), shares);
+        }
+
+        private static MeasureResult Measure(
+            string signal,
+            MeasureDefinition def,
+            SignalInputs inputs,
+            IReadOnlyList<string> top,
+            WindowSet targetWindows,
+            Dictionary<string, WindowSet> componentWindows,
+            SampleJoin join)
+        {
+            switch (def.Source)
+            {
+                case MeasureSource.Metric:
+                {
+                    var whole = join.Select(def.Metric!, targetWindows);
+                    if (whole.Count == 0)
+                    {
+                        return NoData(signal, def);
+                    }
+
+                    var metrics = whole.SelectMany(s => s.Source.Split('/')).Distinct(StringComparer.Ordinal).OrderBy(m => m, StringComparer.Ordinal).ToList();
+                    var components = top.Select(t => new KeyValuePair<string, Stat>(t, FromSamples(join.Select(def.Metric!, componentWindows[t]), def.Unit, inputs.Seconds))).ToList();
+                    return new MeasureResult(signal, def, SignalStatus.Ok, FromSamples(whole, def.Unit, inputs.Seconds), metrics, components);
+                }
+
+                case MeasureSource.Http429Responses:
+                case MeasureSource.Http429Time:
+                case MeasureSource.HttpResends:
+                {
+                    var t = inputs.Spans.Target;
+                    if (t.HttpSpans == 0 && t.Resends == 0)
+                    {
+                        return NoData(signal, def);
+                    }
+
+                    var metrics = def.Source switch
+                    {
+                        MeasureSource.Http429Responses => new[] { SignalCatalog.SpanHttpStatus },
+                        MeasureSource.Http429Time => new[] { SignalCatalog.SpanHttpStatus, SignalCatalog.SpanResendCount },
+                        _ => new[] { SignalCatalog.SpanResendCount },
+                    };
+                    var components = top.Select(c => new KeyValuePair<string, Stat>(c, FromHttp(def.Source, inputs.Spans.For(c), inputs.Seconds))).ToList();
+                    return new MeasureResult(signal, def, SignalStatus.Ok, FromHttp(def.Source, t, inputs.Seconds), metrics, components);
+                }
+
+                case MeasureSource.QueueWait:
+                {
+                    var waits = inputs.Spans.Target.QueueWaits;
+                    if (waits.Count == 0)
+                    {
+                        return NoData(signal, def);
+                    }
+
+                    var components = top.Select(c => new KeyValuePair<string, Stat>(c, FromWaits(inputs.Spans.For(c)?.QueueWaits, inputs.Seconds))).ToList();
+                    return new MeasureResult(signal, def, SignalStatus.Ok, FromWaits(waits, inputs.Seconds), new[] { SignalCatalog.SpanProducerConsumer }, components);
+                }
+
+                default:
+                    return NoData(signal, def);
+            }
+        }
+
+        private static MeasureResult NoData(string signal, MeasureDefinition def) =>
+            new(signal, def, SignalStatus.NoData, Stat.None, Array.Empty<string>(), Array.Empty<KeyValuePair<string, Stat>>());
+
+        private static Stat FromSamples(IReadOnlyList<MetricSample> samples, string unit, bool seconds)
+        {
+            if (samples.Count == 0)
+            {
+                return Stat.None;
+            }
+
+            double sum = 0, max = double.MinValue;
+            foreach (var s in samples)
+            {
+                sum += s.Value;
+                max = Math.Max(max, s.Value);
+            }
+
+            return new Stat(Value(sum / samples.Count, unit, seconds), Value(max, unit, seconds), null, samples.Count);
+        }
+
+        private static Stat FromHttp(MeasureSource source, LabelEvidence? e, bool seconds)
+        {
+            if (e is null || (e.HttpSpans == 0 && e.Resends == 0))
+            {
+                return Stat.None;
+            }
+
+            switch (source)
+            {
+                case MeasureSource.Http429Responses:
+                    return new Stat(null, null, e.Http429, e.HttpSpans);
+                case MeasureSource.Http429Time:
+                    return new Stat(
+                        e.Http429 == 0 ? null : Ms((double)e.Http429Nanos / e.Http429, seconds),
+                        e.Http429 == 0 ? null : Ms(e.Http429MaxNanos, seconds),
+                        Ms(e.Http429Nanos, seconds),
+                        e.Http429);
+                default:
+                    return new Stat(null, e.ResendSpans == 0 ? null : e.MaxResendCount, e.Resends, e.HttpSpans);
+            }
+        }
+
+        private static Stat FromWaits(List<long>? waits, bool seconds)
+        {
+            if (waits is null || waits.Count == 0)
+            {
+                return Stat.None;
+            }
+
+            long total = 0, max = 0;
+            foreach (var w in waits)
+            {
+                total += w;
+                max = Math.Max(max, w);
+            }
+
+            return new Stat(Ms((double)total / waits.Count, seconds), Ms(max, seconds), Ms(total, seconds), waits.Count);
+        }
+
+        private static decimal Ms(double nanos, bool seconds) => Value(nanos / 1_000_000.0, "ms", seconds);
+
+        /// <summary>Rounds a value to its unit's precision in the document, half away from zero.</summary>
+        public static decimal Value(double v, string unit, bool seconds)
+        {
+            var d = v >= (double)decimal.MaxValue ? decimal.MaxValue : v <= (double)decimal.MinValue ? decimal.MinValue : (decimal)v;
+            return unit switch
+            {
+                "ratio" => Round(d, 3),
+                "cores" => Round(d, 3),
+                "bytes" => Round(d, 0),
+                "ms" => seconds ? Round(d / 1000m, 0) * 1000m : Round(d, 1),
+                _ => Round(d, 1),
+            };
+        }
+
+        public static decimal Round(decimal v, int digits) => decimal.Round(v, digits, MidpointRounding.AwayFromZero);
+
+        /// <summary>
+        /// Samples by metric and resource, and which of them describe a span resource: only those at
+        /// the most specific level that has any for it (a container's own series over its pod's).
+        /// </summary>
+        private sealed class SampleJoin
+        {
+            private readonly Dictionary<string, Dictionary<MetricResource, List<MetricSample>>> _byMetric = new(StringComparer.Ordinal);
+            private readonly Dictionary<(string Metric, MetricResource Span), List<MetricResource>> _matches = new();
+            private readonly HashSet<MetricResource> _covered = new();
+
+            public SampleJoin(IReadOnlyList<MetricSample> samples)
+            {
+                foreach (var s in samples)
+                {
+                    if (!_byMetric.TryGetValue(s.Metric, out var byResource))
+                    {
+                        _byMetric[s.Metric] = byResource = new Dictionary<MetricResource, List<MetricSample>>();
+                    }
+
+                    if (!byResource.TryGetValue(s.Resource, out var list))
+                    {
+                        byResource[s.Resource] = list = new List<MetricSample>();
+                    }
+
+                    list.Add(s);
+                }
+
+                foreach (var byResource in _byMetric.Values)
+                {
+                    foreach (var list in byResource.Values)
+                    {
+                        list.Sort(SampleOrder.Instance);
+                    }
+                }
+            }
+
+            public bool Covered(MetricResource spanResource) => _covered.Contains(spanResource);
+
+            /// <summary>The samples of <paramref name="metric"/> that describe any time in the windows, each once, in a fixed order.</summary>
+            public List<MetricSample> Select(string metric, WindowSet windows)
+            {
+                var result = new List<MetricSample>();
+                if (!_byMetric.TryGetValue(metric, out var byResource))
+                {
+                    return result;
+                }
+
+                var seen = new HashSet<MetricSample>(ReferenceEqualityComparer.Instance);
+                foreach (var spanResource in windows.Resources)
+                {
+                    var matched = false;
+                    foreach (var mr in Matching(metric, spanResource, byResource))
+                    {
+                        foreach (var s in byResource[mr])
+                        {
+                            if (windows.Overlaps(spanResource, s))
+                            {
+                                matched = true;
+                                if (seen.Add(s))
+                                {
+                                    result.Add(s);
+                                }
+                            }
+                        }
+                    }
+
+                    if (matched)
+                    {
+                        _covered.Add(spanResource);
+                    }
+                }
+
+                result.Sort(SampleOrder.Instance);
+                return result;
+            }
+
+            private List<MetricResource> Matching(string metric, MetricResource spanResource, Dictionary<MetricResource, List<MetricSample>> byResource)
+            {
+                if (_matches.TryGetValue((metric, spanResource), out var cached))
+                {
+                    return cached;
+                }
+
+                var best = 0;
+                var list = new List<MetricResource>();
+                foreach (var mr in byResource.Keys.OrderBy(r => r, Comparer<MetricResource>.Create(MetricResource.Compare)))
+                {
+                    var score = mr.MatchScore(spanResource);
+                    if (score == 0 || score < best)
+                    {
+                        continue;
+                    }
+
+                    if (score > best)
+                    {
+                        best = score;
+                        list.Clear();
+                    }
+
+                    list.Add(mr);
+                }
+
+                _matches[(metric, spanResource)] = list;
+                return list;
+            }
+        }
+
+        private sealed class ReferenceEqualityComparer : IEqualityComparer<MetricSample>
+        {
+            public static ReferenceEqualityComparer Instance { get; } = new();
+
+            public bool Equals(MetricSample? x, MetricSample? y) => ReferenceEquals(x, y);
+
+            public int GetHashCode(MetricSample obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
+        }
+    }
+}

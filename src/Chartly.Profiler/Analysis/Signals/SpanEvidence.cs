@@ -1,0 +1,286 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Chartly.Profiler.Metrics;
+using Chartly.Profiler.Telemetry;
+
+namespace Chartly.Profiler.Analysis.Signals
+{
+    /// <summary>Span-derived counts for one label (a breakdown component).</summary>
+    public sealed class LabelEvidence
+    {
+        /// <summary>Spans with an HTTP status code, labelled so or called directly by a span labelled so.</summary>
+        public long HttpSpans;
+
+        public long Http429;
+
+        /// <summary>Time lost to 429s: the throttled request plus the back-off before its resend (nanoseconds).</summary>
+        public long Http429Nanos;
+
+        public long Http429MaxNanos;
+
+        public long Resends;
+
+        public long MaxResendCount;
+
+        public long ResendSpans;
+
+        /// <summary>Producer-to-consumer waits of the messages this label consumed (nanoseconds, in span order).</summary>
+        public List<long> QueueWaits { get; } = new();
+    }
+
+    /// <summary>
+    /// What the target's spans say by themselves, gathered root by root as the engine walks them:
+    /// where they ran (resource and time, for the metric join), HTTP 429 responses and resends,
+    /// and how long messages waited between a PRODUCER and its CONSUMER. A span's HTTP facts count
+    /// for its own label and for its parent's (a component owns the calls it makes directly).
+    /// </summary>
+    public sealed class SpanEvidence
+    {
+        private readonly Dictionary<ResourceInfo, MetricResource> _resources = new();
+        private readonly Dictionary<MetricResource, List<(long Start, long End)>> _intervals = new();
+        private readonly Dictionary<string, LabelEvidence> _labels = new(StringComparer.Ordinal);
+        private WindowSet? _windows;
+
+        public LabelEvidence Target { get; } = new();
+
+        /// <summary>The roots' durations summed: the denominator of the time shares.</summary>
+        public long RootNanos { get; private set; }
+
+        public long Roots { get; private set; }
+
+        public long MinStartUnixNano { get; private set; } = long.MaxValue;
+
+        public long MaxEndUnixNano { get; private set; } = long.MinValue;
+
+        public LabelEvidence? For(string label) => _labels.TryGetValue(label, out var e) ? e : null;
+
+        /// <summary>Adds one target root and its whole subtree, asynchronous consumers included.</summary>
+        public void AddRoot(TraceTree tree, int rootIndex)
+        {
+            var spans = tree.Spans;
+            var root = spans[rootIndex];
+            RootNanos += root.DurationNanos;
+            Roots++;
+            _windows = null;
+            var stack = new Stack<int>();
+            stack.Push(rootIndex);
+            while (stack.Count > 0)
+            {
+                var i = stack.Pop();
+                var s = spans[i];
+                foreach (var c in tree.ChildrenOf(i))
+                {
+                    stack.Push(c);
+                }
+
+                AddInterval(s);
+                var parent = tree.Parent[i];
+                var parentLabel = parent >= 0 ? spans[parent].Label : null;
+                if (s.HttpStatusCode > 0 || s.ResendCount > 0)
+                {
+                    AddHttp(tree, i, parent, parentLabel);
+                }
+
+                if (s.Kind == SpanKind.Consumer && parent >= 0 && spans[parent].Kind == SpanKind.Producer)
+                {
+                    var wait = Math.Max(0, s.StartUnixNano - spans[parent].EndUnixNano);
+                    Target.QueueWaits.Add(wait);
+                    Label(s.Label).QueueWaits.Add(wait);
+                }
+            }
+        }
+
+        /// <summary>Every resource the target's spans ran on, with the merged times they ran there.</summary>
+        public WindowSet Windows() => _windows ??= WindowSet.From(_intervals);
+
+        public MetricResource ResourceOf(SpanRecord span)
+        {
+            if (!_resources.TryGetValue(span.Resource, out var r))
+            {
+                _resources[span.Resource] = r = MetricResource.FromSpan(span.Resource);
+            }
+
+            return r;
+        }
+
+        private void AddInterval(SpanRecord s)
+        {
+            var r = ResourceOf(s);
+            if (!_intervals.TryGetValue(r, out var list))
+            {
+                _intervals[r] = list = new List<(long, long)>();
+            }
+
+            list.Add((s.StartUnixNano, s.EndUnixNano));
+            MinStartUnixNano = Math.Min(MinStartUnixNano, s.StartUnixNano);
+            MaxEndUnixNano = Math.Max(MaxEndUnixNano, s.EndUnixNano);
+        }
+
+        private void AddHttp(TraceTree tree, int index, int parent, string? parentLabel)
+        {
+            var s = tree.Spans[index];
+            long lost = 0;
+            if (s.HttpStatusCode == 429)
+            {
+                lost = s.DurationNanos + BackoffBeforeResend(tree, index, parent);
+            }
+
+            Add(Target, s, lost);
+            Add(Label(s.Label), s, lost);
+            if (parentLabel is not null && !string.Equals(parentLabel, s.Label, StringComparison.Ordinal))
+            {
+                Add(Label(parentLabel), s, lost);
+            }
+        }
+
+        /// <summary>
+        /// The wait between a 429 and the resend of the same call: the first later sibling with the
+        /// same label and a resend count, after the throttled response ended. 0 when none follows.
+        /// </summary>
+        private static long BackoffBeforeResend(TraceTree tree, int index, int parent)
+        {
+            if (parent < 0)
+            {
+                return 0;
+            }
+
+            var s = tree.Spans[index];
+            long best = long.MaxValue;
+            foreach (var c in tree.ChildrenOf(parent))
+            {
+                var r = tree.Spans[c];
+                if (c != index && r.ResendCount > 0 && r.StartUnixNano >= s.EndUnixNano && string.Equals(r.Label, s.Label, StringComparison.Ordinal))
+                {
+                    best = Math.Min(best, r.StartUnixNano);
+                }
+            }
+
+            return best == long.MaxValue ? 0 : best - s.EndUnixNano;
+        }
+
+        private static void Add(LabelEvidence e, SpanRecord s, long lost)
+        {
+            if (s.HttpStatusCode > 0)
+            {
+                e.HttpSpans++;
+            }
+
+            if (s.HttpStatusCode == 429)
+            {
+                e.Http429++;
+                e.Http429Nanos += lost;
+                e.Http429MaxNanos = Math.Max(e.Http429MaxNanos, lost);
+            }
+
+            if (s.ResendCount > 0)
+            {
+                e.Resends += s.ResendCount;
+                e.ResendSpans++;
+                e.MaxResendCount = Math.Max(e.MaxResendCount, s.ResendCount);
+            }
+        }
+
+        private LabelEvidence Label(string label)
+        {
+            if (!_labels.TryGetValue(label, out var e))
+            {
+                _labels[label] = e = new LabelEvidence();
+            }
+
+            return e;
+        }
+    }
+
+    /// <summary>Per resource, the merged time intervals something ran there; answers "did this sample describe that time".</summary>
+    public sealed class WindowSet
+    {
+        private readonly Dictionary<MetricResource, (long[] Starts, long[] Ends)> _byResource;
+
+        private WindowSet(Dictionary<MetricResource, (long[] Starts, long[] Ends)> byResource, IReadOnlyList<MetricResource> resources)
+        {
+            _byResource = byResource;
+            Resources = resources;
+        }
+
+        public static WindowSet Empty { get; } = new(new Dictionary<MetricResource, (long[], long[])>(), Array.Empty<MetricResource>());
+
+        /// <summary>The resources, in a fixed order.</summary>
+        public IReadOnlyList<MetricResource> Resources { get; }
+
+        public static WindowSet From(Dictionary<MetricResource, List<(long Start, long End)>> intervals)
+        {
+            var map = new Dictionary<MetricResource, (long[], long[])>();
+            foreach (var kv in intervals)
+            {
+                var merged = Merge(kv.Value);
+                if (merged.Count > 0)
+                {
+                    map[kv.Key] = (merged.Select(m => m.Start).ToArray(), merged.Select(m => m.End).ToArray());
+                }
+            }
+
+            var resources = map.Keys.OrderBy(r => r, Comparer<MetricResource>.Create(MetricResource.Compare)).ToList();
+            return new WindowSet(map, resources);
+        }
+
+        /// <summary>Whether the sample's interval overlaps any time something ran on <paramref name="resource"/>.</summary>
+        public bool Overlaps(MetricResource resource, MetricSample sample)
+        {
+            if (!_byResource.TryGetValue(resource, out var w))
+            {
+                return false;
+            }
+
+            var start = sample.IntervalNanos <= 0 ? sample.TimeUnixNano : sample.StartUnixNano;
+            var end = sample.TimeUnixNano;
+
+            // The last window starting before the sample's end is the only candidate (windows are disjoint and sorted).
+            var i = Array.BinarySearch(w.Starts, end);
+            i = i >= 0 ? (sample.IntervalNanos <= 0 ? i : i - 1) : ~i - 1;
+            if (i < 0)
+            {
+                return false;
+            }
+
+            return sample.IntervalNanos <= 0 ? end >= w.Starts[i] && end < w.Ends[i] : w.Ends[i] > start;
+        }
+
+        public long TotalNanos(MetricResource resource)
+        {
+            if (!_byResource.TryGetValue(resource, out var w))
+            {
+                return 0;
+            }
+
+            long total = 0;
+            for (var i = 0; i < w.Starts.Length; i++)
+            {
+                total += w.Ends[i] - w.Starts[i];
+            }
+
+            return total;
+        }
+
+        private static List<(long Start, long End)> Merge(List<(long Start, long End)> intervals)
+        {
+            var sorted = intervals.Where(i => i.End > i.Start).ToArray();
+            Array.Sort(sorted, (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
+            var result = new List<(long Start, long End)>();
+            foreach (var (s, e) in sorted)
+            {
+                if (result.Count > 0 && s <= result[result.Count - 1].End)
+                {
+                    var last = result[result.Count - 1];
+                    result[result.Count - 1] = (last.Start, Math.Max(last.End, e));
+                }
+                else
+                {
+                    result.Add((s, e));
+                }
+            }
+
+            return result;
+        }
+    }
+}

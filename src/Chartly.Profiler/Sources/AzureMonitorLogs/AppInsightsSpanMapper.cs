@@ -1,0 +1,254 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+using Chartly.Profiler.Analysis;
+using Chartly.Profiler.Telemetry;
+
+namespace Chartly.Profiler.Sources.AzureMonitorLogs
+{
+    /// <summary>
+    /// Turns rows of <c>AppRequests</c> / <c>AppDependencies</c> (as <see cref="SpanQueries"/>
+    /// projects them) into <see cref="SpanRecord"/>s that mean what the same spans mean in OTLP
+    /// files: <c>OperationId</c> is the trace id, <c>Id</c> the span id, <c>ParentId</c> the parent
+    /// (empty, or the operation id as older SDKs write it, for a root), <c>TimeGenerated</c> the
+    /// start, <c>DurationMs</c> the length, <c>AppRoleName</c> the service. A row that cannot be a
+    /// span (bad ids, bad time) is counted as an invalid span, never guessed at.
+    /// </summary>
+    internal sealed class AppInsightsSpanMapper
+    {
+        private readonly LabelNormalizer _labels = new();
+        private readonly Dictionary<ResourceInfo, ResourceInfo> _resources = new();
+        private readonly bool _withLabel;
+
+        private readonly int _table, _time, _operation, _id, _parent, _duration, _role, _instance, _version, _dependencyType;
+        private readonly int _namespace, _environment, _pod, _container, _host;
+        private readonly int _workflowId, _workflowName, _runId, _chartlyOperationId, _connectorId, _connectorRunId, _messaging;
+        private readonly int _name, _resultCode, _success, _component, _resend;
+
+        public AppInsightsSpanMapper(LogsTable table, bool withLabel, Func<string, Exception> malformed)
+        {
+            _withLabel = withLabel;
+            int Need(string c) => table.IndexOf(c) is var i && i >= 0 ? i : throw malformed("the result has no column '" + c + "'");
+            _table = Need("SourceTable");
+            _time = Need("TimeGenerated");
+            _operation = Need("OperationId");
+            _id = Need("Id");
+            _parent = Need("ParentId");
+            _duration = Need("DurationMs");
+            _role = Need("AppRoleName");
+            _instance = Need("AppRoleInstance");
+            _version = Need("AppVersion");
+            _dependencyType = Need("DependencyType");
+            _namespace = Need("Namespace");
+            _environment = Need("Environment");
+            _pod = Need("Pod");
+            _container = Need("Container");
+            _host = Need("Host");
+            _workflowId = Need("WorkflowId");
+            _workflowName = Need("WorkflowName");
+            _runId = Need("RunId");
+            _chartlyOperationId = Need("ChartlyOperationId");
+            _connectorId = Need("ConnectorId");
+            _connectorRunId = Need("ConnectorRunId");
+            _messaging = Need("MessagingOperation");
+            if (withLabel)
+            {
+                _name = Need("Name");
+                _resultCode = Need("ResultCode");
+                _success = Need("Success");
+                _component = Need("Component");
+                _resend = Need("ResendCount");
+            }
+            else
+            {
+                _name = _resultCode = _success = _component = _resend = -1;
+            }
+        }
+
+        /// <summary>The span of one row, or null when the row cannot be a span.</summary>
+        public SpanRecord? Map(string?[] row)
+        {
+            if (!TryTraceId(row[_operation], out var traceId)
+                || !TrySpanId(row[_id], out var spanId)
+                || !TryParent(row[_parent], row[_operation]!, out var parentId)
+                || !TryParseInstant(row[_time], out var start)
+                || !TryDurationNanos(row[_duration], out var duration))
+            {
+                return null;
+            }
+
+            var isRequest = string.Equals(row[_table], "AppRequests", StringComparison.Ordinal);
+            var kind = KindOf(isRequest, Text(row[_dependencyType]), Text(row[_messaging]));
+            var identity = new TargetIdentity(
+                Text(row[_workflowId]),
+                Text(row[_workflowName]),
+                Text(row[_runId]),
+                Text(row[_chartlyOperationId]),
+                Text(row[_connectorId]),
+                Text(row[_connectorRunId]));
+            if (identity.IsNone)
+            {
+                identity = TargetIdentity.None;
+            }
+
+            var label = string.Empty;
+            int status = 0, http = 0, resend = 0;
+            if (_withLabel)
+            {
+                label = _labels.Normalize(Text(row[_component]) ?? Text(row[_name]));
+                status = string.Equals(row[_success], "false", StringComparison.OrdinalIgnoreCase) ? 2 : 0;
+                http = HttpStatus(row[_resultCode]);
+                resend = int.TryParse(row[_resend], NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : 0;
+            }
+
+            return new SpanRecord(traceId, spanId, parentId, start, start + duration, kind, status, Resource(row), label, identity, http, resend);
+        }
+
+        /// <summary>
+        /// Application Insights keeps no span kind: requests are entry spans (consumer when they
+        /// carry a messaging operation, else server); dependencies are internal ("InProc"),
+        /// producer (a messaging create/send/publish, or a "Queue Message" type) or client.
+        /// </summary>
+        internal static SpanKind KindOf(bool isRequest, string? dependencyType, string? messagingOperation)
+        {
+            if (isRequest)
+            {
+                return messagingOperation is null ? SpanKind.Server : SpanKind.Consumer;
+            }
+
+            if (string.Equals(dependencyType, "InProc", StringComparison.OrdinalIgnoreCase))
+            {
+                return SpanKind.Internal;
+            }
+
+            if (messagingOperation is "create" or "send" or "publish"
+                || (dependencyType is not null && dependencyType.StartsWith("Queue Message", StringComparison.OrdinalIgnoreCase)))
+            {
+                return SpanKind.Producer;
+            }
+
+            return SpanKind.Client;
+        }
+
+        private ResourceInfo Resource(string?[] row)
+        {
+            var r = new ResourceInfo(
+                Text(row[_role]),
+                Text(row[_namespace]),
+                Text(row[_environment]),
+                Text(row[_version]),
+                Text(row[_pod]) ?? Text(row[_instance]),
+                Text(row[_container]),
+                Text(row[_host]));
+            if (_resources.TryGetValue(r, out var interned))
+            {
+                return interned;
+            }
+
+            if (_resources.Count < 10_000)
+            {
+                _resources[r] = r;
+            }
+
+            return r;
+        }
+
+        /// <summary>tostring() of a missing property is "": absent and empty mean the same here.</summary>
+        private static string? Text(string? cell) => string.IsNullOrEmpty(cell) ? null : cell;
+
+        /// <summary>A 3-digit HTTP status in ResultCode; anything else (gRPC codes, "0", text) is no HTTP status.</summary>
+        internal static int HttpStatus(string? resultCode) =>
+            resultCode is { Length: 3 } && int.TryParse(resultCode, NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s >= 100 && s <= 599 ? s : 0;
+
+        internal static bool TryTraceId(string? text, out TraceId id)
+        {
+            id = default;
+            return text is { Length: 32 } && IdParser.TryParseTraceId(Encoding.ASCII.GetBytes(text), out id) && !id.IsEmpty;
+        }
+
+        /// <summary>A span id: 16 hex, or the hierarchical <c>|trace.span.</c> form of older SDKs.</summary>
+        internal static bool TrySpanId(string? text, out ulong id)
+        {
+            id = 0;
+            if (text is null)
+            {
+                return false;
+            }
+
+            if (text.Length > 16 && text[0] == '|')
+            {
+                var dot = text.IndexOf('.');
+                var end = text.IndexOf('.', dot + 1);
+                if (dot < 0)
+                {
+                    return false;
+                }
+
+                text = text.Substring(dot + 1, (end < 0 ? text.Length : end) - dot - 1);
+            }
+
+            return text.Length == 16 && IdParser.TryParseSpanId(Encoding.ASCII.GetBytes(text), out id) && id != 0;
+        }
+
+        internal static bool TryParent(string? text, string operationId, out ulong parent)
+        {
+            parent = 0;
+            if (string.IsNullOrEmpty(text) || string.Equals(text, operationId, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            return TrySpanId(text, out parent);
+        }
+
+        /// <summary>ISO 8601 UTC as the API writes datetimes (up to 7 fraction digits, 'Z'), into Unix nanoseconds.</summary>
+        internal static bool TryParseInstant(string? text, out long unixNano)
+        {
+            unixNano = 0;
+            if (text is null || text.Length < 20 || (text[text.Length - 1] != 'Z' && text[text.Length - 1] != 'z'))
+            {
+                return false;
+            }
+
+            var dot = text.IndexOf('.');
+            var head = dot < 0 ? text.Substring(0, text.Length - 1) : text.Substring(0, dot);
+            if (!DateTime.TryParseExact(head, "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var dt))
+            {
+                return false;
+            }
+
+            long fraction = 0;
+            if (dot >= 0)
+            {
+                var digits = text.Substring(dot + 1, text.Length - dot - 2);
+                if (digits.Length == 0 || digits.Length > 9 || !long.TryParse(digits.PadRight(9, '0'), NumberStyles.None, CultureInfo.InvariantCulture, out fraction))
+                {
+                    return false;
+                }
+            }
+
+            var seconds = (dt.Ticks - new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks) / TimeSpan.TicksPerSecond;
+            if (seconds < 0 || seconds > 9_000_000_000L)
+            {
+                return false;
+            }
+
+            unixNano = seconds * 1_000_000_000L + fraction;
+            return true;
+        }
+
+        /// <summary>DurationMs (a real) in nanoseconds, rounded half away from zero.</summary>
+        internal static bool TryDurationNanos(string? text, out long nanos)
+        {
+            nanos = 0;
+            if (text is null || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) || double.IsNaN(ms) || ms < 0 || ms > 1e12)
+            {
+                return false;
+            }
+
+            nanos = (long)Math.Round(ms * 1_000_000d, MidpointRounding.AwayFromZero);
+            return true;
+        }
+    }
+}

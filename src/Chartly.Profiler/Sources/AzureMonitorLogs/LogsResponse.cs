@@ -1,0 +1,210 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.Json;
+
+namespace Chartly.Profiler.Sources.AzureMonitorLogs
+{
+    /// <summary>One column of a result table, as the API names and types it.</summary>
+    internal sealed record LogsColumn(string Name, string Type);
+
+    /// <summary>
+    /// A result table with every cell as text (numbers and booleans as their JSON text, dynamic
+    /// values as raw JSON, null as null): the mapper parses only the cells it reads.
+    /// </summary>
+    internal sealed class LogsTable
+    {
+        private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+
+        public LogsTable(string name, IReadOnlyList<LogsColumn> columns, IReadOnlyList<string?[]> rows)
+        {
+            Name = name;
+            Columns = columns;
+            Rows = rows;
+            for (var i = 0; i < columns.Count; i++)
+            {
+                _index[columns[i].Name] = i;
+            }
+        }
+
+        public string Name { get; }
+
+        public IReadOnlyList<LogsColumn> Columns { get; }
+
+        public IReadOnlyList<string?[]> Rows { get; }
+
+        public int IndexOf(string column) => _index.TryGetValue(column, out var i) ? i : -1;
+    }
+
+    /// <summary>The error object of an answer: its code, and the most specific message in it.</summary>
+    internal sealed record LogsError(string? Code, string? Message, int Details);
+
+    /// <summary>
+    /// A parsed answer of <c>POST /v1/workspaces/{id}/query</c>:
+    /// <c>{"tables":[{"name","columns":[{"name","type"}],"rows":[[...]]}], "error"?: {...}}</c>.
+    /// An HTTP 200 that carries <c>error</c> is a partial result (code <c>PartialError</c>): the
+    /// tables are still used and the error is counted.
+    /// </summary>
+    internal sealed class LogsResponse
+    {
+        private LogsResponse(IReadOnlyList<LogsTable> tables, LogsError? error)
+        {
+            Tables = tables;
+            Error = error;
+        }
+
+        public IReadOnlyList<LogsTable> Tables { get; }
+
+        public LogsError? Error { get; }
+
+        /// <summary>The first table (PrimaryResult); an answer with no table holds no rows.</summary>
+        public LogsTable? Primary => Tables.Count > 0 ? Tables[0] : null;
+
+        private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
+
+        /// <summary>Parses a 200 answer; throws <see cref="FormatException"/> with a short reason when its shape is wrong.</summary>
+        public static LogsResponse Parse(Stream body)
+        {
+            JsonDocument doc;
+            try
+            {
+                doc = JsonDocument.Parse(body, Options);
+            }
+            catch (JsonException)
+            {
+                throw new FormatException("the body is not JSON");
+            }
+
+            using (doc)
+            {
+                var root = doc.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    throw new FormatException("the body is not a JSON object");
+                }
+
+                LogsError? error = root.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.Object ? ReadError(e) : null;
+                var tables = new List<LogsTable>();
+                if (root.TryGetProperty("tables", out var t))
+                {
+                    if (t.ValueKind != JsonValueKind.Array)
+                    {
+                        throw new FormatException("'tables' is not an array");
+                    }
+
+                    foreach (var table in t.EnumerateArray())
+                    {
+                        tables.Add(ReadTable(table));
+                    }
+                }
+                else if (error is null)
+                {
+                    throw new FormatException("it has neither 'tables' nor 'error'");
+                }
+
+                return new LogsResponse(tables, error);
+            }
+        }
+
+        /// <summary>The error object of a failed answer (any status), or null when the body holds none.</summary>
+        public static LogsError? ParseError(Stream? body)
+        {
+            if (body is null)
+            {
+                return null;
+            }
+
+            try
+            {
+                using var doc = JsonDocument.Parse(body, Options);
+                return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.Object
+                    ? ReadError(e)
+                    : null;
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+
+        private static LogsError ReadError(JsonElement e)
+        {
+            var code = Text(e, "code");
+            var message = Text(e, "message");
+            var details = 0;
+            if (e.TryGetProperty("details", out var d) && d.ValueKind == JsonValueKind.Array)
+            {
+                details = d.GetArrayLength();
+            }
+
+            // The innermost error says what actually failed (e.g. SemanticError and its message).
+            var inner = e;
+            for (var depth = 0; depth < 16 && inner.TryGetProperty("innererror", out var next) && next.ValueKind == JsonValueKind.Object; depth++)
+            {
+                inner = next;
+                message = Text(inner, "message") ?? message;
+            }
+
+            return new LogsError(code, message, details);
+        }
+
+        private static string? Text(JsonElement e, string name) =>
+            e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+        private static LogsTable ReadTable(JsonElement table)
+        {
+            if (table.ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException("a table is not an object");
+            }
+
+            var name = Text(table, "name") ?? string.Empty;
+            if (!table.TryGetProperty("columns", out var cols) || cols.ValueKind != JsonValueKind.Array)
+            {
+                throw new FormatException("a table has no 'columns' array");
+            }
+
+            var columns = new List<LogsColumn>();
+            foreach (var c in cols.EnumerateArray())
+            {
+                var cn = c.ValueKind == JsonValueKind.Object ? Text(c, "name") : null;
+                if (cn is null)
+                {
+                    throw new FormatException("a column has no name");
+                }
+
+                columns.Add(new LogsColumn(cn, Text(c, "type") ?? string.Empty));
+            }
+
+            if (!table.TryGetProperty("rows", out var rowsEl) || rowsEl.ValueKind != JsonValueKind.Array)
+            {
+                throw new FormatException("a table has no 'rows' array");
+            }
+
+            var rows = new List<string?[]>(rowsEl.GetArrayLength());
+            foreach (var r in rowsEl.EnumerateArray())
+            {
+                if (r.ValueKind != JsonValueKind.Array || r.GetArrayLength() != columns.Count)
+                {
+                    throw new FormatException("a row does not have one value per column");
+                }
+
+                var cells = new string?[columns.Count];
+                var i = 0;
+                foreach (var v in r.EnumerateArray())
+                {
+                    cells[i++] = v.ValueKind switch
+                    {
+                        JsonValueKind.Null => null,
+                        JsonValueKind.String => v.GetString(),
+                        _ => v.GetRawText(),
+                    };
+                }
+
+                rows.Add(cells);
+            }
+
+            return new LogsTable(name, columns, rows);
+        }
+    }
+}

@@ -1,0 +1,186 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Chartly.Profiler.Analysis.Signals;
+using Chartly.Profiler.Metrics;
+using Chartly.Profiler.Targets;
+using Chartly.Profiler.Telemetry;
+
+namespace Chartly.Profiler.Sources.Prometheus
+{
+    /// <summary>
+    /// Metrics from a Prometheus server, as canonical samples. It holds no spans (it is a trace
+    /// source only so the engine lists it, plans it and hands it the metric query). For each
+    /// canonical metric asked for, one range query per alias of the alias table (and one per
+    /// server-side ratio) over the pods and nodes the target's spans ran on; the step is chosen
+    /// from the range (see <see cref="PrometheusQueries.StepSeconds"/>) and a range longer than
+    /// 11,000 steps is split. Per metric and resource the highest-priority alias with data wins,
+    /// as in the file path, so one quantity is never counted twice.
+    /// </summary>
+    internal sealed class PrometheusSource : ITraceSource, IMetricSource, IProgressSource, IDisposable
+    {
+        private readonly PrometheusSettings _settings;
+        private readonly PrometheusQueries _queries;
+        private readonly Lazy<PrometheusClient> _client;
+
+        public PrometheusSource(PrometheusSettings settings, Func<PrometheusClient>? client = null)
+        {
+            _settings = settings;
+            _queries = new PrometheusQueries(settings);
+            _client = new Lazy<PrometheusClient>(client ?? (() => new PrometheusClient(settings)));
+            Description = settings.Describe();
+        }
+
+        public string Description { get; }
+
+        public Action<ProfileProgress>? Progress { get; set; }
+
+        public IReadOnlyList<string> Plan(ProfileRequest request)
+        {
+            var metrics = SignalCatalog.MetricsFor(request.IncludeMetrics);
+            if (metrics.Count == 0)
+            {
+                return new[] { "no query: no included signal reads metrics" };
+            }
+
+            var w = request.Window;
+            var step = _queries.StepSeconds(w.StartUnixNano, w.EndUnixNano);
+            var steps = new List<string>
+            {
+                $"GET {_settings.QueryRangeUri} with step {PrometheusQueries.FormatStep(step)} over the time the target's spans ran (at most the window [{w.StartText}, {w.EndText})), " +
+                $"auth {_settings.Auth}; the selectors name the pods and nodes of those spans",
+            };
+            foreach (var q in _queries.Build(metrics, null, step, MetricQuery.DefaultLookbackNanos / 1_000_000_000L))
+            {
+                steps.Add($"{q.Canonical} from {q.Source}:\n{q.Expression}");
+            }
+
+            return steps;
+        }
+
+        /// <summary>Prometheus holds no spans.</summary>
+        public IReadOnlyList<SpanRecord> FindCandidates(TargetMatcher matcher, ProfileRequest request, DataQualityCounters quality, CancellationToken cancellation) =>
+            Array.Empty<SpanRecord>();
+
+        public IReadOnlyList<SpanRecord> LoadTraces(IReadOnlyCollection<TraceId> traces, ProfileRequest request, DataQualityCounters quality, CancellationToken cancellation) =>
+            Array.Empty<SpanRecord>();
+
+        public IReadOnlyList<MetricSample> ReadSamples(MetricQuery query, MetricReadStats stats, CancellationToken cancellation)
+        {
+            if (query.Metrics.Count == 0 || query.Resources.Count == 0 || query.EndUnixNano <= query.StartUnixNano)
+            {
+                return Array.Empty<MetricSample>();
+            }
+
+            var step = _queries.StepSeconds(query.StartUnixNano, query.EndUnixNano);
+            var (first, last, _) = PrometheusQueries.Evaluations(query.StartUnixNano, query.EndUnixNano, step);
+            var queries = _queries.Build(query.Metrics, query.Resources, step, Math.Max(step, query.LookbackNanos / 1_000_000_000L));
+            var stepMs = step * 1000;
+            var chunk = (PrometheusSettings.MaxPointsPerSeries - 1) * stepMs;
+
+            var samples = new List<(PromQuery Query, MetricSample Sample)>();
+            var done = 0;
+            foreach (var q in queries)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                Progress?.Invoke(new ProfileProgress(Description, "Querying Prometheus", "queries", done, queries.Count, 0, 0, q.Canonical));
+                for (var from = first; from <= last; from += chunk + stepMs)
+                {
+                    var to = Math.Min(last, from + chunk);
+                    var response = _client.Value.QueryRange(q.Expression, from, to, step, cancellation);
+                    if (response.Warnings.Count > 0)
+                    {
+                        // Prometheus (or a federating layer) says the answer may lack data: counted, never hidden.
+                        stats.AddPartialErrors(1);
+                    }
+
+                    Collect(q, response, step, stats, samples);
+                }
+
+                done++;
+            }
+
+            Progress?.Invoke(new ProfileProgress(Description, "Querying Prometheus", "queries", done, queries.Count, 0, 0, null));
+            return Finish(samples, query);
+        }
+
+        public void Dispose()
+        {
+            if (_client.IsValueCreated)
+            {
+                _client.Value.Dispose();
+            }
+        }
+
+        private void Collect(PromQuery q, PrometheusResponse response, long step, MetricReadStats stats, List<(PromQuery, MetricSample)> into)
+        {
+            stats.AddSeriesUsed(response.Series.Count);
+            long used = 0, invalid = 0;
+            foreach (var series in response.Series)
+            {
+                var resource = Resource(series);
+                foreach (var p in series.Points)
+                {
+                    var v = p.Value * q.Scale;
+                    if (double.IsNaN(v) || double.IsInfinity(v))
+                    {
+                        invalid++;
+                        continue;
+                    }
+
+                    used++;
+                    into.Add((q, new MetricSample(q.Canonical, resource, p.UnixMs * 1_000_000L, step * 1_000_000_000L, v, q.Source)));
+                }
+            }
+
+            stats.AddPointsUsed(used);
+            stats.AddPointsInvalid(invalid);
+        }
+
+        /// <summary>Highest priority per metric and resource, the range's samples only, in the canonical order.</summary>
+        private static IReadOnlyList<MetricSample> Finish(List<(PromQuery Query, MetricSample Sample)> samples, MetricQuery query)
+        {
+            var best = new Dictionary<(string, MetricResource), int>();
+            foreach (var (q, s) in samples)
+            {
+                var key = (s.Metric, s.Resource);
+                if (!best.TryGetValue(key, out var b) || q.Priority < b)
+                {
+                    best[key] = q.Priority;
+                }
+            }
+
+            var result = samples
+                .Where(x => best[(x.Sample.Metric, x.Sample.Resource)] == x.Query.Priority && x.Sample.Overlaps(query.StartUnixNano, query.EndUnixNano))
+                .Select(x => x.Sample)
+                .ToList();
+            result.Sort(SampleOrder.Instance);
+
+            // A chunk boundary or two aliases of one priority must not give one instant twice.
+            var unique = new List<MetricSample>(result.Count);
+            foreach (var s in result)
+            {
+                var prev = unique.Count > 0 ? unique[unique.Count - 1] : null;
+                if (prev is null || prev.Metric != s.Metric || !prev.Resource.Equals(s.Resource) || prev.TimeUnixNano != s.TimeUnixNano)
+                {
+                    unique.Add(s);
+                }
+            }
+
+            return unique;
+        }
+
+        private MetricResource Resource(PromSeries series)
+        {
+            string? Get(string? label) => label is null || series.Label(label) is not { Length: > 0 } v ? null : v;
+            return new MetricResource(
+                Get(_settings.EnvironmentLabel),
+                Get(_settings.NamespaceLabel),
+                Get(_settings.ServiceLabel),
+                Get(_settings.PodLabel),
+                Get(_settings.ContainerLabel),
+                Get(_settings.NodeLabel));
+        }
+    }
+}

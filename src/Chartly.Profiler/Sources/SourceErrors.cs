@@ -1,0 +1,63 @@
+using System.Globalization;
+
+namespace Chartly.Profiler.Sources
+{
+    /// <summary>
+    /// The errors a remote telemetry source raises, in the contract's terms. Every id starts with
+    /// "Source" so the cmdlets map a precondition failure onto ResourceUnavailable (exit 3). A
+    /// message names the source and the HTTP status or error code, never a token, a query result
+    /// or a response body.
+    /// </summary>
+    internal static class SourceErrors
+    {
+        /// <summary>Exit 3: the source could not be reached (DNS, connection refused, TLS).</summary>
+        public static ProfilerException Unreachable(string source, string why) =>
+            ProfilerException.Precondition("SourceUnavailable", $"The telemetry source {source} could not be reached: {why}.");
+
+        /// <summary>Exit 3: every attempt timed out.</summary>
+        public static ProfilerException Timeout(string source, int attempts, double seconds) =>
+            ProfilerException.Precondition(
+                "SourceTimeout",
+                $"The telemetry source {source} did not answer within {seconds.ToString("0.###", CultureInfo.InvariantCulture)} s ({Attempts(attempts)}).");
+
+        /// <summary>Exit 3: still 429 or 5xx after the bounded retries.</summary>
+        public static ProfilerException GaveUp(string source, int status, int attempts) =>
+            ProfilerException.Precondition(
+                status == 429 ? "SourceThrottled" : "SourceServerError",
+                $"The telemetry source {source} answered HTTP {status.ToString(CultureInfo.InvariantCulture)}{(status == 429 ? " (too many requests)" : string.Empty)} and still did after {Attempts(attempts)}.");
+
+        /// <summary>Exit 3: the backend refused the query itself (unknown table, bad syntax, limits).</summary>
+        public static ProfilerException QueryRejected(string source, int status, string? code, string? detail) =>
+            ProfilerException.Precondition(
+                "SourceQueryRejected",
+                $"The telemetry source {source} rejected the query with HTTP {status.ToString(CultureInfo.InvariantCulture)}{Code(code)}{(string.IsNullOrEmpty(detail) ? string.Empty : ": " + Sanitize.ForMessage(detail))}.");
+
+        /// <summary>Exit 5: 401 or 403. Never retried.</summary>
+        public static ProfilerException Denied(string source, int status, string? code) =>
+            ProfilerException.Denied(
+                status == 401 ? "SourceUnauthenticated" : "SourceAccessDenied",
+                status == 401
+                    ? $"The telemetry source {source} refused the credential (HTTP 401{CodeInside(code)}): the token is missing, expired or for another audience."
+                    : $"The telemetry source {source} denied access (HTTP 403{CodeInside(code)}): the identity lacks read permission on it.");
+
+        /// <summary>Exit 5: no credential could be obtained for the source.</summary>
+        public static ProfilerException CredentialUnavailable(string source, string why) =>
+            ProfilerException.Denied("SourceCredentialUnavailable", $"No credential for the telemetry source {source} could be obtained: {why}.");
+
+        /// <summary>Exit 4: the answer does not have the documented shape.</summary>
+        public static ProfilerException Malformed(string source, string why) =>
+            ProfilerException.Validation("SourceMalformedResponse", $"The telemetry source {source} sent an answer that does not have the documented shape: {why}.");
+
+        /// <summary>Exit 5: the read-only guard refused a request before it was sent.</summary>
+        public static ProfilerException ReadOnlyViolation(string source, string method, string path) =>
+            ProfilerException.Denied(
+                "SourceReadOnlyViolation",
+                $"Refused to send {Sanitize.ForMessage(method)} {Sanitize.ForMessage(path)} to the telemetry source {source}: the profiler only sends the source's query calls.");
+
+        private static string Attempts(int n) => n == 1 ? "1 attempt" : n.ToString(CultureInfo.InvariantCulture) + " attempts";
+
+        private static string Code(string? code) => string.IsNullOrEmpty(code) ? string.Empty : " (" + Sanitize.ForMessage(code) + ")";
+
+        private static string CodeInside(string? code) => string.IsNullOrEmpty(code) ? string.Empty : " " + Sanitize.ForMessage(code);
+    }
+}

@@ -1,0 +1,347 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using Azure.Core;
+
+namespace Chartly.Profiler.Tests.Sources
+{
+    /// <summary>
+    /// One row of AppRequests / AppDependencies as the Application Insights exporters store an
+    /// OpenTelemetry span: span and resource attributes in <see cref="Properties"/>.
+    /// </summary>
+    public sealed record AppRow(
+        string Table,
+        string OperationId,
+        string Id,
+        string ParentId,
+        long StartUnixNano,
+        double DurationMs,
+        string Name,
+        string ResultCode,
+        bool Success,
+        string AppRoleName,
+        string AppRoleInstance,
+        string AppVersion,
+        string DependencyType,
+        IReadOnlyDictionary<string, string> Properties);
+
+    /// <summary>
+    /// Converts OTLP/JSON trace files (the samples) into the rows an Application Insights
+    /// workspace would hold for the same spans: SERVER and CONSUMER spans are requests, the
+    /// rest dependencies (INTERNAL as "InProc", PRODUCER as "Queue Message | system").
+    /// </summary>
+    public static class AppInsightsRows
+    {
+        public static List<AppRow> FromOtlpDirectory(string dir)
+        {
+            var rows = new List<AppRow>();
+            foreach (var file in Directory.EnumerateFiles(dir, "*.json", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal))
+            {
+                var text = File.ReadAllText(file);
+                var docs = text.TrimStart().StartsWith("{\n", StringComparison.Ordinal) || text.Contains("\n  ", StringComparison.Ordinal)
+                    ? new[] { text }
+                    : text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                foreach (var doc in docs)
+                {
+                    using var json = JsonDocument.Parse(doc);
+                    if (json.RootElement.TryGetProperty("resourceSpans", out var rs))
+                    {
+                        rows.AddRange(FromResourceSpans(rs));
+                    }
+                }
+            }
+
+            return rows;
+        }
+
+        private static IEnumerable<AppRow> FromResourceSpans(JsonElement resourceSpans)
+        {
+            foreach (var r in resourceSpans.EnumerateArray())
+            {
+                var resource = Attributes(r.GetProperty("resource"));
+                foreach (var ss in r.GetProperty("scopeSpans").EnumerateArray())
+                {
+                    foreach (var s in ss.GetProperty("spans").EnumerateArray())
+                    {
+                        var attrs = Attributes(s);
+                        var props = new SortedDictionary<string, string>(resource, StringComparer.Ordinal);
+                        foreach (var kv in attrs)
+                        {
+                            props[kv.Key] = kv.Value;
+                        }
+
+                        var kind = s.TryGetProperty("kind", out var k) ? k.GetInt32() : 0;
+                        var start = long.Parse(s.GetProperty("startTimeUnixNano").GetString()!, CultureInfo.InvariantCulture);
+                        var end = long.Parse(s.GetProperty("endTimeUnixNano").GetString()!, CultureInfo.InvariantCulture);
+                        var status = s.TryGetProperty("status", out var st) && st.TryGetProperty("code", out var code) ? code.GetInt32() : 0;
+                        var table = kind is 2 or 5 ? "AppRequests" : "AppDependencies";
+                        var depType = kind switch
+                        {
+                            1 => "InProc",
+                            4 => "Queue Message | " + (attrs.TryGetValue("messaging.system", out var sys) ? sys : "unknown"),
+                            _ when attrs.ContainsKey("db.system.name") => attrs["db.system.name"],
+                            _ when table == "AppDependencies" => "HTTP",
+                            _ => string.Empty,
+                        };
+                        yield return new AppRow(
+                            table,
+                            s.GetProperty("traceId").GetString()!.ToLowerInvariant(),
+                            s.GetProperty("spanId").GetString()!.ToLowerInvariant(),
+                            s.TryGetProperty("parentSpanId", out var p) ? p.GetString()!.ToLowerInvariant() : string.Empty,
+                            start,
+                            (end - start) / 1_000_000.0,
+                            s.GetProperty("name").GetString()!,
+                            attrs.TryGetValue("http.response.status_code", out var http) ? http : (table == "AppRequests" ? "0" : string.Empty),
+                            status != 2,
+                            resource.TryGetValue("service.name", out var svc) ? svc : string.Empty,
+                            resource.TryGetValue("k8s.pod.name", out var pod) ? pod : string.Empty,
+                            resource.TryGetValue("service.version", out var ver) ? ver : string.Empty,
+                            depType,
+                            props);
+                    }
+                }
+            }
+        }
+
+        private static Dictionary<string, string> Attributes(JsonElement owner)
+        {
+            var result = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (!owner.TryGetProperty("attributes", out var attrs))
+            {
+                return result;
+            }
+
+            foreach (var a in attrs.EnumerateArray())
+            {
+                var v = a.GetProperty("value");
+                string? text = v.TryGetProperty("stringValue", out var s) ? s.GetString()
+                    : v.TryGetProperty("intValue", out var i) ? (i.ValueKind == JsonValueKind.String ? i.GetString() : i.GetRawText())
+                    : v.TryGetProperty("boolValue", out var b) ? (b.GetBoolean() ? "true" : "false")
+                    : v.TryGetProperty("doubleValue", out var d) ? d.GetRawText()
+                    : null;
+                if (text is not null)
+                {
+                    result[a.GetProperty("key").GetString()!] = text;
+                }
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>
+    /// A stand-in for the Log Analytics query API over <see cref="AppRow"/>s. It understands just
+    /// the KQL this profiler sends (the target filter, the time filter, the operation-id list and
+    /// the projection), answers in the documented shape
+    /// (<c>{"tables":[{"name","columns":[{"name","type"}],"rows":[...]}]}</c>) and checks the
+    /// request shape as it goes (POST, JSON body with query and timespan, bearer token).
+    /// </summary>
+    public sealed class FakeLogAnalytics
+    {
+        private static readonly Regex Literal = new("@\"((?:[^\"]|\"\")*)\"", RegexOptions.CultureInvariant);
+        private static readonly Regex PropEq = new("tostring\\(Properties\\[\"(?<key>[^\"]+)\"\\]\\) == @\"(?<v>(?:[^\"]|\"\")*)\"", RegexOptions.CultureInvariant);
+        private static readonly Regex Window = new("TimeGenerated >= datetime\\((?<from>[^)]+)\\) and TimeGenerated < datetime\\((?<to>[^)]+)\\)", RegexOptions.CultureInvariant);
+
+        private readonly IReadOnlyList<AppRow> _rows;
+
+        public FakeLogAnalytics(IReadOnlyList<AppRow> rows) => _rows = rows;
+
+        /// <summary>Every query text received, in order.</summary>
+        public List<string> Queries { get; } = new();
+
+        public CannedResponse Answer(RecordedRequest request)
+        {
+            using var body = JsonDocument.Parse(request.Body);
+            var kql = body.RootElement.GetProperty("query").GetString()!;
+            lock (Queries)
+            {
+                Queries.Add(kql);
+            }
+
+            var rows = Select(kql).ToList();
+            return CannedResponse.Json(200, Table(rows, withTraceColumns: kql.Contains("Component = ", StringComparison.Ordinal)));
+        }
+
+        private IEnumerable<AppRow> Select(string kql)
+        {
+            var w = Window.Match(kql);
+            var from = ParseDateTime(w.Groups["from"].Value);
+            var to = ParseDateTime(w.Groups["to"].Value);
+            var tables = kql.StartsWith("union withsource=SourceTable AppRequests, AppDependencies", StringComparison.Ordinal)
+                ? new[] { "AppRequests", "AppDependencies" }
+                : new[] { "AppRequests" };
+            var rows = _rows.Where(r => tables.Contains(r.Table) && r.StartUnixNano >= from && r.StartUnixNano < to);
+
+            var idList = Regex.Match(kql, "OperationId in~ \\((?<ids>[^)]*)\\)");
+            if (idList.Success)
+            {
+                var ids = new HashSet<string>(Regex.Matches(idList.Groups["ids"].Value, "\"([0-9a-f]+)\"").Select(m => m.Groups[1].Value), StringComparer.OrdinalIgnoreCase);
+                return rows.Where(r => ids.Contains(r.OperationId));
+            }
+
+            var role = Regex.Match(kql, "AppRoleName == @\"(?<v>(?:[^\"]|\"\")*)\"");
+            if (role.Success)
+            {
+                var name = Unquote(role.Groups["v"].Value);
+                rows = rows.Where(r => r.AppRoleName == name);
+                var ns = Regex.Match(kql, "\"service.namespace\"\\]\\)\\) == @\"(?<v>(?:[^\"]|\"\")*)\"");
+                if (ns.Success)
+                {
+                    var nsName = Unquote(ns.Groups["v"].Value);
+                    rows = rows.Where(r => Prop(r, "k8s.namespace.name") == nsName || (Prop(r, "k8s.namespace.name") is null && Prop(r, "service.namespace") == nsName));
+                }
+            }
+            else
+            {
+                var filters = PropEq.Matches(kql).Select(m => (m.Groups["key"].Value, Unquote(m.Groups["v"].Value))).ToList();
+                var any = kql.Contains("\"]) == @\"", StringComparison.Ordinal) && kql.Contains(" or tostring(", StringComparison.Ordinal);
+                rows = rows.Where(r => any ? filters.Any(f => Prop(r, f.Item1) == f.Item2) : filters.All(f => Prop(r, f.Item1) == f.Item2));
+            }
+
+            var take = Regex.Match(kql, "\n\\| take (?<n>[0-9]+)\n");
+            if (take.Success)
+            {
+                var anchor = ParseDateTime(Regex.Match(kql, "\n\\| extend Distance = abs\\(TimeGenerated - datetime\\((?<t>[^)]+)\\)\\)\n").Groups["t"].Value);
+                rows = rows.OrderBy(r => Math.Abs(r.StartUnixNano - anchor)).ThenBy(r => r.StartUnixNano).Take(int.Parse(take.Groups["n"].Value, CultureInfo.InvariantCulture));
+            }
+
+            return rows;
+        }
+
+        private static string? Prop(AppRow r, string key) => r.Properties.TryGetValue(key, out var v) && v.Length > 0 ? v : null;
+
+        private static string Unquote(string v) => v.Replace("\"\"", "\"", StringComparison.Ordinal);
+
+        private static long ParseDateTime(string text)
+        {
+            var dt = DateTime.ParseExact(text, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+            return (dt.Ticks - DateTime.UnixEpoch.Ticks) * 100;
+        }
+
+        public static string Iso(long unixNano) =>
+            new DateTime(DateTime.UnixEpoch.Ticks + unixNano / 100, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+        /// <summary>A PrimaryResult table with the projected columns, in a shuffled (reversed) row order: the client must not depend on it.</summary>
+        public static string Table(IReadOnlyList<AppRow> rows, bool withTraceColumns, string? error = null)
+        {
+            var columns = new List<(string Name, string Type, Func<AppRow, object?> Value)>
+            {
+                ("SourceTable", "string", r => r.Table),
+                ("TimeGenerated", "datetime", r => Iso(r.StartUnixNano)),
+                ("OperationId", "string", r => r.OperationId),
+                ("Id", "string", r => r.Id),
+                ("ParentId", "string", r => r.ParentId),
+                ("DurationMs", "real", r => r.DurationMs),
+                ("AppRoleName", "string", r => r.AppRoleName),
+                ("AppRoleInstance", "string", r => r.AppRoleInstance),
+                ("AppVersion", "string", r => r.AppVersion),
+                ("DependencyType", "string", r => r.DependencyType),
+                ("Namespace", "string", r => Prop(r, "k8s.namespace.name") ?? Prop(r, "service.namespace") ?? string.Empty),
+                ("Environment", "string", r => Prop(r, "deployment.environment.name") ?? Prop(r, "deployment.environment") ?? string.Empty),
+                ("Pod", "string", r => Prop(r, "k8s.pod.name") ?? string.Empty),
+                ("Container", "string", r => Prop(r, "k8s.container.name") ?? string.Empty),
+                ("Host", "string", r => Prop(r, "host.name") ?? string.Empty),
+                ("WorkflowId", "string", r => Prop(r, "chartly.workflow.id") ?? string.Empty),
+                ("WorkflowName", "string", r => Prop(r, "chartly.workflow.name") ?? string.Empty),
+                ("RunId", "string", r => Prop(r, "chartly.run.id") ?? string.Empty),
+                ("ChartlyOperationId", "string", r => Prop(r, "chartly.operation.id") ?? string.Empty),
+                ("ConnectorId", "string", r => Prop(r, "chartly.connector.id") ?? string.Empty),
+                ("ConnectorRunId", "string", r => Prop(r, "chartly.connector.run.id") ?? string.Empty),
+                ("MessagingOperation", "string", r => Prop(r, "messaging.operation.type") ?? Prop(r, "messaging.operation") ?? string.Empty),
+            };
+            if (withTraceColumns)
+            {
+                columns.Add(("Name", "string", r => r.Name));
+                columns.Add(("ResultCode", "string", r => r.ResultCode));
+                columns.Add(("Success", "string", r => r.Success ? "true" : "false"));
+                columns.Add(("Component", "string", r => Prop(r, "chartly.component") ?? string.Empty));
+                columns.Add(("ResendCount", "string", r => Prop(r, "http.request.resend_count") ?? string.Empty));
+            }
+
+            using var buffer = new MemoryStream();
+            using (var w = new Utf8JsonWriter(buffer))
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("tables");
+                w.WriteStartObject();
+                w.WriteString("name", "PrimaryResult");
+                w.WriteStartArray("columns");
+                foreach (var c in columns)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", c.Name);
+                    w.WriteString("type", c.Type);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteStartArray("rows");
+                foreach (var r in rows.Reverse())
+                {
+                    w.WriteStartArray();
+                    foreach (var c in columns)
+                    {
+                        switch (c.Value(r))
+                        {
+                            case double d: w.WriteNumberValue(d); break;
+                            case string s: w.WriteStringValue(s); break;
+                            default: w.WriteNullValue(); break;
+                        }
+                    }
+
+                    w.WriteEndArray();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+                w.WriteEndArray();
+                if (error is not null)
+                {
+                    w.WritePropertyName("error");
+                    using var e = JsonDocument.Parse(error);
+                    e.RootElement.WriteTo(w);
+                }
+
+                w.WriteEndObject();
+            }
+
+            return Encoding.UTF8.GetString(buffer.ToArray());
+        }
+    }
+
+    /// <summary>A credential that hands out a fixed token and counts how often it was asked (or fails, when told to).</summary>
+    public sealed class FakeCredential : TokenCredential
+    {
+        public const string Token = "test-token-not-a-secret";
+
+        private int _calls;
+
+        public Exception? Failure { get; init; }
+
+        public IReadOnlyList<string> Scopes { get; private set; } = Array.Empty<string>();
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _calls);
+            Scopes = requestContext.Scopes;
+            if (Failure is not null)
+            {
+                throw Failure;
+            }
+
+            return new AccessToken(Token, DateTimeOffset.UtcNow.AddHours(1));
+        }
+
+        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            new(GetToken(requestContext, cancellationToken));
+    }
+}

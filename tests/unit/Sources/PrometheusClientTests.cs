@@ -1,0 +1,307 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.Http;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Chartly.Profiler.Cmdlets;
+using Chartly.Profiler.Sources.Http;
+using Chartly.Profiler.Sources.Prometheus;
+using Xunit;
+
+namespace Chartly.Profiler.Tests.Sources
+{
+    /// <summary>
+    /// The Prometheus HTTP client against a loopback server that answers in the API's documented
+    /// shapes: what it sends, how it authenticates, which failures it retries and how each ends.
+    /// Waits between retries are recorded instead of slept.
+    /// </summary>
+    public sealed class PrometheusClientTests
+    {
+        private const string Matrix = "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{\"pod\":\"p-1\",\"namespace\":\"ns\"},\"values\":[[1795516215,\"0.5\"],[1795516200,\"0.25\"],[1795516230,\"NaN\"]]}]}}";
+
+        private static PrometheusSettings Settings(Uri url, params (string Key, string Value)[] extra)
+        {
+            var s = new Dictionary<string, string> { ["url"] = url.ToString(), ["max-retries"] = "2" };
+            foreach (var (k, v) in extra)
+            {
+                s[k] = v;
+            }
+
+            return PrometheusSettings.Parse(s, why => new ProfilerException(ProfilerErrorKind.ValidationFailed, "ConfigInvalid", why));
+        }
+
+        private sealed class Recorder
+        {
+            public List<TimeSpan> Waits { get; } = new();
+
+            public Task Delay(TimeSpan d, CancellationToken ct)
+            {
+                Waits.Add(d);
+                return Task.CompletedTask;
+            }
+        }
+
+        private static PrometheusClient Client(PrometheusSettings settings, Recorder? recorder = null, Func<string, string?>? env = null, TimeSpan? attemptTimeout = null) =>
+            new(settings, env ?? (_ => null), RetryRules.Default(settings.MaxRetries), (recorder ?? new Recorder()).Delay, attemptTimeout: attemptTimeout);
+
+        private static ProfilerException Fails(Action a)
+        {
+            try
+            {
+                a();
+            }
+            catch (ProfilerException e)
+            {
+                return e;
+            }
+
+            throw new Xunit.Sdk.XunitException("expected a ProfilerException");
+        }
+
+        [Fact]
+        public void A_range_query_is_a_get_of_the_documented_endpoint_and_the_answer_is_parsed_in_order()
+        {
+            using var server = new LoopbackServer(_ => CannedResponse.Json(200, Matrix));
+            using var client = Client(Settings(new Uri(server.BaseUri, "prom/")));
+            var r = client.QueryRange("sum by (pod) (irate(x{pod=\"p-1\"}[60s]))", 1_795_516_200_000, 1_795_516_230_000, 15, CancellationToken.None);
+
+            var req = Assert.Single(server.Requests);
+            Assert.Equal("GET", req.Method);
+            Assert.Equal("/prom/api/v1/query_range", req.Path);
+            Assert.Equal(string.Empty, req.Body);
+            Assert.Null(req.Header("Authorization"));
+            Assert.Equal("application/json", req.Header("Accept"));
+            var q = System.Web.HttpUtility.ParseQueryString(req.Query);
+            Assert.Equal("sum by (pod) (irate(x{pod=\"p-1\"}[60s]))", q["query"]);
+            Assert.Equal("1795516200", q["start"]);
+            Assert.Equal("1795516230", q["end"]);
+            Assert.Equal("15s", q["step"]);
+            Assert.Equal("60s", q["timeout"]);
+
+            Assert.Equal("matrix", r.ResultType);
+            var series = Assert.Single(r.Series);
+            Assert.Equal(new[] { "namespace", "pod" }, series.Labels.Select(l => l.Key).ToArray());
+            Assert.Equal(new[] { 1_795_516_200_000L, 1_795_516_215_000L, 1_795_516_230_000L }, series.Points.Select(p => p.UnixMs).ToArray());
+            Assert.Equal(0.25, series.Points[0].Value);
+            Assert.True(double.IsNaN(series.Points[2].Value));
+        }
+
+        [Fact]
+        public void An_instant_query_is_a_get_of_the_query_endpoint()
+        {
+            using var server = new LoopbackServer(_ => CannedResponse.Json(200, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1795516200.5,\"1\"]}]}}"));
+            using var client = Client(Settings(server.BaseUri));
+            var r = client.Query("vector(1)", 1_795_516_200_500, CancellationToken.None);
+            var req = Assert.Single(server.Requests);
+            Assert.Equal("/api/v1/query", req.Path);
+            Assert.Equal("1795516200.5", System.Web.HttpUtility.ParseQueryString(req.Query)["time"]);
+            Assert.Equal(1_795_516_200_500, Assert.Single(Assert.Single(r.Series).Points).UnixMs);
+        }
+
+        [Fact]
+        public void Bearer_auth_reads_the_token_from_the_named_environment_variable()
+        {
+            using var server = new LoopbackServer(_ => CannedResponse.Json(200, Matrix));
+            var settings = Settings(server.BaseUri, ("auth", "bearer"), ("token-env", "PROM_TOKEN"));
+            using var client = Client(settings, env: n => n == "PROM_TOKEN" ? "tok-123" : null);
+            client.QueryRange("up", 0, 15_000, 15, CancellationToken.None);
+            Assert.Equal("Bearer tok-123", Assert.Single(server.Requests).Header("Authorization"));
+        }
+
+        [Fact]
+        public void Basic_auth_reads_the_password_from_the_named_environment_variable()
+        {
+            using var server = new LoopbackServer(_ => CannedResponse.Json(200, Matrix));
+            var settings = Settings(server.BaseUri, ("auth", "basic"), ("username", "profiler"), ("password-env", "PROM_PASSWORD"));
+            using var client = Client(settings, env: n => n == "PROM_PASSWORD" ? "pw:with:colons" : null);
+            client.QueryRange("up", 0, 15_000, 15, CancellationToken.None);
+            Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("profiler:pw:with:colons")), Assert.Single(server.Requests).Header("Authorization"));
+        }
+
+        [Fact]
+        public void A_missing_secret_is_exit_5_and_nothing_is_sent()
+        {
+            using var server = new LoopbackServer(_ => CannedResponse.Json(200, Matrix));
+            using var client = Client(Settings(server.BaseUri, ("auth", "bearer"), ("token-env", "PROM_TOKEN")));
+            var e = Fails(() => client.QueryRange("up", 0, 15_000, 15, CancellationToken.None));
+            Assert.Equal(5, e.ExitCode);
+            Assert.Equal("SourceCredentialUnavailable", e.ErrorId);
+            Assert.Contains("PROM_TOKEN", e.Message, StringComparison.Ordinal);
+            Assert.Empty(server.Requests);
+        }
+
+        [Theory]
+        [InlineData(401, "SourceUnauthenticated")]
+        [InlineData(403, "SourceAccessDenied")]
+        public void Unauthorized_and_forbidden_are_exit_5_and_never_retried(int status, string errorId)
+        {
+            using var server = new LoopbackServer(_ => CannedResponse.Json(status, "Unauthorized"));
+            var recorder = new Recorder();
+            using var client = Client(Settings(server.BaseUri, ("auth", "bearer"), ("token-env", "T")), recorder, n => "secret-token-value");
+            var e = Fails(() => client.QueryRange("up", 0, 15_000, 15, CancellationToken.None));
+            Assert.Equal(5, e.ExitCode);
+            Assert.Equal(errorId, e.ErrorId);
+            Assert.Equal(System.Management.Automation.ErrorCategory.PermissionDenied, ErrorRecords.CategoryOf(e));
+            Assert.DoesNotContain("secret-token-value", e.Message, StringComparison.Ordinal);
+            Assert.Single(server.Requests);
+            Assert.Empty(recorder.Waits);
+        }
+
+        [Fact]
+        public void Too_many_requests_waits_as_long_as_retry_after_says_then_succeeds()
+        {
+            var calls = 0;
+            using var server = new LoopbackServer(_ => Interlocked.Increment(ref calls) == 1
+                ? CannedResponse.Json(429, "{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"too many requests\"}", ("Retry-After", "7"))
+                : CannedResponse.Json(200, Matrix));
+            var recorder = new Recorder();
+            using var client = Client(Settings(server.BaseUri), recorder);
+            client.QueryRange("up", 0, 15_000, 15, CancellationToken.None);
+            Assert.Equal(2, server.Requests.Count);
+            Assert.Equal(new[] { TimeSpan.FromSeconds(7) }, recorder.Waits);
+        }
+
+        [Theory]
+        [InlineData(503, "SourceServerError")]
+        [InlineData(500, "SourceServerError")]
+        [InlineData(502, "SourceServerError")]
+        [InlineData(429, "SourceThrottled")]
+        public void Retriable_failures_are_retried_with_backoff_a_bounded_number_of_times_then_exit_3(int status, string errorId)
+        {
+            using var server = new LoopbackServer(_ => CannedResponse.Json(status, "{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"overloaded\"}"));
+            var recorder = new Recorder();
+            using var client = Client(Settings(server.BaseUri), recorder);
+            var e = Fails(() => client.QueryRange("up", 0, 15_000, 15, CancellationToken.None));
+            Assert.Equal(3, e.ExitCode);
+            Assert.Equal(errorId, e.ErrorId);
+            Assert.Equal(System.Management.Automation.ErrorCategory.ResourceUnavailable, ErrorRecords.CategoryOf(e));
+            Assert.Contains("prometheus " + server.BaseUri.ToString().TrimEnd('/'), e.Message, StringComparison.Ordinal);
+            Assert.Equal(3, server.Requests.Count);
+            Assert.Equal(new[] { TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(1.6) }, recorder.Waits);
+        }
+
+        [Theory]
+        [InlineData(400, "bad_data")]
+        [InlineData(422, "execution")]
+        public void A_rejected_query_is_exit_3_with_the_error_type_and_not_retried(int status, string errorType)
+        {
+            using var server = new LoopbackServer(_ => CannedResponse.Json(status, "{\"status\":\"error\",\"errorType\":\"" + errorType + "\",\"error\":\"exceeded maximum resolution of 11,000 points per timeseries\"}"));
+            var recorder = new Recorder();
+            using var client = Client(Settings(server.BaseUri), recorder);
+            var e = Fails(() => client.QueryRange("up", 0, 15_000, 15, CancellationToken.None));
+            Assert.Equal(3, e.ExitCode);
+            Assert.Equal("SourceQueryRejected", e.ErrorId);
+            Assert.Contains(errorType, e.Message, StringComparison.Ordinal);
+            Assert.Single(server.Requests);
+        }
+
+        [Theory]
+        [InlineData("not json")]
+        [InlineData("{\"status\":\"error\",\"errorType\":\"internal\",\"error\":\"x\"}")]
+        [InlineData("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{},\"values\":[[1,2]]}]}}")]
+        [InlineData("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{\"a\":1},\"values\":[]}]}}")]
+        [InlineData("{\"status\":\"success\",\"data\":{\"resultType\":\"streams\",\"result\":[]}}")]
+        [InlineData("{\"status\":\"success\"}")]
+        public void A_malformed_answer_is_exit_4(string body)
+        {
+            using var server = new LoopbackServer(_ => CannedResponse.Json(200, body));
+            using var client = Client(Settings(server.BaseUri));
+            var e = Fails(() => client.QueryRange("up", 0, 15_000, 15, CancellationToken.None));
+            Assert.Equal(4, e.ExitCode);
+            Assert.Equal("SourceMalformedResponse", e.ErrorId);
+        }
+
+        [Fact]
+        public void A_timeout_is_retried_then_exit_3()
+        {
+            using var server = new LoopbackServer(_ => new CannedResponse(200, string.Empty, Hang: true));
+            var recorder = new Recorder();
+            using var client = Client(Settings(server.BaseUri), recorder, attemptTimeout: TimeSpan.FromMilliseconds(200));
+            var e = Fails(() => client.QueryRange("up", 0, 15_000, 15, CancellationToken.None));
+            Assert.Equal(3, e.ExitCode);
+            Assert.Equal("SourceTimeout", e.ErrorId);
+            Assert.Equal(3, server.Requests.Count);
+            Assert.Equal(2, recorder.Waits.Count);
+        }
+
+        [Fact]
+        public async Task Cancellation_stops_a_query_in_flight()
+        {
+            using var cancel = new CancellationTokenSource();
+            using var server = new LoopbackServer(_ => new CannedResponse(200, string.Empty, Hang: true));
+            server.Received += _ => cancel.Cancel();
+            using var client = Client(Settings(server.BaseUri));
+            var task = Task.Run(() => client.QueryRange("up", 0, 15_000, 15, cancel.Token));
+            Assert.True(await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(60))) == task, "the query did not stop when cancelled");
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => task);
+            Assert.Single(server.Requests);
+        }
+
+        [Fact]
+        public void An_unreachable_server_is_retried_then_exit_3()
+        {
+            var recorder = new Recorder();
+            using var client = Client(Settings(new Uri("http://127.0.0.1:" + LoopbackServer.FreePort() + "/")), recorder);
+            var e = Fails(() => client.QueryRange("up", 0, 15_000, 15, CancellationToken.None));
+            Assert.Equal(3, e.ExitCode);
+            Assert.Equal("SourceUnavailable", e.ErrorId);
+            Assert.Contains("connection refused", e.Message, StringComparison.Ordinal);
+            Assert.Equal(2, recorder.Waits.Count);
+        }
+
+        [Fact]
+        public void A_redirect_is_not_followed()
+        {
+            using var server = new LoopbackServer(r => r.Path.EndsWith("query_range", StringComparison.Ordinal)
+                ? new CannedResponse(302, string.Empty, new Dictionary<string, string> { ["Location"] = "/admin/api/v1/admin/tsdb/delete_series" })
+                : CannedResponse.Json(200, Matrix));
+            using var client = Client(Settings(server.BaseUri));
+            var e = Fails(() => client.QueryRange("up", 0, 15_000, 15, CancellationToken.None));
+            Assert.Equal("SourceQueryRejected", e.ErrorId);
+            Assert.Single(server.Requests);
+        }
+
+        [Fact]
+        public async Task The_guard_refuses_every_method_and_path_but_the_query_calls_before_sending()
+        {
+            using var server = new LoopbackServer(_ => CannedResponse.Json(200, Matrix));
+            var settings = Settings(server.BaseUri);
+            var guard = new QueryEndpointGuard(settings.Describe(), new[] { ("GET", settings.QueryRangeUri), ("GET", settings.QueryUri) });
+            using var http = new HttpClient(new GuardHandler(guard, new HttpClientHandler { AllowAutoRedirect = false }));
+
+            foreach (var method in new[] { HttpMethod.Post, HttpMethod.Put, HttpMethod.Delete, HttpMethod.Patch, HttpMethod.Head })
+            {
+                var e = await Assert.ThrowsAsync<ProfilerException>(() => http.SendAsync(new HttpRequestMessage(method, settings.QueryRangeUri)));
+                Assert.Equal("SourceReadOnlyViolation", e.ErrorId);
+                Assert.Equal(5, e.ExitCode);
+            }
+
+            foreach (var path in new[] { "api/v1/admin/tsdb/delete_series", "api/v1/admin/tsdb/snapshot", "-/quit", "api/v1/series", "api/v1/query_range/../admin" })
+            {
+                var e = await Assert.ThrowsAsync<ProfilerException>(() => http.GetAsync(new Uri(server.BaseUri, path)));
+                Assert.Equal("SourceReadOnlyViolation", e.ErrorId);
+            }
+
+            Assert.Empty(server.Requests);
+            (await http.GetAsync(new Uri(settings.QueryRangeUri + "?query=up&start=0&end=1&step=1s"))).Dispose();
+            (await http.GetAsync(new Uri(settings.QueryUri + "?query=up"))).Dispose();
+            Assert.Equal(2, server.Requests.Count);
+            Assert.All(server.Requests, r => Assert.Equal("GET", r.Method));
+        }
+
+        [Fact]
+        public void Retry_after_as_a_date_is_measured_against_the_servers_own_clock()
+        {
+            using var response = new HttpResponseMessage(System.Net.HttpStatusCode.TooManyRequests);
+            response.Headers.Date = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+            response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(new DateTimeOffset(2026, 11, 24, 10, 0, 12, TimeSpan.Zero));
+            Assert.Equal(TimeSpan.FromSeconds(12), RetryRules.RetryAfter(response));
+            var rules = RetryRules.Default(3);
+            Assert.Equal(TimeSpan.FromSeconds(12), rules.DelayBefore(1, TimeSpan.FromSeconds(12)));
+            Assert.Equal(TimeSpan.FromSeconds(30), rules.DelayBefore(1, TimeSpan.FromHours(1)));
+            Assert.Equal(TimeSpan.FromSeconds(3.2), rules.DelayBefore(3, null));
+        }
+    }
+}
