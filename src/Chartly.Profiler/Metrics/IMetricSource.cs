@@ -65,7 +65,7 @@ namespace Chartly.Profiler.Metrics
         /// <summary>Raw points that passed the filter (a known metric, on a target resource, in the range).</summary>
         public long PointsUsed => Volatile.Read(ref _pointsUsed);
 
-        /// <summary>Points of a known metric without a usable time or value (NaN, infinite, missing).</summary>
+        /// <summary>Points a target resource needed without a usable time or value (NaN, infinite, missing).</summary>
         public long PointsInvalid => Volatile.Read(ref _pointsInvalid);
 
         /// <summary>Series (metric, resource and attributes) those points belong to.</summary>

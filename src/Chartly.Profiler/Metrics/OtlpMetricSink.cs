@@ -506,12 +506,6 @@ namespace Chartly.Profiler.Metrics
         {
             foreach (var p in m.Points)
             {
-                if (p.Invalid)
-                {
-                    _pendingInvalid++;
-                    continue;
-                }
-
                 var identity = WithPointLabels(baseIdentity, p.Attributes);
                 foreach (var alias in m.Aliases)
                 {
@@ -519,6 +513,13 @@ namespace Chartly.Profiler.Metrics
                     if (!MetricAliases.Accepts(alias, p.Attributes) || !Matches(scoped))
                     {
                         continue;
+                    }
+
+                    if (p.Invalid)
+                    {
+                        // Counted once, and only when it was a point the target needed.
+                        _pendingInvalid++;
+                        break;
                     }
 
                     var seriesKey = SeriesKey(m.Name!, scoped, p.Attributes);

@@ -54,7 +54,10 @@ namespace Chartly.Profiler.Output
                         case ScalarKind.Null: w.WriteNullValue(); break;
                         case ScalarKind.Text: w.WriteStringValue(s.Raw); break;
                         case ScalarKind.Boolean: w.WriteBooleanValue(s.Raw == "true"); break;
-                        default: w.WriteRawValue(s.Raw, skipInputValidation: true); break;
+                        case ScalarKind.Integer: w.WriteNumberValue(long.Parse(s.Raw, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture)); break;
+
+                        // decimal keeps its scale ("60.0"), so the writer prints exactly the digits the document chose.
+                        default: w.WriteNumberValue(decimal.Parse(s.Raw, System.Globalization.NumberStyles.Number | System.Globalization.NumberStyles.AllowExponent, System.Globalization.CultureInfo.InvariantCulture)); break;
                     }
 
                     break;

@@ -21,10 +21,12 @@ namespace Chartly.Profiler.Sources
                 $"The telemetry source {source} did not answer within {seconds.ToString("0.###", CultureInfo.InvariantCulture)} s ({Attempts(attempts)}).");
 
         /// <summary>Exit 3: still 429 or 5xx after the bounded retries.</summary>
-        public static ProfilerException GaveUp(string source, int status, int attempts) =>
+        public static ProfilerException GaveUp(string source, int status, int attempts, System.TimeSpan? longWait = null, System.TimeSpan? maxWait = null) =>
             ProfilerException.Precondition(
                 status == 429 ? "SourceThrottled" : "SourceServerError",
-                $"The telemetry source {source} answered HTTP {status.ToString(CultureInfo.InvariantCulture)}{(status == 429 ? " (too many requests)" : string.Empty)} and still did after {Attempts(attempts)}.");
+                longWait is { } w && maxWait is { } m && w > m
+                    ? $"The telemetry source {source} answered HTTP {status.ToString(CultureInfo.InvariantCulture)} and asked to wait {((long)w.TotalSeconds).ToString(CultureInfo.InvariantCulture)} s, longer than the {((long)m.TotalSeconds).ToString(CultureInfo.InvariantCulture)} s a profile waits ({Attempts(attempts)})."
+                    : $"The telemetry source {source} answered HTTP {status.ToString(CultureInfo.InvariantCulture)}{(status == 429 ? " (too many requests)" : string.Empty)} and still did after {Attempts(attempts)}.");
 
         /// <summary>Exit 3: the backend refused the query itself (unknown table, bad syntax, limits).</summary>
         public static ProfilerException QueryRejected(string source, int status, string? code, string? detail) =>

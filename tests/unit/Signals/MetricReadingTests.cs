@@ -89,8 +89,10 @@ namespace Chartly.Profiler.Tests.Signals
                 + "{\"asDouble\":0.5},"
                 + "{\"timeUnixNano\":\"" + Otlp.At(45_000) + "\",\"flags\":1},"
                 + "{\"timeUnixNano\":\"" + Otlp.At(60_000) + "\",\"asDouble\":\"0.25\"}]}}";
-            var (samples, stats, quality) = Read(MetricJson.Line(Scenario.Worker, metric), Query());
+            var other = Scenario.Pod("other", "core", "other-0", "other", node: "node-2");
+            var (samples, stats, quality) = Read(MetricJson.Line(Scenario.Worker, metric) + "\n" + MetricJson.Line(other, metric), Query());
 
+            // Only the target's own unusable points are counted: another pod's are none of its business.
             Assert.Equal(3, stats.PointsInvalid);
             Assert.Equal(1, stats.PointsUsed);
             Assert.Equal(0.25, Assert.Single(samples).Value);

@@ -69,6 +69,19 @@ namespace Chartly.Profiler.Tests.Signals
             Assert.Contains(f.Metrics, m => m.Metric.StartsWith("cpu_utilization.limit_utilization.avg{", System.StringComparison.Ordinal));
         }
 
+        [Fact]
+        public void OverManyRunsOneThrottledIntervalIsAPeakNotTheKind()
+        {
+            var p = Run.Sample("workflow", "wf-daily-report");
+            Assert.Equal(7, p.Summary.Roots.Count);
+            Assert.Equal("unknown", p.Summary.BottleneckKind);
+            var peak = p.Findings.Single(f => f.Id == "signal.cfs-throttle-peak:analytics_query_exec");
+            Assert.Equal("info", peak.Severity);
+            Assert.Equal(0.380m, peak.Metrics.Single(m => m.Metric == "throttling.cfs_throttle_ratio.max{component=\"analytics_query_exec\"}").Value);
+            var avg = peak.Metrics.Single(m => m.Metric == "throttling.cfs_throttle_ratio.avg{component=\"analytics_query_exec\"}").Value;
+            Assert.True(avg < 0.25m);
+        }
+
         [Theory]
         [InlineData("run", "run-1004")]
         [InlineData("connector", "conn-salesforce/cr-502")]

@@ -200,6 +200,35 @@ namespace Chartly.Profiler.Tests.Sources
             Assert.Contains("\"source_partial_errors\": 2", global::Chartly.Profiler.Output.ProfileDocument.Write(profile, global::Chartly.Profiler.Output.DocumentFormat.Json), StringComparison.Ordinal);
         }
 
+        [Theory]
+        [InlineData("profiler-oid", true)]
+        [InlineData("someone-else", false)]
+        public void The_access_policy_is_checked_against_the_token_the_queries_carry(string allowed, bool granted)
+        {
+            var payload = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("{\"oid\":\"profiler-oid\",\"roles\":[\"Profiler.Read\"]}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            var jwt = "eyJhbGciOiJub25lIn0." + payload + ".c2ln";
+            var credential = new FakeCredential { TokenValue = jwt };
+            var fake = new FakeLogAnalytics(SampleRows.Value);
+            using var server = new LoopbackServer(fake.Answer);
+            var yaml = Config(server.BaseUri).Replace("  dev:\n", "  dev:\n    access:\n      principals: ['" + allowed + "']\n      identity: azure-token\n", StringComparison.Ordinal);
+            var withPolicy = ConfigLoader.Parse(yaml, Path.Combine(Path.GetTempPath(), "chartly-profiler.yaml"));
+            if (granted)
+            {
+                var profile = Engine(credential).Run(Run.Request("run", "run-1004"), withPolicy);
+                Assert.Equal(7507, profile.Summary.TotalDurationMs);
+                Assert.All(server.Requests, r => Assert.Equal("Bearer " + jwt, r.Header("Authorization")));
+            }
+            else
+            {
+                var e = Run.Fails(() => Engine(credential).Run(Run.Request("run", "run-1004"), withPolicy));
+                Assert.Equal(5, e.ExitCode);
+                Assert.Empty(server.Requests);
+            }
+
+            // One token for the access check and every query.
+            Assert.Equal(1, credential.Calls);
+        }
+
         [Fact]
         public void Forbidden_is_exit_5_and_never_retried()
         {
@@ -241,6 +270,16 @@ namespace Chartly.Profiler.Tests.Sources
             var waited = TimeSpan.FromSeconds((requests[1].ReceivedTicks - requests[0].ReceivedTicks) / (double)Stopwatch.Frequency);
             Assert.True(waited >= TimeSpan.FromSeconds(0.95), "the retry came " + waited.TotalMilliseconds + " ms after a Retry-After of 1 s");
             Assert.Equal(requests[0].Body, requests[1].Body);
+        }
+
+        [Fact]
+        public void A_retry_after_longer_than_a_profile_waits_ends_the_retries_at_once()
+        {
+            using var server = new LoopbackServer(_ => CannedResponse.Json(429, "{\"error\":{\"message\":\"Too many requests\",\"code\":\"ThrottledError\"}}", ("Retry-After", "120")));
+            var e = Fails(server, new FakeCredential());
+            Assert.Equal("SourceThrottled", e.ErrorId);
+            Assert.Contains("asked to wait 120 s, longer than the 2 s a profile waits", e.Message, StringComparison.Ordinal);
+            Assert.Single(server.Requests);
         }
 
         [Theory]

@@ -325,6 +325,9 @@ namespace Chartly.Profiler.Tests.Sources
 
         public Exception? Failure { get; init; }
 
+        /// <summary>The token handed out (a JWT where a test needs claims).</summary>
+        public string TokenValue { get; init; } = Token;
+
         public IReadOnlyList<string> Scopes { get; private set; } = Array.Empty<string>();
 
         public int Calls => Volatile.Read(ref _calls);
@@ -338,7 +341,7 @@ namespace Chartly.Profiler.Tests.Sources
                 throw Failure;
             }
 
-            return new AccessToken(Token, DateTimeOffset.UtcNow.AddHours(1));
+            return new AccessToken(TokenValue, DateTimeOffset.UtcNow.AddHours(1));
         }
 
         public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>

@@ -163,6 +163,19 @@ namespace Chartly.Profiler.Tests.Sources
             Assert.Equal(new[] { TimeSpan.FromSeconds(7) }, recorder.Waits);
         }
 
+        [Fact]
+        public void A_retry_after_longer_than_a_profile_waits_ends_the_retries_at_once()
+        {
+            using var server = new LoopbackServer(_ => CannedResponse.Json(429, "{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"slow down\"}", ("Retry-After", "3600")));
+            var recorder = new Recorder();
+            using var client = Client(Settings(server.BaseUri), recorder);
+            var e = Fails(() => client.QueryRange("up", 0, 15_000, 15, CancellationToken.None));
+            Assert.Equal("SourceThrottled", e.ErrorId);
+            Assert.Contains("asked to wait 3600 s, longer than the 30 s a profile waits", e.Message, StringComparison.Ordinal);
+            Assert.Single(server.Requests);
+            Assert.Empty(recorder.Waits);
+        }
+
         [Theory]
         [InlineData(503, "SourceServerError")]
         [InlineData(500, "SourceServerError")]
@@ -300,7 +313,8 @@ namespace Chartly.Profiler.Tests.Sources
             Assert.Equal(TimeSpan.FromSeconds(12), RetryRules.RetryAfter(response));
             var rules = RetryRules.Default(3);
             Assert.Equal(TimeSpan.FromSeconds(12), rules.DelayBefore(1, TimeSpan.FromSeconds(12)));
-            Assert.Equal(TimeSpan.FromSeconds(30), rules.DelayBefore(1, TimeSpan.FromHours(1)));
+            Assert.Null(rules.DelayBefore(1, TimeSpan.FromHours(1)));
+            Assert.Equal(TimeSpan.FromSeconds(30), rules.DelayBefore(10, null));
             Assert.Equal(TimeSpan.FromSeconds(3.2), rules.DelayBefore(3, null));
         }
     }

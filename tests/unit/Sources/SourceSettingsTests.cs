@@ -37,6 +37,7 @@ namespace Chartly.Profiler.Tests.Sources
         [InlineData("type: azure-monitor-logs", "needs 'workspace-id'")]
         [InlineData("type: azure-monitor-logs\nworkspace-id: my-workspace", "'workspace-id' that is not a GUID")]
         [InlineData("type: azure-monitor-logs\nworkspace-id: " + Workspace + "\nendpoint: http://api.loganalytics.io", "over plain http")]
+        [InlineData("type: azure-monitor-logs\nworkspace-id: " + Workspace + "\nendpoint: https://api.loganalytics.io/v1", "'endpoint' with a path")]
         [InlineData("type: azure-monitor-logs\nworkspace-id: " + Workspace + "\ncredential: interactive-browser", "'credential: interactive-browser'")]
         [InlineData("type: azure-monitor-logs\nworkspace-id: " + Workspace + "\ncredential: azure-cli\nclient-id: " + Workspace, "'client-id' with 'credential: azure-cli'")]
         [InlineData("type: azure-monitor-logs\nworkspace-id: " + Workspace + "\nscope: https://api.loganalytics.io/user_impersonation", "'scope'")]

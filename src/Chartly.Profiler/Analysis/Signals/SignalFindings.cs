@@ -62,10 +62,13 @@ namespace Chartly.Profiler.Analysis.Signals
                     var entry = byComponent[component];
                     findings.Add(new Finding(
                         "signal." + v.Rule + ":" + component,
-                        "warning",
+                        v.Kind == BottleneckKinds.Dependency ? "info" : "warning",
                         Sentence(HeldText(entry) + "; " + v.Clause),
                         Held(entry).Concat(v.Citations).ToList()));
                 }
+
+                Peak(findings, report, byComponent[component], SignalCatalog.Throttling, "cfs_throttle_ratio", BottleneckClassifier.CfsThrottleRatio, "cfs-throttle", "its container was CFS-throttled in up to {0} of periods in one interval while it ran (mean {1})");
+                Peak(findings, report, byComponent[component], SignalCatalog.CpuUtilization, "limit_utilization", BottleneckClassifier.CpuLimitAvg, "cpu-limit", "its container ran at up to {0} of its CPU limit in one interval while it ran (mean {1})");
             }
 
             Http429(findings, verdict, report, spans);
@@ -144,6 +147,30 @@ namespace Chartly.Profiler.Analysis.Signals
             }
 
             return new Finding("bottleneck.unknown", "info", text, citations);
+        }
+
+        /// <summary>
+        /// A threshold the mean stayed under but one interval crossed: over many roots, one slow
+        /// run's throttling is diluted in the mean; this says it happened, without making it the kind.
+        /// </summary>
+        private static void Peak(List<Finding> findings, SignalReport report, BreakdownEntry entry, string signal, string measure, decimal threshold, string rule, string format)
+        {
+            var m = report.Measure(signal, measure);
+            var s = m is { HasData: true } ? m.Component(entry.Component) : null;
+            if (s?.Avg is not { } avg || s.Max is not { } max || avg >= threshold || max < threshold)
+            {
+                return;
+            }
+
+            findings.Add(new Finding(
+                "signal." + rule + "-peak:" + entry.Component,
+                "info",
+                Sentence(HeldText(entry) + "; " + string.Format(CultureInfo.InvariantCulture, format, BottleneckClassifier.Pct(max), BottleneckClassifier.Pct(avg))),
+                Held(entry).Concat(new[]
+                {
+                    BottleneckClassifier.Cite(signal, measure, "max", entry.Component, max, "ratio"),
+                    BottleneckClassifier.Cite(signal, measure, "avg", entry.Component, avg, "ratio"),
+                }).ToList()));
         }
 
         private static void Http429(List<Finding> findings, Verdict verdict, SignalReport report, SpanEvidence spans)

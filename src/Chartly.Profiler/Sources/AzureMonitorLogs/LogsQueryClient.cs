@@ -28,6 +28,7 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
         private readonly HttpPipeline _pipeline;
         private readonly string _source;
         private readonly TimeSpan _networkTimeout;
+        private readonly TimeSpan _maxRetryDelay;
 
         public LogsQueryClient(LogsSettings settings, TokenCache tokens, LogsClientTuning? tuning = null)
         {
@@ -35,6 +36,7 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
             _source = settings.Describe();
             tuning ??= LogsClientTuning.Default;
             _networkTimeout = tuning.NetworkTimeout ?? settings.Timeout + NetworkSlack;
+            _maxRetryDelay = tuning.MaxRetryDelay;
 
             var options = new LogsClientOptions();
             options.Diagnostics.IsLoggingEnabled = false;
@@ -45,7 +47,7 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
             options.Retry.Delay = tuning.RetryDelay;
             options.Retry.MaxDelay = tuning.MaxRetryDelay;
             options.Retry.NetworkTimeout = _networkTimeout;
-            options.RetryPolicy = new RetryPolicy(settings.MaxRetries, DelayStrategy.CreateExponentialDelayStrategy(tuning.RetryDelay, tuning.MaxRetryDelay));
+            options.RetryPolicy = new LogsRetryPolicy(settings.MaxRetries, tuning.RetryDelay, tuning.MaxRetryDelay);
             var guard = new QueryEndpointGuard(_source, new[] { ("POST", settings.QueryUri) });
             options.Transport = new GuardedTransport(tuning.Transport ?? options.Transport, guard);
             _pipeline = HttpPipelineBuilder.Build(options, new BearerTokenPolicy(tokens, _source));
@@ -103,7 +105,7 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
 
             if (status == 408 || status == 429 || status >= 500)
             {
-                throw SourceErrors.GaveUp(_source, status, Attempts(message));
+                throw SourceErrors.GaveUp(_source, status, Attempts(message), LogsRetryPolicy.RetryAfter(response), _maxRetryDelay);
             }
 
             throw SourceErrors.QueryRejected(_source, status, error?.Code, error?.Message);

@@ -48,8 +48,7 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
             var endpoint = r.Url("endpoint", "the Log Analytics query endpoint", DefaultEndpoint, allowHttp: false);
             if (endpoint.AbsolutePath != "/")
             {
-                // The API path is fixed (/v1/workspaces/{id}/query); a path here would be a mistake.
-                endpoint = new Uri(endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
+                throw r.Invalid("has an 'endpoint' with a path: give the scheme and host only (the API path /v1/workspaces/{id}/query is fixed)");
             }
 
             // The resource is the query host itself (https://api.loganalytics.io/.default and its sovereign twins).

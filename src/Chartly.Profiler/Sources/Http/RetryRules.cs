@@ -7,7 +7,8 @@ namespace Chartly.Profiler.Sources.Http
     /// The retry rules Azure.Core's default policy applies, for the sources that are not on
     /// Azure.Core: retry 408, 429, 500, 502, 503, 504, network failures and timeouts, at most
     /// <see cref="MaxRetries"/> times; wait the larger of Retry-After and an exponential backoff,
-    /// never longer than <see cref="MaxDelay"/>. 401/403 and other 4xx are final at once.
+    /// never longer than <see cref="MaxDelay"/> (a longer Retry-After ends the retries). 401/403 and
+    /// other 4xx are final at once.
     /// </summary>
     internal sealed class RetryRules
     {
@@ -28,9 +29,18 @@ namespace Chartly.Profiler.Sources.Http
 
         public static bool IsRetriable(int status) => status is 408 or 429 or 500 or 502 or 503 or 504;
 
-        /// <summary>The wait before retry number <paramref name="retry"/> (1 for the first retry).</summary>
-        public TimeSpan DelayBefore(int retry, TimeSpan? retryAfter)
+        /// <summary>
+        /// The wait before retry number <paramref name="retry"/> (1 for the first retry), or null
+        /// when the server's Retry-After asks for more than <see cref="MaxDelay"/>: then the
+        /// caller gives up at once instead of sleeping for as long as a server likes.
+        /// </summary>
+        public TimeSpan? DelayBefore(int retry, TimeSpan? retryAfter)
         {
+            if (retryAfter is { } asked && asked > MaxDelay)
+            {
+                return null;
+            }
+
             var backoff = TimeSpan.FromTicks(InitialDelay.Ticks * (1L << Math.Min(Math.Max(retry - 1, 0), 16)));
             var wait = retryAfter is { } ra && ra > backoff ? ra : backoff;
             return wait > MaxDelay ? MaxDelay : wait;

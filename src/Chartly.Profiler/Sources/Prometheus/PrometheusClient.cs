@@ -117,7 +117,7 @@ namespace Chartly.Profiler.Sources.Prometheus
                         throw SourceErrors.Timeout(_source, attempt, _attemptTimeout.TotalSeconds);
                     }
 
-                    await _delay(_retry.DelayBefore(attempt, null), cancellation).ConfigureAwait(false);
+                    await _delay(_retry.DelayBefore(attempt, null)!.Value, cancellation).ConfigureAwait(false);
                     continue;
                 }
                 catch (HttpRequestException e)
@@ -127,7 +127,7 @@ namespace Chartly.Profiler.Sources.Prometheus
                         throw SourceErrors.Unreachable(_source, NetworkFailure.Describe(e) + " after " + attempt.ToString(CultureInfo.InvariantCulture) + " attempt(s)");
                     }
 
-                    await _delay(_retry.DelayBefore(attempt, null), cancellation).ConfigureAwait(false);
+                    await _delay(_retry.DelayBefore(attempt, null)!.Value, cancellation).ConfigureAwait(false);
                     continue;
                 }
 
@@ -154,12 +154,14 @@ namespace Chartly.Profiler.Sources.Prometheus
 
                     if (RetryRules.IsRetriable(status))
                     {
-                        if (attempt > _retry.MaxRetries)
+                        var asked = RetryRules.RetryAfter(response);
+                        var wait = attempt > _retry.MaxRetries ? null : _retry.DelayBefore(attempt, asked);
+                        if (wait is null)
                         {
-                            throw SourceErrors.GaveUp(_source, status, attempt);
+                            throw SourceErrors.GaveUp(_source, status, attempt, asked, _retry.MaxDelay);
                         }
 
-                        await _delay(_retry.DelayBefore(attempt, RetryRules.RetryAfter(response)), cancellation).ConfigureAwait(false);
+                        await _delay(wait.Value, cancellation).ConfigureAwait(false);
                         continue;
                     }
 
