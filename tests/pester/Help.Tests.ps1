@@ -43,6 +43,8 @@ BeforeAll {
     if (-not $script:ModulePath) { throw 'CHARTLY_PROFILER_MODULE is not set.' }
     $script:Manifest = Join-Path $script:ModulePath 'ChartlyProfiler.psd1'
     $script:Placeholder = 'This parameter is not documented yet.'
+    [xml]$maml = Get-Content -LiteralPath (Join-Path $script:ModulePath 'en-US/Chartly.Profiler.Cmdlets.dll-Help.xml') -Raw
+    $script:ExampleCount = @($maml.helpItems.command | ForEach-Object { @($_.examples.example) }).Count
 
     # Runs $Script in a fresh pwsh with the module's manifest as $args[0] and a JSON path as
     # $args[1]; returns the parsed JSON (plus Output and ExitCode).
@@ -98,43 +100,44 @@ $about = Get-Help about_ChartlyProfiler | Out-String
 [ordered]@{ Cmdlets = $cmdlets; About = $about } | ConvertTo-Json -Depth 6 | Set-Content -LiteralPath $jsonPath -Encoding utf8
 '@
 
-    # Every example, each in a new runspace in an empty folder, with the sample configuration
-    # found the way a user's would be (CHARTLY_PROFILER_CONFIG).
-    $examplesFile = Join-Path $TestDrive 'examples.json'
-    @($ExampleCases) | ConvertTo-Json -Depth 3 | Set-Content -LiteralPath $examplesFile -Encoding utf8
-    $env:CHARTLY_TEST_EXAMPLES = $examplesFile
+    # Every example as Get-Help shows it, each in a new runspace in an empty folder, with the
+    # sample configuration found the way a user's would be (CHARTLY_PROFILER_CONFIG).
     $env:CHARTLY_TEST_EXAMPLE_ROOT = (New-Item -ItemType Directory -Path (Join-Path $TestDrive 'examples') -Force).FullName
     $script:Run = Invoke-FreshPwsh -Environment @{ CHARTLY_PROFILER_CONFIG = (Join-Path $script:Repo 'samples/chartly-profiler.yaml') } -Script @'
 $ErrorActionPreference = 'Stop'
 $manifest, $jsonPath = $args
-$examples = @(Get-Content -LiteralPath $env:CHARTLY_TEST_EXAMPLES -Raw | ConvertFrom-Json)
+$module = Import-Module $manifest -PassThru
 $results = [ordered]@{}
-foreach ($e in $examples) {
-    $key = '{0}#{1}' -f $e.Command, $e.Index
-    $dir = Join-Path $env:CHARTLY_TEST_EXAMPLE_ROOT ('{0}-{1}' -f $e.Command, $e.Index)
-    $null = New-Item -ItemType Directory -Path $dir -Force
-    $iss = [initialsessionstate]::CreateDefault2()
-    $iss.ImportPSModule([string[]]@($manifest))
-    $rs = [runspacefactory]::CreateRunspace($iss)
-    $rs.Open()
-    $ps = [powershell]::Create()
-    $ps.Runspace = $rs
-    # Formatted as the console would show it, so a broken view fails the example too.
-    $null = $ps.AddScript("Set-Location -LiteralPath '$($dir.Replace("'", "''"))'`n& {`n$($e.Code)`n} | Out-String -Width 200")
-    $terminating = ''
-    try { $out = $ps.Invoke() } catch { $terminating = $_.Exception.Message }
-    $results[$key] = [ordered]@{
-        Output      = (@($out) -join '')
-        Errors      = @($ps.Streams.Error | ForEach-Object { "$($_.FullyQualifiedErrorId): $_" })
-        Warnings    = @($ps.Streams.Warning | ForEach-Object { "$_" })
-        Terminating = $terminating
-        Files       = @(Get-ChildItem -LiteralPath $dir -File | ForEach-Object Name)
+foreach ($command in @($module.ExportedCmdlets.Keys | Sort-Object)) {
+    $i = 0
+    foreach ($example in @((Get-Help $command -Full).examples.example)) {
+        $i++
+        $dir = Join-Path $env:CHARTLY_TEST_EXAMPLE_ROOT ('{0}-{1}' -f $command, $i)
+        $null = New-Item -ItemType Directory -Path $dir -Force
+        $iss = [initialsessionstate]::CreateDefault2()
+        $iss.ImportPSModule([string[]]@($manifest))
+        $rs = [runspacefactory]::CreateRunspace($iss)
+        $rs.Open()
+        $ps = [powershell]::Create()
+        $ps.Runspace = $rs
+        # Formatted as the console would show it, so a broken view fails the example too.
+        $null = $ps.AddScript("Set-Location -LiteralPath '$($dir.Replace("'", "''"))'`n& {`n$($example.code)`n} | Out-String -Width 200")
+        $terminating = ''
+        $out = @()
+        try { $out = $ps.Invoke() } catch { $terminating = $_.Exception.Message }
+        $results["$command#$i"] = [ordered]@{
+            Output      = (@($out) -join '')
+            Errors      = @($ps.Streams.Error | ForEach-Object { "$($_.FullyQualifiedErrorId): $_" })
+            Warnings    = @($ps.Streams.Warning | ForEach-Object { "$_" })
+            Terminating = $terminating
+            Files       = @(Get-ChildItem -LiteralPath $dir -File | ForEach-Object Name)
+        }
+        $ps.Dispose(); $rs.Dispose()
     }
-    $ps.Dispose(); $rs.Dispose()
 }
 $results | ConvertTo-Json -Depth 4 | Set-Content -LiteralPath $jsonPath -Encoding utf8
 '@
-    Remove-Item Env:CHARTLY_TEST_EXAMPLES, Env:CHARTLY_TEST_EXAMPLE_ROOT
+    Remove-Item Env:CHARTLY_TEST_EXAMPLE_ROOT
 }
 
 Describe 'Help pages' {
@@ -210,9 +213,11 @@ Describe 'about_ChartlyProfiler' {
 }
 
 Describe 'Help examples' {
-    It 'ran in a fresh pwsh' {
+    It 'ran in a fresh pwsh, every one of them' {
         $script:Run.ExitCode | Should -Be 0 -Because $script:Run.Output
-        @($ExampleCases).Count | Should -BeGreaterOrEqual 15
+        $ran = @($script:Run.PSObject.Properties.Name | Where-Object { $_ -like '*#*' })
+        $ran.Count | Should -BeGreaterOrEqual 18
+        $ran.Count | Should -Be $script:ExampleCount
     }
 
     It '<Command> example <Index> (<Title>) runs against the sample telemetry' -ForEach $ExampleCases {

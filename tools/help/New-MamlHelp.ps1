@@ -363,6 +363,8 @@ function Write-Command([System.Xml.XmlWriter]$W, $Command, $Page, [string]$File)
         $W.WriteElementString('dev', 'code', $ns.dev, $e.Code)
         $W.WriteStartElement('dev', 'remarks', $ns.dev)
         foreach ($p in @($e.Remarks)) { $W.WriteElementString('maml', 'para', $ns.maml, $p) }
+        # An empty paragraph last: Get-Help then leaves a blank line before the next example.
+        $W.WriteElementString('maml', 'para', $ns.maml, '')
         $W.WriteEndElement()
         $W.WriteEndElement()
     }

@@ -91,6 +91,30 @@ namespace Chartly.Profiler.Tests.Signals
         }
 
         [Fact]
+        public void TheProfileCmdletTakesTheAllowlistInAnyCase()
+        {
+            using var ps = PowerShell.Create();
+            ps.AddCommand("Import-Module").AddParameter("Assembly", typeof(Chartly.Profiler.Cmdlets.GetChartlyProfileCommand).Assembly).Invoke();
+            ps.Commands.Clear();
+            ps.AddCommand("Get-ChartlyProfile")
+                .AddParameter("Environment", "dev")
+                .AddParameter("TargetType", "run")
+                .AddParameter("TargetId", "run-1004")
+                .AddParameter("WindowStart", Run.SampleStart)
+                .AddParameter("WindowEnd", Run.SampleEnd)
+                .AddParameter("ConfigPath", Repo.SampleConfig)
+                .AddParameter("IncludeMetric", new[] { "THROTTLING", "io_wait" });
+            var output = ps.Invoke();
+            Assert.Empty(ps.Streams.Error);
+            var p = Assert.IsType<Chartly.Profiler.Model.Profile>(Assert.Single(output).BaseObject);
+            Assert.Equal(new[] { "excluded", "excluded", "ok", "ok", "excluded" }, p.Signals.Select(s => s.Status));
+            Assert.Equal("throttling", p.Summary.BottleneckKind);
+
+            var request = Run.Request("run", "run-1004") with { IncludeMetrics = new[] { "io_wait", "throttling" } };
+            Assert.Equal(new ProfileEngine().Plan(request, ConfigLoader.Load(Repo.SampleConfig)).CorrelationId, p.Header.CorrelationId);
+        }
+
+        [Fact]
         public void ThePlanCmdletFailsWithTheUnknownMetricErrorId()
         {
             using var ps = PowerShell.Create();
