@@ -123,6 +123,16 @@ namespace Chartly.Profiler.Tests.Governance
         public void EverySampleProfileValidates(string type, string id, string precision) =>
             AssertValid(Run.Sample(type, id, precision));
 
+        [Fact]
+        public void AProfileWithAMetricAllowlistValidates()
+        {
+            // Signals left out by --include-metrics stay in place as 'excluded'.
+            var request = Run.Request("run", "run-1004") with { IncludeMetrics = new[] { "throttling" } };
+            var p = new Chartly.Profiler.Analysis.ProfileEngine().Run(request, Chartly.Profiler.Configuration.ConfigLoader.Load(Repo.SampleConfig));
+            Assert.Contains(p.Signals, s => s.Status == "excluded");
+            AssertValid(p);
+        }
+
         [Theory]
         [MemberData(nameof(RedactionTests.Targets), MemberType = typeof(RedactionTests))]
         public void EveryHostileCorpusProfileValidates(string type, string id) =>
