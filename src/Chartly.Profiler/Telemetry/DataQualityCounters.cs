@@ -44,6 +44,28 @@ namespace Chartly.Profiler.Telemetry
         public long RootsWithoutEnvironment => Volatile.Read(ref _rootsWithoutEnvironment);
         public long SourcePartialErrors => Volatile.Read(ref _sourcePartialErrors);
 
+        /// <summary>Adds another set of counts (a file read on another thread) to these.</summary>
+        public void Add(DataQualityCounters o)
+        {
+            Interlocked.Add(ref _filesRead, o.FilesRead);
+            Interlocked.Add(ref _bytesRead, o.BytesRead);
+            Interlocked.Add(ref _recordsRead, o.RecordsRead);
+            Interlocked.Add(ref _malformedRecords, o.MalformedRecords);
+            Interlocked.Add(ref _unsupportedFiles, o.UnsupportedFiles);
+            Interlocked.Add(ref _invalidSpans, o.InvalidSpans);
+            Interlocked.Add(ref _spansRead, o.SpansRead);
+            Interlocked.Add(ref _metricRecords, o.MetricRecords);
+            Interlocked.Add(ref _duplicateSpans, o.DuplicateSpans);
+            Interlocked.Add(ref _orphanSpans, o.OrphanSpans);
+            Interlocked.Add(ref _clippedSpans, o.ClippedSpans);
+            Interlocked.Add(ref _spansOutsideParent, o.SpansOutsideParent);
+            Interlocked.Add(ref _overlapsTolerated, o.OverlapsTolerated);
+            Interlocked.Add(ref _nonBlockingSubtrees, o.NonBlockingSubtrees);
+            Interlocked.Add(ref _cycles, o.Cycles);
+            Interlocked.Add(ref _rootsWithoutEnvironment, o.RootsWithoutEnvironment);
+            Interlocked.Add(ref _sourcePartialErrors, o.SourcePartialErrors);
+        }
+
         public void AddFile(long bytes) { Interlocked.Increment(ref _filesRead); Interlocked.Add(ref _bytesRead, bytes); }
         public void AddRecords(long n) => Interlocked.Add(ref _recordsRead, n);
         public void AddMalformedRecord() => Interlocked.Increment(ref _malformedRecords);

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Collections.Generic;
 using System.IO;
 using System.Text.Json;
 using System.Threading;
@@ -11,6 +12,25 @@ namespace Chartly.Profiler.Telemetry
     /// lines, and also pretty-printed documents spanning many lines. A record that does not parse is
     /// counted and skipped; reading resumes at the next line that starts a record.
     /// </summary>
+    /// <summary>One record's place in its file.</summary>
+    internal readonly struct RecordRange
+    {
+        public RecordRange(long offset, int length)
+        {
+            Offset = offset;
+            Length = length;
+        }
+
+        public long Offset { get; }
+
+        public int Length { get; }
+    }
+
+    internal interface IRecordObserver
+    {
+        void OnRecord(long offset, int length, bool parsed);
+    }
+
     internal sealed class OtlpFileReader
     {
         /// <summary>A record (one line, or one pretty document) larger than this is counted malformed, not buffered.</summary>
@@ -20,7 +40,13 @@ namespace Chartly.Profiler.Telemetry
 
         private readonly OtlpRecordParser _parser = new();
 
+        // File offset of buffer[0] while a file is read, so each record's byte range is known.
+        private long _bufferOffset;
+
         public OtlpRecordParser Parser => _parser;
+
+        /// <summary>Told of every record's byte range and whether it parsed (pass one builds its index from this).</summary>
+        public IRecordObserver? Observer { get; set; }
 
         public void ReadFile(string path, ISpanSink sink, DataQualityCounters quality, CancellationToken cancellation)
         {
@@ -34,6 +60,7 @@ namespace Chartly.Profiler.Telemetry
             var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
             var state = new SplitState();
             long total = 0;
+            _bufferOffset = 0;
             try
             {
                 var filled = 0;
@@ -49,6 +76,7 @@ namespace Chartly.Profiler.Telemetry
                             quality.AddMalformedRecord();
                             state.SkipToNextRecord = true;
                             state.Reset();
+                            _bufferOffset += filled;
                             filled = 0;
                         }
                         else
@@ -86,6 +114,7 @@ namespace Chartly.Profiler.Telemetry
                         Buffer.BlockCopy(buffer, consumed, buffer, 0, rest);
                     }
 
+                    _bufferOffset += consumed;
                     filled = rest;
                 }
             }
@@ -129,6 +158,7 @@ namespace Chartly.Profiler.Telemetry
             public bool Escaped;
             public byte[]? Pending;
             public int PendingLength;
+            public long PendingOffset;
 
             public void Reset()
             {
@@ -165,7 +195,7 @@ namespace Chartly.Profiler.Telemetry
                     next = nl + 1;
                 }
 
-                HandleLine(new ReadOnlySpan<byte>(buffer, pos, lineEnd - pos), sink, quality, ref state);
+                HandleLine(new ReadOnlySpan<byte>(buffer, pos, lineEnd - pos), _bufferOffset + pos, next - pos, sink, quality, ref state);
                 pos = next;
             }
 
@@ -179,7 +209,7 @@ namespace Chartly.Profiler.Telemetry
             return pos;
         }
 
-        private void HandleLine(ReadOnlySpan<byte> line, ISpanSink sink, DataQualityCounters quality, ref SplitState state)
+        private void HandleLine(ReadOnlySpan<byte> line, long lineOffset, int lineBytes, ISpanSink sink, DataQualityCounters quality, ref SplitState state)
         {
             if (line.Length > 0 && line[line.Length - 1] == (byte)'\r')
             {
@@ -207,7 +237,7 @@ namespace Chartly.Profiler.Telemetry
                     Scan(line, ref state);
                     if (state.Depth <= 0 && !state.InString)
                     {
-                        ParseRecord(new ReadOnlySpan<byte>(state.Pending, 0, state.PendingLength), sink, quality);
+                        ParseRecord(new ReadOnlySpan<byte>(state.Pending, 0, state.PendingLength), state.PendingOffset, (int)(lineOffset + lineBytes - state.PendingOffset), sink, quality);
                         state.Reset();
                     }
                     else if (state.PendingLength > MaxRecordBytes)
@@ -241,7 +271,7 @@ namespace Chartly.Profiler.Telemetry
             }
 
             // Fast path: the collector's one object per line.
-            if (trimmed[trimmed.Length - 1] == (byte)'}' && TryParseRecord(trimmed, sink, quality))
+            if (trimmed[trimmed.Length - 1] == (byte)'}' && TryParseRecord(trimmed, lineOffset, lineBytes, sink, quality))
             {
                 return;
             }
@@ -253,6 +283,7 @@ namespace Chartly.Profiler.Telemetry
             {
                 state.Accumulating = true;
                 state.PendingLength = 0;
+                state.PendingOffset = lineOffset;
                 Append(ref state, trimmed);
             }
             else
@@ -262,26 +293,84 @@ namespace Chartly.Profiler.Telemetry
             }
         }
 
-        private bool TryParseRecord(ReadOnlySpan<byte> record, ISpanSink sink, DataQualityCounters quality)
+        private bool TryParseRecord(ReadOnlySpan<byte> record, long offset, int length, ISpanSink sink, DataQualityCounters quality)
         {
+            bool ok;
             try
             {
                 _parser.Parse(record, sink, quality);
                 quality.AddRecords(1);
-                return true;
+                ok = true;
             }
             catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
             {
                 _parser.Abort();
-                return false;
+                ok = false;
+            }
+
+            Observer?.OnRecord(offset, length, ok);
+            return ok;
+        }
+
+        private void ParseRecord(ReadOnlySpan<byte> record, long offset, int length, ISpanSink sink, DataQualityCounters quality)
+        {
+            if (!TryParseRecord(record, offset, length, sink, quality))
+            {
+                quality.AddMalformedRecord();
             }
         }
 
-        private void ParseRecord(ReadOnlySpan<byte> record, ISpanSink sink, DataQualityCounters quality)
+        /// <summary>
+        /// Pass two with an index: parses only the given byte ranges, each one complete record that
+        /// parsed in pass one. A range that no longer parses (the file changed) is skipped.
+        /// </summary>
+        public void ReadRanges(string path, IReadOnlyList<RecordRange> ranges, ISpanSink sink, DataQualityCounters quality, CancellationToken cancellation)
         {
-            if (!TryParseRecord(record, sink, quality))
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.RandomAccess);
+            var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+            try
             {
-                quality.AddMalformedRecord();
+                foreach (var r in ranges)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    if (r.Length > buffer.Length)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = ArrayPool<byte>.Shared.Rent(r.Length);
+                    }
+
+                    stream.Position = r.Offset;
+                    var got = 0;
+                    while (got < r.Length)
+                    {
+                        var n = stream.Read(buffer, got, r.Length - got);
+                        if (n == 0)
+                        {
+                            break;
+                        }
+
+                        got += n;
+                    }
+
+                    var record = new ReadOnlySpan<byte>(buffer, 0, got);
+                    if (record.Length >= 3 && record[0] == 0xEF && record[1] == 0xBB && record[2] == 0xBF)
+                    {
+                        record = record.Slice(3);
+                    }
+
+                    try
+                    {
+                        _parser.Parse(record, sink, quality);
+                    }
+                    catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
+                    {
+                        _parser.Abort();
+                    }
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
             }
         }
 

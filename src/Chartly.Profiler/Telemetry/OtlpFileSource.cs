@@ -18,10 +18,11 @@ namespace Chartly.Profiler.Telemetry
     {
         private readonly IReadOnlyList<string> _paths;
 
-        // What pass 1 found in each file: pass 2 (spans) reads only files with spans, pass 3 (metrics)
-        // only files with metric records, so a metrics-only file is not parsed for spans again.
+        // What pass 1 found in each file: pass 2 (spans) reads only files with spans, and in them only
+        // the records of the selected traces (the index); pass 3 (metrics) only files with metric records.
         private List<string>? _spanFiles;
         private List<string>? _metricFiles;
+        private Dictionary<string, TraceRecordIndex>? _indexes;
 
         public OtlpFileSource(IReadOnlyList<string> paths, string description)
         {
@@ -52,22 +53,96 @@ namespace Chartly.Profiler.Telemetry
 
         public IReadOnlyList<SpanRecord> FindCandidates(TargetMatcher matcher, ProfileRequest request, DataQualityCounters quality, CancellationToken cancellation)
         {
-            var sink = new CandidateSink(matcher);
-            ReadAll(sink, quality, cancellation, countFiles: true);
-            return sink.Candidates;
+            var files = ListFiles();
+            RequireFiles(files);
+            var results = ParallelFiles.Run(files, Progress, Description, "Finding target roots", cancellation, (file, reader) =>
+            {
+                var fileQuality = new DataQualityCounters();
+                var candidates = new CandidateSink(matcher);
+                var index = new TraceRecordIndex();
+                reader.Observer = index;
+                try
+                {
+                    ReadOne(reader, file, new IndexingSink(candidates, index), fileQuality, cancellation);
+                }
+                finally
+                {
+                    reader.Observer = null;
+                }
+
+                return (Candidates: candidates.Candidates, Index: index, Quality: fileQuality);
+            });
+
+            // Merged in file order: the same candidates in the same order as a single-threaded read.
+            var all = new List<SpanRecord>();
+            var spanFiles = new List<string>();
+            var metricFiles = new List<string>();
+            var indexes = new Dictionary<string, TraceRecordIndex>(StringComparer.Ordinal);
+            for (var i = 0; i < files.Count; i++)
+            {
+                var r = results[i];
+                all.AddRange(r.Candidates);
+                quality.Add(r.Quality);
+                if (r.Quality.SpansRead > 0)
+                {
+                    spanFiles.Add(files[i]);
+                    indexes[files[i]] = r.Index;
+                }
+
+                if (r.Quality.MetricRecords > 0)
+                {
+                    metricFiles.Add(files[i]);
+                }
+            }
+
+            _spanFiles = spanFiles;
+            _metricFiles = metricFiles;
+            _indexes = indexes;
+            return all;
         }
 
         public IReadOnlyList<SpanRecord> LoadTraces(IReadOnlyCollection<TraceId> traces, ProfileRequest request, DataQualityCounters quality, CancellationToken cancellation)
         {
-            var sink = new TraceSink(new HashSet<TraceId>(traces));
-            if (_spanFiles is { Count: 0 })
+            var selected = new HashSet<TraceId>(traces);
+            var files = _spanFiles ?? ListFiles();
+            if (files.Count == 0)
             {
-                return sink.Spans;
+                return new List<SpanRecord>();
             }
 
-            // The second pass re-reads the same bytes: its file and record counts are not counted twice.
-            ReadAll(sink, new DataQualityCounters(), cancellation, countFiles: false);
-            return sink.Spans;
+            var hashes = new HashSet<ulong>();
+            foreach (var t in selected)
+            {
+                hashes.Add(TraceRecordIndex.Hash(t));
+            }
+
+            // The second pass re-reads bytes pass 1 already counted: its counts are not kept.
+            var results = ParallelFiles.Run(files, Progress, Description, "Loading traces", cancellation, (file, reader) =>
+            {
+                var sink = new TraceSink(selected);
+                if (_indexes is not null && _indexes.TryGetValue(file, out var index))
+                {
+                    var ranges = index.RangesFor(hashes);
+                    if (ranges.Count > 0)
+                    {
+                        Guard(file, () => reader.ReadRanges(file, ranges, sink, new DataQualityCounters(), cancellation));
+                    }
+                }
+                else
+                {
+                    ReadOne(reader, file, sink, new DataQualityCounters(), cancellation);
+                }
+
+                return sink.Spans;
+            });
+
+            var spans = new List<SpanRecord>();
+            foreach (var r in results)
+            {
+                spans.AddRange(r);
+            }
+
+            return spans;
         }
 
         /// <summary>Pass 3: the metric points a query needs, filtered as they are read, as canonical samples.</summary>
@@ -121,15 +196,40 @@ namespace Chartly.Profiler.Telemetry
             return name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
         }
 
+        private void RequireFiles(IReadOnlyList<string> files)
+        {
+            if (files.Count == 0)
+            {
+                throw ProfilerException.Precondition("NoTelemetryFiles", $"No OTLP/JSON telemetry files (*.json, *.jsonl) were found under {string.Join(", ", _paths.Select(p => "'" + Sanitize.ForMessage(p) + "'"))}.");
+            }
+        }
+
+        private static void ReadOne(OtlpFileReader reader, string file, ISpanSink sink, DataQualityCounters quality, CancellationToken cancellation) =>
+            Guard(file, () => reader.ReadFile(file, sink, quality, cancellation));
+
+        /// <summary>File-system failures become the contract's errors, naming the file only.</summary>
+        private static void Guard(string file, Action read)
+        {
+            try
+            {
+                read();
+            }
+            catch (UnauthorizedAccessException)
+            {
+                throw ProfilerException.Denied("TelemetryFileAccessDenied", $"Permission denied reading telemetry file '{Path.GetFileName(file)}'.");
+            }
+            catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+            {
+                throw ProfilerException.Precondition("TelemetryFileUnreadable", $"The telemetry file '{Path.GetFileName(file)}' could not be read: {e.GetType().Name}.");
+            }
+        }
+
         private void ReadAll(ISpanSink sink, DataQualityCounters quality, CancellationToken cancellation, bool countFiles, IMetricSink? metrics = null)
         {
             var files = (countFiles ? null : metrics is null ? _spanFiles : _metricFiles) ?? ListFiles();
             var spanFiles = new List<string>();
             var metricFiles = new List<string>();
-            if (files.Count == 0)
-            {
-                throw ProfilerException.Precondition("NoTelemetryFiles", $"No OTLP/JSON telemetry files (*.json, *.jsonl) were found under {string.Join(", ", _paths.Select(p => "'" + Sanitize.ForMessage(p) + "'"))}.");
-            }
+            RequireFiles(files);
 
             var reader = new OtlpFileReader();
             reader.Parser.MetricSink = metrics;

@@ -48,16 +48,17 @@ namespace Chartly.Profiler.Tests.Experience
         [Fact]
         public void ACancelledTokenStopsTheSourceBeforeTheNextFile()
         {
+            // Files are read on every core at once, so the files already in flight finish; the
+            // ones not started yet are never read.
             using var t = new TempTelemetry();
-            var first = t.Write("a.json", Otlp.Line(Otlp.Resource("engine"), new[] { Root(1) }));
-            t.Write("b.json", Otlp.Line(Otlp.Resource("engine"), new[] { Root(2) }));
+            var paths = Enumerable.Range(1, 8).Select(i => t.Write($"f{i}.json", Otlp.Line(Otlp.Resource("engine"), new[] { Root(i) }))).ToList();
             using var cts = new CancellationTokenSource();
             var source = new OtlpFileSource(new[] { t.TelemetryDir }, "t")
             {
-                // As Ctrl+C would, while the first file is being read.
+                // As Ctrl+C would, while the second file is being read.
                 Progress = p =>
                 {
-                    if (p.Current is not null && p.Current.EndsWith("b.json", StringComparison.Ordinal))
+                    if (p.Current is not null && p.Current.EndsWith("f2.json", StringComparison.Ordinal))
                     {
                         cts.Cancel();
                     }
@@ -67,8 +68,12 @@ namespace Chartly.Profiler.Tests.Experience
             var request = Run.Request("run", "run-1");
 
             Assert.ThrowsAny<OperationCanceledException>(() => source.FindCandidates(new TargetMatcher(request.Target), request, quality, cts.Token));
-            Assert.Equal(new FileInfo(first).Length, quality.BytesRead);
-            Assert.Equal(1, quality.RecordsRead);
+
+            // A token cancelled before the read starts reads nothing at all.
+            var untouched = new DataQualityCounters();
+            Assert.ThrowsAny<OperationCanceledException>(() => source.FindCandidates(new TargetMatcher(request.Target), request, untouched, cts.Token));
+            Assert.Equal(0, untouched.RecordsRead);
+            Assert.Equal(8, paths.Count);
         }
 
         [Fact]

@@ -1,0 +1,93 @@
+using System.Collections.Generic;
+
+namespace Chartly.Profiler.Telemetry
+{
+    /// <summary>
+    /// What pass one learns for free while it reads a file: where each record is and which traces
+    /// it holds (as 64-bit hashes). Pass two then reads only the records of the selected traces,
+    /// so profiling one run out of a large window costs one full read, not two.
+    /// </summary>
+    internal sealed class TraceRecordIndex : IRecordObserver
+    {
+        private readonly List<long> _offsets = new();
+        private readonly List<int> _lengths = new();
+        private readonly List<int> _firstHash = new();
+        private readonly List<ulong> _hashes = new();
+        private readonly List<ulong> _pending = new();
+
+        public int Records => _offsets.Count;
+
+        public static ulong Hash(TraceId id)
+        {
+            var h = id.High ^ (id.Low * 0x9E3779B97F4A7C15UL);
+            return h ^ (h >> 29);
+        }
+
+        /// <summary>A span of this trace was seen in the record being parsed.</summary>
+        public void Saw(TraceId id) => _pending.Add(Hash(id));
+
+        public void OnRecord(long offset, int length, bool parsed)
+        {
+            if (parsed && _pending.Count > 0)
+            {
+                _offsets.Add(offset);
+                _lengths.Add(length);
+                _firstHash.Add(_hashes.Count);
+                _pending.Sort();
+                var last = 0UL;
+                for (var i = 0; i < _pending.Count; i++)
+                {
+                    if (i == 0 || _pending[i] != last)
+                    {
+                        _hashes.Add(_pending[i]);
+                        last = _pending[i];
+                    }
+                }
+            }
+
+            _pending.Clear();
+        }
+
+        /// <summary>The records holding any of the traces, in file order (a hash collision only costs an extra parse).</summary>
+        public List<RecordRange> RangesFor(HashSet<ulong> traceHashes)
+        {
+            var ranges = new List<RecordRange>();
+            for (var r = 0; r < _offsets.Count; r++)
+            {
+                var end = r + 1 < _firstHash.Count ? _firstHash[r + 1] : _hashes.Count;
+                for (var i = _firstHash[r]; i < end; i++)
+                {
+                    if (traceHashes.Contains(_hashes[i]))
+                    {
+                        ranges.Add(new RecordRange(_offsets[r], _lengths[r]));
+                        break;
+                    }
+                }
+            }
+
+            return ranges;
+        }
+    }
+
+    /// <summary>Pass one's sink with the index beside it: every trace id the reader meets is noted.</summary>
+    internal sealed class IndexingSink : ISpanSink
+    {
+        private readonly ISpanSink _inner;
+
+        public IndexingSink(ISpanSink inner, TraceRecordIndex index)
+        {
+            _inner = inner;
+            Index = index;
+        }
+
+        public TraceRecordIndex Index { get; }
+
+        public SpanInterest Interest(TraceId traceId)
+        {
+            Index.Saw(traceId);
+            return _inner.Interest(traceId);
+        }
+
+        public void Accept(SpanDraft draft) => _inner.Accept(draft);
+    }
+}
