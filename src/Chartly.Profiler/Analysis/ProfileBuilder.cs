@@ -2,8 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Security.Cryptography;
-using System.Text;
 using Chartly.Profiler.Analysis.Signals;
 using Chartly.Profiler.Model;
 using Chartly.Profiler.Targets;
@@ -41,15 +39,7 @@ namespace Chartly.Profiler.Analysis
                 ProfileRequest.PrecisionName(request.Precision),
                 request.Baseline ?? string.Empty,
                 string.Join(",", request.IncludeMetrics));
-            using var sha = SHA256.Create();
-            var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(key));
-            var sb = new StringBuilder("cp-", 35);
-            for (var i = 0; i < 16; i++)
-            {
-                sb.Append(hash[i].ToString("x2", CultureInfo.InvariantCulture));
-            }
-
-            return sb.ToString();
+            return CorrelationIds.From(key);
         }
 
         /// <summary>

@@ -2,8 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Security.Cryptography;
-using System.Text;
 using Chartly.Profiler.Analysis;
 using Chartly.Profiler.Model;
 
@@ -157,15 +155,7 @@ namespace Chartly.Profiler.Regression
                 b.Window.End,
                 b.CorrelationId,
                 thresholdPct.ToString("0.0", CultureInfo.InvariantCulture));
-            using var sha = SHA256.Create();
-            var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(key));
-            var sb = new StringBuilder("cp-", 35);
-            for (var i = 0; i < 16; i++)
-            {
-                sb.Append(hash[i].ToString("x2", CultureInfo.InvariantCulture));
-            }
-
-            return sb.ToString();
+            return CorrelationIds.From(key);
         }
 
         /// <summary>A profile's id before any comparison of its own, so comparing again replaces, never stacks.</summary>

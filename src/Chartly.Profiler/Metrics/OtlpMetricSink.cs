@@ -30,7 +30,7 @@ namespace Chartly.Profiler.Metrics
         private readonly long _from;
         private readonly long _to;
         private readonly Dictionary<MetricResource, (MetricResource Instance, bool Match)> _resources = new();
-        private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+        private readonly StringInterner _interner = new(MaxInterned);
         private readonly List<RawPoint> _committed = new();
         private readonly List<RawPoint> _pending = new();
         private long _pendingInvalid;
@@ -621,25 +621,7 @@ namespace Chartly.Profiler.Metrics
             return Intern(sb.ToString())!;
         }
 
-        private string? Intern(string? s)
-        {
-            if (s is null)
-            {
-                return null;
-            }
-
-            if (_strings.TryGetValue(s, out var i))
-            {
-                return i;
-            }
-
-            if (_strings.Count < MaxInterned)
-            {
-                _strings[s] = s;
-            }
-
-            return s;
-        }
+        private string? Intern(string? s) => _interner.Intern(s);
 
         private enum DataShape
         {

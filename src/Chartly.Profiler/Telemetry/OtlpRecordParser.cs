@@ -17,7 +17,7 @@ namespace Chartly.Profiler.Telemetry
 
         private readonly List<SpanDraft> _drafts = new();
         private readonly Dictionary<ResourceInfo, ResourceInfo> _resources = new();
-        private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+        private readonly StringInterner _interner = new(MaxInterned);
         private int _count;
 
         public IMetricSink? MetricSink { get; set; }
@@ -542,25 +542,7 @@ namespace Chartly.Profiler.Telemetry
             return s is not null && int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0;
         }
 
-        private string? Intern(string? s)
-        {
-            if (s is null)
-            {
-                return null;
-            }
-
-            if (_strings.TryGetValue(s, out var i))
-            {
-                return i;
-            }
-
-            if (_strings.Count < MaxInterned)
-            {
-                _strings[s] = s;
-            }
-
-            return s;
-        }
+        private string? Intern(string? s) => _interner.Intern(s);
 
         /// <summary>Reads an OTLP AnyValue as text or integer; arrays, maps and bytes are skipped.</summary>
         private static void ReadAnyValue(ref Utf8JsonReader reader, out string? text, out long? number)
