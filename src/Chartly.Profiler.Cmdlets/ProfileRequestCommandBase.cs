@@ -55,8 +55,14 @@ namespace Chartly.Profiler.Cmdlets
 
         protected CancellationToken Cancellation => _cancel.Token;
 
-        /// <summary>An engine that reports to -Verbose and, in interactive sessions, to Write-Progress.</summary>
-        protected ProfileEngine NewEngine() => new() { Verbose = WriteVerbose, Progress = ReportProgress };
+        /// <summary>An engine that reports to -Verbose and, in interactive sessions, to Write-Progress. Call it on the pipeline thread.</summary>
+        protected ProfileEngine NewEngine()
+        {
+            // Also here, not only in BeginProcessing: a derived cmdlet may override that without calling it.
+            _pipelineThread = Thread.CurrentThread.ManagedThreadId;
+            _showProgress = ProgressText.Interactive(Host);
+            return new ProfileEngine { Verbose = WriteVerbose, Progress = ReportProgress };
+        }
 
         /// <summary>
         /// The engine's progress callback: a -Verbose line per file read, and Write-Progress in an

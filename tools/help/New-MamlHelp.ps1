@@ -122,6 +122,9 @@ function Read-HelpPage([string]$Path) {
     $known = @('synopsis', 'description', 'parameters', 'inputs', 'outputs', 'examples', 'notes', 'related links')
     foreach ($name in $sections.Keys) {
         if ($name -notin $known) { Add-Problem $file "unknown section '## $name' (known: $($known -join ', '))" }
+        elseif ($name -notin 'parameters', 'inputs', 'outputs', 'examples') {
+            foreach ($sub in @($sections[$name].Keys | Where-Object { $_ -ne '' })) { Add-Problem $file "'### $sub' has no place under '## $name'" }
+        }
     }
 
     if ($sections.Contains('synopsis')) { $page.Synopsis = ConvertTo-Paragraphs $sections['synopsis'][''] $file 'Synopsis' }
@@ -500,7 +503,8 @@ foreach ($md in @(Get-ChildItem -LiteralPath $SourcePath -Filter 'about_*.md' -F
 }
 
 if ($script:Problems.Count -gt 0) {
-    throw ("The help sources in '$SourcePath' have problems:`n  " + ($script:Problems -join "`n  "))
+    foreach ($p in $script:Problems) { Write-Host "    help problem: $p" }
+    throw "The help sources in '$SourcePath' have $($script:Problems.Count) problem(s), listed above; docs/help/README.md describes the shape."
 }
 
 [System.IO.File]::WriteAllText((Join-Path $OutputPath "$assemblyName.dll-Help.xml"), $maml, $utf8)
