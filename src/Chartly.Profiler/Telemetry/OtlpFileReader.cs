@@ -92,7 +92,7 @@ namespace Chartly.Profiler.Telemetry
                     if (first)
                     {
                         first = false;
-                        if (read > 0 && !LooksLikeJson(buffer, read))
+                        if (read > 0 && LooksBinary(buffer, read))
                         {
                             // Protobuf or compressed output of the file exporter: not ours to guess at.
                             quality.AddUnsupportedFile();
@@ -125,27 +125,33 @@ namespace Chartly.Profiler.Telemetry
             }
         }
 
-        private static bool LooksLikeJson(byte[] buffer, int length)
+        /// <summary>
+        /// Compressed or protobuf output of the file exporter (gzip, zstd, or length-prefixed
+        /// binary with NUL bytes): not ours to guess at. Anything textual is read line by line, so a
+        /// garbage first line costs one malformed record, not the file.
+        /// </summary>
+        private static bool LooksBinary(byte[] buffer, int length)
         {
-            var i = 0;
-            // A UTF-8 byte order mark is tolerated.
-            if (length >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF)
+            if (length >= 2 && buffer[0] == 0x1f && buffer[1] == 0x8b)
             {
-                i = 3;
+                return true;
             }
 
-            for (; i < length; i++)
+            if (length >= 4 && buffer[0] == 0x28 && buffer[1] == 0xb5 && buffer[2] == 0x2f && buffer[3] == 0xfd)
             {
-                var b = buffer[i];
-                if (b == (byte)' ' || b == (byte)'\t' || b == (byte)'\r' || b == (byte)'\n')
+                return true;
+            }
+
+            var probe = Math.Min(length, 4096);
+            for (var i = 0; i < probe; i++)
+            {
+                if (buffer[i] == 0)
                 {
-                    continue;
+                    return true;
                 }
-
-                return b == (byte)'{';
             }
 
-            return true;
+            return false;
         }
 
         /// <summary>Where the splitter is between chunks: inside a multi-line record or not.</summary>

@@ -169,6 +169,25 @@ namespace Chartly.Profiler.Tests.Telemetry
         }
 
         [Fact]
+        public void AGarbageFirstLineCostsOneRecordNotTheFile()
+        {
+            var good = OneSpanLine(Otlp.Trace(1), Otlp.Span(1));
+            var (spans, q) = Read("\"spanId\":\"tail of a line cut by rotation\"}]}]}]}\n" + good);
+            Assert.Single(spans);
+            Assert.Equal(1, q.MalformedRecords);
+            Assert.Equal(0, q.UnsupportedFiles);
+        }
+
+        [Fact]
+        public void LengthPrefixedProtobufIsCountedUnsupported()
+        {
+            var sink = new AllSink();
+            var q = new DataQualityCounters();
+            new OtlpFileReader().Read(new MemoryStream(new byte[] { 0x00, 0x00, 0x01, 0x2a, 0x0a, 0x8f, 0x02 }), sink, q, CancellationToken.None);
+            Assert.Equal(1, q.UnsupportedFiles);
+        }
+
+        [Fact]
         public void TheRealOpenTelemetryJsSdkOutputParses()
         {
             var path = Path.Combine(Repo.Root, "tests", "fixtures", "otel-js", "traces.jsonl");
