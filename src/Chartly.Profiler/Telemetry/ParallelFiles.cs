@@ -14,6 +14,9 @@ namespace Chartly.Profiler.Telemetry
     /// </summary>
     internal static class ParallelFiles
     {
+        /// <summary>Tests set this to prove one core and many give the same profile; null uses every core.</summary>
+        internal static int? MaxDegreeForTests { get; set; }
+
         public static T[] Run<T>(
             IReadOnlyList<string> files,
             Action<ProfileProgress>? progress,
@@ -34,7 +37,7 @@ namespace Chartly.Profiler.Telemetry
                     Parallel.For(
                         0,
                         files.Count,
-                        new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount), CancellationToken = cancellation },
+                        new ParallelOptions { MaxDegreeOfParallelism = MaxDegreeForTests ?? Math.Max(1, Environment.ProcessorCount), CancellationToken = cancellation },
                         i =>
                         {
                             started.Add(i);

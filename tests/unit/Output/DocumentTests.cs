@@ -120,6 +120,35 @@ namespace Chartly.Profiler.Tests.Output
         }
 
         [Fact]
+        public void OneCoreAndManyCoresGiveTheSameBytes()
+        {
+            // The sample telemetry split into a file per line, read with 1 and with 4 workers.
+            var lines = System.IO.File.ReadAllLines(System.IO.Path.Combine(Repo.Root, "samples", "telemetry", "traces.json"));
+            using var t = new TempTelemetry();
+            for (var i = 0; i < lines.Length; i++)
+            {
+                t.Write($"part-{i:D4}.json", lines[i]);
+            }
+
+            string Produce(int degree)
+            {
+                Chartly.Profiler.Telemetry.ParallelFiles.MaxDegreeForTests = degree;
+                try
+                {
+                    return ProfileDocument.Write(Run.Profile(t.ConfigPath, "workflow", "wf-daily-report"), DocumentFormat.Json);
+                }
+                finally
+                {
+                    Chartly.Profiler.Telemetry.ParallelFiles.MaxDegreeForTests = null;
+                }
+            }
+
+            var one = Produce(1);
+            Assert.Equal(one, Produce(4));
+            Assert.Equal(one, Produce(4));
+        }
+
+        [Fact]
         public void SameProfileWhateverOrderTheFilesAreListedIn()
         {
             // The same telemetry split differently across files, in another order, gives the same bytes.
