@@ -148,7 +148,8 @@ namespace Chartly.Profiler.Bench
                     .AddJob(BenchmarkDotNet.Jobs.Job.Dry.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.NoEmit.InProcessNoEmitToolchain.Instance))
                     .AddLogger(BenchmarkDotNet.Loggers.NullLogger.Instance)
                     .AddColumnProvider(BenchmarkDotNet.Columns.DefaultColumnProviders.Instance)
-                    .WithOptions(BenchmarkDotNet.Configs.ConfigOptions.DisableLogFile);
+                    .WithOptions(BenchmarkDotNet.Configs.ConfigOptions.DisableLogFile)
+                    .WithArtifactsPath(Path.Combine(dir, "artifacts"));
                 var summary = BenchmarkRunner.Run(new[] { typeof(ReaderBenchmarks), typeof(CriticalPathBenchmarks) }, config);
                 var ok = summary.All(x => x.Reports.Length > 0 && x.Reports.All(r => r.Success));
                 Console.WriteLine(ok ? "smoke ok" : "smoke failed");
