@@ -74,12 +74,19 @@ namespace Chartly.Profiler.Analysis
             var env = config.For(request.Environment);
             var sources = env.Sources.Select(_sourceFactory).Where(s => s is not null).Select(s => s!).ToList();
 
-            // A dry run checks access as a profile would, and still reads nothing.
-            Access.AccessGate.Demand(env, sources, PrincipalProvider, Verbose, CancellationToken.None);
             var planned = new List<PlannedSource>();
-            foreach (var source in sources)
+            try
             {
-                planned.Add(new PlannedSource(source.Description, source.Plan(request)));
+                // A dry run checks access as a profile would, and still reads nothing.
+                Access.AccessGate.Demand(env, sources, PrincipalProvider, Verbose, CancellationToken.None);
+                foreach (var source in sources)
+                {
+                    planned.Add(new PlannedSource(source.Description, source.Plan(request)));
+                }
+            }
+            finally
+            {
+                DisposeAll(sources);
             }
 
             var header = ProfileBuilder.Header(request);
@@ -91,6 +98,27 @@ namespace Chartly.Profiler.Analysis
             request = request with { IncludeMetrics = SignalCatalog.Canonicalize(request.IncludeMetrics) };
             var env = config.For(request.Environment);
             var sources = env.Sources.Select(_sourceFactory).Where(s => s is not null).Select(s => s!).ToList();
+            try
+            {
+                return RunOn(sources, env, request, cancellation);
+            }
+            finally
+            {
+                // HTTP sources hold connections: a pipeline of many targets must not pile them up.
+                DisposeAll(sources);
+            }
+        }
+
+        private static void DisposeAll(List<ITraceSource> sources)
+        {
+            foreach (var s in sources.OfType<IDisposable>())
+            {
+                s.Dispose();
+            }
+        }
+
+        private Profile RunOn(List<ITraceSource> sources, EnvironmentConfig env, ProfileRequest request, CancellationToken cancellation)
+        {
 
             // Access first: nothing is read for a principal the policy refuses.
             Access.AccessGate.Demand(env, sources, PrincipalProvider, Verbose, cancellation);

@@ -62,7 +62,8 @@ namespace Chartly.Profiler.Analysis
                     return;
             }
 
-            var distinct = keys.Where(k => k is not null).Select(k => k!).Distinct(StringComparer.Ordinal).OrderBy(k => k, StringComparer.Ordinal).ToList();
+            // Candidate ids come from telemetry: echoed printable, one line and bounded, like any input.
+            var distinct = keys.Where(k => k is not null).Select(k => Sanitize.ForMessage(k)).Distinct(StringComparer.Ordinal).OrderBy(k => k, StringComparer.Ordinal).ToList();
             if (distinct.Count > 1)
             {
                 var listed = string.Join(", ", distinct.Take(MaxListed)) + (distinct.Count > MaxListed ? $" and {distinct.Count - MaxListed} more" : string.Empty);
