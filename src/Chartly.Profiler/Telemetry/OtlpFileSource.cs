@@ -154,9 +154,7 @@ namespace Chartly.Profiler.Telemetry
             }
 
             var sink = new OtlpMetricSink(query, stats);
-
-            // Its file and record counts were taken in pass 1: not counted again.
-            ReadAll(SkipAllSpans.Instance, new DataQualityCounters(), cancellation, countFiles: false, sink);
+            ReadMetricFiles(sink, cancellation);
             return SeriesAssembler.Assemble(sink.Points, query, stats);
         }
 
@@ -224,51 +222,25 @@ namespace Chartly.Profiler.Telemetry
             }
         }
 
-        private void ReadAll(ISpanSink sink, DataQualityCounters quality, CancellationToken cancellation, bool countFiles, IMetricSink? metrics = null)
+        /// <summary>Pass 3, one file after another: the metric sink and its statistics are not shared across threads.</summary>
+        private void ReadMetricFiles(IMetricSink metrics, CancellationToken cancellation)
         {
-            var files = (countFiles ? null : metrics is null ? _spanFiles : _metricFiles) ?? ListFiles();
-            var spanFiles = new List<string>();
-            var metricFiles = new List<string>();
+            var files = _metricFiles ?? ListFiles();
             RequireFiles(files);
-
             var reader = new OtlpFileReader();
             reader.Parser.MetricSink = metrics;
-            var progress = Progress is null ? null : new FileProgressCounter(Progress, Description, metrics is not null ? "Reading metrics" : countFiles ? "Finding target roots" : "Loading traces", files);
+            var progress = Progress is null ? null : new FileProgressCounter(Progress, Description, "Reading metrics", files);
+
+            // Its file and record counts were taken in pass 1: not counted again.
+            var quality = new DataQualityCounters();
             foreach (var file in files)
             {
                 cancellation.ThrowIfCancellationRequested();
                 progress?.Next(file);
-                try
-                {
-                    var spansRead = quality.SpansRead;
-                    var metricRecords = quality.MetricRecords;
-                    reader.ReadFile(file, sink, quality, cancellation);
-                    if (quality.SpansRead > spansRead)
-                    {
-                        spanFiles.Add(file);
-                    }
-
-                    if (quality.MetricRecords > metricRecords)
-                    {
-                        metricFiles.Add(file);
-                    }
-                }
-                catch (UnauthorizedAccessException)
-                {
-                    throw ProfilerException.Denied("TelemetryFileAccessDenied", $"Permission denied reading telemetry file '{Path.GetFileName(file)}'.");
-                }
-                catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
-                {
-                    throw ProfilerException.Precondition("TelemetryFileUnreadable", $"The telemetry file '{Path.GetFileName(file)}' could not be read: {e.GetType().Name}.");
-                }
+                ReadOne(reader, file, SkipAllSpans.Instance, quality, cancellation);
             }
 
             progress?.Done();
-            if (countFiles)
-            {
-                _spanFiles = spanFiles;
-                _metricFiles = metricFiles;
-            }
         }
     }
 }
