@@ -24,7 +24,7 @@ namespace Chartly.Profiler.Cmdlets
 
         private readonly CancellationTokenSource _cancel = new();
         private BaselineResolver? _resolver;
-        private ProfilerConfig? _config;
+        private readonly ConfigCache _configs = new();
 
         /// <summary>The current profile (from Get-ChartlyProfile or Import-ChartlyProfile).</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = BaselineSet)]
@@ -100,18 +100,7 @@ namespace Chartly.Profiler.Cmdlets
 
         private BaselineResolver Resolver => _resolver ??= new BaselineResolver(new ProfileEngine { Verbose = WriteVerbose });
 
-        private ProfilerConfig LoadConfig()
-        {
-            if (_config is null)
-            {
-                var cwd = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
-                var path = ConfigLoader.Locate(ConfigPath, cwd, System.Environment.GetEnvironmentVariable);
-                WriteVerbose($"Reading configuration {path}");
-                _config = ConfigLoader.Load(path);
-            }
-
-            return _config;
-        }
+        private ProfilerConfig LoadConfig() => _configs.Get(this, ConfigPath);
     }
 
     /// <summary>How -Baseline and -CompareTo values become a baseline, shared by the two cmdlets.</summary>

@@ -27,7 +27,7 @@ namespace Chartly.Profiler.Cmdlets
     {
         private readonly CancellationTokenSource _cancel = new();
         private readonly HashSet<string> _written = new(StringComparer.Ordinal);
-        private ProfilerConfig? _config;
+        private readonly ConfigCache _configs = new();
         private int _pipelineThread = -1;
         private bool _showProgress;
 
@@ -159,18 +159,7 @@ namespace Chartly.Profiler.Cmdlets
             return true;
         }
 
-        private ProfilerConfig LoadConfig()
-        {
-            if (_config is null)
-            {
-                var cwd = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
-                var path = ConfigLoader.Locate(ConfigPath, cwd, System.Environment.GetEnvironmentVariable);
-                WriteVerbose($"Reading configuration {path}");
-                _config = ConfigLoader.Load(path);
-            }
-
-            return _config;
-        }
+        private ProfilerConfig LoadConfig() => _configs.Get(this, ConfigPath);
 
         private void ReportProgress(ProfileProgress p)
         {

@@ -19,8 +19,7 @@ namespace Chartly.Profiler.Cmdlets
         private readonly CancellationTokenSource _cancel = new();
         private const int ProgressActivityId = 0x43504631;
 
-        private ProfilerConfig? _config;
-        private string? _configKey;
+        private readonly ConfigCache _configs = new();
         private int _pipelineThread = -1;
         private bool _showProgress;
 
@@ -123,19 +122,7 @@ namespace Chartly.Profiler.Cmdlets
         }
 
         /// <summary>The configuration, read once per invocation (a pipeline of targets shares it).</summary>
-        protected ProfilerConfig LoadConfig()
-        {
-            var cwd = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
-            var path = ConfigLoader.Locate(ConfigPath, cwd, System.Environment.GetEnvironmentVariable);
-            if (_config is null || !string.Equals(_configKey, path, StringComparison.Ordinal))
-            {
-                WriteVerbose($"Reading configuration {path}");
-                _config = ConfigLoader.Load(path);
-                _configKey = path;
-            }
-
-            return _config;
-        }
+        protected ProfilerConfig LoadConfig() => _configs.Get(this, ConfigPath);
 
         /// <summary>Runs one pipeline item; a failure is written as a non-terminating error so other items go on.</summary>
         protected void Guarded(Action action)
