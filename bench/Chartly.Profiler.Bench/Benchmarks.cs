@@ -6,6 +6,7 @@ using System.Text;
 using System.Threading;
 using BenchmarkDotNet.Attributes;
 using Chartly.Profiler.Analysis;
+using Chartly.Profiler.Sources.Otlp;
 using Chartly.Profiler.Telemetry;
 
 namespace Chartly.Profiler.Bench

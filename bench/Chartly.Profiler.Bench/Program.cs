@@ -9,6 +9,7 @@ using System.Threading;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using Chartly.Profiler.Analysis;
+using Chartly.Profiler.Sources.Otlp;
 using Chartly.Profiler.Telemetry;
 
 namespace Chartly.Profiler.Bench

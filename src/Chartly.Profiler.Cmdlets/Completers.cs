@@ -7,6 +7,7 @@ using System.Management.Automation.Language;
 using System.Management.Automation.Runspaces;
 using System.Threading;
 using Chartly.Profiler.Configuration;
+using Chartly.Profiler.Sources.Otlp;
 using Chartly.Profiler.Targets;
 using Chartly.Profiler.Telemetry;
 

@@ -6,6 +6,7 @@ using Chartly.Profiler.Analysis.Signals;
 using Chartly.Profiler.Configuration;
 using Chartly.Profiler.Metrics;
 using Chartly.Profiler.Model;
+using Chartly.Profiler.Sources.Otlp;
 using Chartly.Profiler.Targets;
 using Chartly.Profiler.Telemetry;
 

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Text;
 using System.Threading;
+using Chartly.Profiler.Sources.Otlp;
 using Chartly.Profiler.Targets;
 using Chartly.Profiler.Telemetry;
 using Chartly.Profiler.Tests.Support;

@@ -10,6 +10,7 @@ using Chartly.Profiler.Analysis;
 using Chartly.Profiler.Configuration;
 using Chartly.Profiler.Model;
 using Chartly.Profiler.Output;
+using Chartly.Profiler.Sources.Otlp;
 using Chartly.Profiler.Telemetry;
 using Chartly.Profiler.Tests.Support;
 using Xunit;

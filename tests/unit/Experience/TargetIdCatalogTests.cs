@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using Chartly.Profiler.Sources.Otlp;
 using Chartly.Profiler.Targets;
 using Chartly.Profiler.Telemetry;
 using Chartly.Profiler.Tests.Support;

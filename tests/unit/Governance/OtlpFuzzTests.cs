@@ -6,6 +6,7 @@ using System.Text;
 using System.Threading;
 using Chartly.Profiler.Analysis;
 using Chartly.Profiler.Configuration;
+using Chartly.Profiler.Sources.Otlp;
 using Chartly.Profiler.Telemetry;
 using Chartly.Profiler.Tests.Support;
 using Xunit;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using Chartly.Profiler.Output;
+using Chartly.Profiler.Sources.Otlp;
 using Chartly.Profiler.Tests.Support;
 using Xunit;
 
@@ -132,14 +133,14 @@ namespace Chartly.Profiler.Tests.Output
 
             string Produce(int degree)
             {
-                Chartly.Profiler.Telemetry.ParallelFiles.MaxDegreeForTests = degree;
+                Chartly.Profiler.Sources.Otlp.ParallelFiles.MaxDegreeForTests = degree;
                 try
                 {
                     return ProfileDocument.Write(Run.Profile(t.ConfigPath, "workflow", "wf-daily-report"), DocumentFormat.Json);
                 }
                 finally
                 {
-                    Chartly.Profiler.Telemetry.ParallelFiles.MaxDegreeForTests = null;
+                    Chartly.Profiler.Sources.Otlp.ParallelFiles.MaxDegreeForTests = null;
                 }
             }
 

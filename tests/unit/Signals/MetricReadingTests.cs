@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using Chartly.Profiler.Metrics;
+using Chartly.Profiler.Sources.Otlp;
 using Chartly.Profiler.Telemetry;
 using Chartly.Profiler.Tests.Support;
 using Xunit;

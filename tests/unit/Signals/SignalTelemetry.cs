@@ -9,6 +9,7 @@ using Chartly.Profiler.Analysis;
 using Chartly.Profiler.Configuration;
 using Chartly.Profiler.Metrics;
 using Chartly.Profiler.Model;
+using Chartly.Profiler.Sources.Otlp;
 using Chartly.Profiler.Telemetry;
 using Chartly.Profiler.Tests.Support;
 

@@ -12,6 +12,7 @@ using Chartly.Profiler.Configuration;
 using Chartly.Profiler.Metrics;
 using Chartly.Profiler.Output;
 using Chartly.Profiler.Sources.Http;
+using Chartly.Profiler.Sources.Otlp;
 using Chartly.Profiler.Sources.Prometheus;
 using Chartly.Profiler.Telemetry;
 using Chartly.Profiler.Tests.Support;

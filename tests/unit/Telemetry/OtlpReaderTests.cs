@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading;
+using Chartly.Profiler.Sources.Otlp;
 using Chartly.Profiler.Telemetry;
 using Chartly.Profiler.Tests.Support;
 using Xunit;

@@ -3,8 +3,10 @@ using System.Buffers.Text;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text.Json;
+using Chartly.Profiler.Metrics;
+using Chartly.Profiler.Telemetry;
 
-namespace Chartly.Profiler.Telemetry
+namespace Chartly.Profiler.Sources.Otlp
 {
     /// <summary>
     /// Parses one OTLP/JSON <c>Export*ServiceRequest</c> object with a forward-only reader, keeping

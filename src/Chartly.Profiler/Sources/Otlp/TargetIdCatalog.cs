@@ -3,9 +3,11 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using Chartly.Profiler.Metrics;
 using Chartly.Profiler.Targets;
+using Chartly.Profiler.Telemetry;
 
-namespace Chartly.Profiler.Telemetry
+namespace Chartly.Profiler.Sources.Otlp
 {
     /// <summary>
     /// The target ids seen in OTLP/JSON files, for tab completion: one cheap, bounded pass with a

@@ -1,6 +1,8 @@
 using System.Collections.Generic;
+using Chartly.Profiler.Metrics;
+using Chartly.Profiler.Telemetry;
 
-namespace Chartly.Profiler.Telemetry
+namespace Chartly.Profiler.Sources.Otlp
 {
     /// <summary>
     /// What pass one learns for free while it reads a file: where each record is and which traces

@@ -1,7 +1,9 @@
 using System.Collections.Generic;
 using Chartly.Profiler.Analysis;
+using Chartly.Profiler.Metrics;
+using Chartly.Profiler.Telemetry;
 
-namespace Chartly.Profiler.Telemetry
+namespace Chartly.Profiler.Sources.Otlp
 {
     /// <summary>Turns drafts into kept <see cref="SpanRecord"/>s: labels normalised, identity resolved.</summary>
     internal sealed class SpanMaterializer

@@ -6,8 +6,9 @@ using System.Threading;
 using Chartly.Profiler.Analysis.Signals;
 using Chartly.Profiler.Metrics;
 using Chartly.Profiler.Targets;
+using Chartly.Profiler.Telemetry;
 
-namespace Chartly.Profiler.Telemetry
+namespace Chartly.Profiler.Sources.Otlp
 {
     /// <summary>
     /// OTLP/JSON files as the collector's file exporter writes them: a directory (searched

@@ -5,9 +5,10 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using Chartly.Profiler.Metrics;
 using Chartly.Profiler.Telemetry;
 
-namespace Chartly.Profiler.Metrics
+namespace Chartly.Profiler.Sources.Otlp
 {
     /// <summary>
     /// Receives the <c>resourceMetrics</c> of OTLP/JSON records and keeps only what a

@@ -2,8 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-// The folder is Comparison/, the namespace Regression: a namespace named Comparison would hide the
-// Model.Comparison record from every other namespace under Chartly.Profiler.
+// The namespace (and folder) is Regression, not Comparison: a namespace named Comparison would hide
+// the Model.Comparison record from every other namespace under Chartly.Profiler.
 namespace Chartly.Profiler.Regression
 {
     public enum MannWhitneyMethod

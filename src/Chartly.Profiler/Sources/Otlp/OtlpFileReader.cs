@@ -4,8 +4,10 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text.Json;
 using System.Threading;
+using Chartly.Profiler.Metrics;
+using Chartly.Profiler.Telemetry;
 
-namespace Chartly.Profiler.Telemetry
+namespace Chartly.Profiler.Sources.Otlp
 {
     /// <summary>
     /// Streams one OTLP/JSON file record by record without holding it whole: the collector's JSON

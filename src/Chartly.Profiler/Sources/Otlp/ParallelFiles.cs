@@ -3,8 +3,10 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using Chartly.Profiler.Metrics;
+using Chartly.Profiler.Telemetry;
 
-namespace Chartly.Profiler.Telemetry
+namespace Chartly.Profiler.Sources.Otlp
 {
     /// <summary>
     /// Reads files on every core and hands back one result per file, in file order, so what comes
