@@ -7,17 +7,34 @@ namespace Chartly.Profiler.Analysis
     /// <summary>What one root's walk found: nanoseconds per component, on the critical path and as self time.</summary>
     public sealed class RootAnalysis
     {
-        public RootAnalysis(SpanRecord root, long durationNanos, Dictionary<string, long> criticalNanos, Dictionary<string, long> selfNanos, Dictionary<string, long> spanCounts, IReadOnlyList<CriticalSection> sections)
+        public RootAnalysis(
+            TraceTree tree,
+            int rootIndex,
+            long durationNanos,
+            Dictionary<string, long> criticalNanos,
+            Dictionary<string, long> selfNanos,
+            Dictionary<string, long> spanCounts,
+            IReadOnlyList<CriticalSection> sections,
+            AwaitedConsumers awaited,
+            IReadOnlyDictionary<int, (long Start, long End)> throttledOnPath)
         {
-            Root = root;
+            Tree = tree;
+            RootIndex = rootIndex;
             DurationNanos = durationNanos;
             CriticalNanos = criticalNanos;
             SelfNanos = selfNanos;
             SpanCounts = spanCounts;
             Sections = sections;
+            Awaited = awaited;
+            ThrottledOnPath = throttledOnPath;
         }
 
-        public SpanRecord Root { get; }
+        /// <summary>The trace the root belongs to (what-if re-walks it).</summary>
+        public TraceTree Tree { get; }
+
+        public int RootIndex { get; }
+
+        public SpanRecord Root => Tree.Spans[RootIndex];
 
         public long DurationNanos { get; }
 
@@ -29,23 +46,39 @@ namespace Chartly.Profiler.Analysis
 
         /// <summary>The critical path as time sections, latest first; they partition the root's duration.</summary>
         public IReadOnlyList<CriticalSection> Sections { get; }
+
+        /// <summary>The consumers the root waited for (they block like children), and how many it did not.</summary>
+        public AwaitedConsumers Awaited { get; }
+
+        /// <summary>For each span answered 429 that the walk entered: the stretch of the path it (with its subtree) held.</summary>
+        public IReadOnlyDictionary<int, (long Start, long End)> ThrottledOnPath { get; }
     }
 
-    /// <summary>A stretch of the critical path: [Start, End) spent in one span.</summary>
+    /// <summary>
+    /// A stretch of the critical path: [Start, End) spent in one span (<see cref="Index"/> in its
+    /// tree). <see cref="Queued"/> marks the stretch a message waited between its producer and the
+    /// consumer the target waited for: it is the consumer's on the path, but no work ran.
+    /// </summary>
     public readonly struct CriticalSection
     {
-        public CriticalSection(SpanRecord span, long start, long end)
+        public CriticalSection(SpanRecord span, int index, long start, long end, bool queued = false)
         {
             Span = span;
+            Index = index;
             Start = start;
             End = end;
+            Queued = queued;
         }
 
         public SpanRecord Span { get; }
 
+        public int Index { get; }
+
         public long Start { get; }
 
         public long End { get; }
+
+        public bool Queued { get; }
     }
 
     /// <summary>
@@ -53,8 +86,9 @@ namespace Chartly.Profiler.Analysis
     /// take the last-finishing child before the current bound, give the gap after it to the parent,
     /// descend, then continue before that child's start; what no child covers is the parent's.
     /// Children are clipped to their parent, children wholly outside it are dropped, CONSUMER
-    /// children (asynchronous hand-offs) do not block their parent, and an overlap under 1% of the
-    /// parent's duration still counts as "happens before" (clock skew, as CRISP tolerates it).
+    /// children (asynchronous hand-offs) block only the ancestor that waited for them
+    /// (<see cref="AwaitedConsumers"/>), and an overlap under 1% of the parent's duration still
+    /// counts as "happens before" (clock skew, as CRISP tolerates it).
     /// Iterative with an explicit stack: a million-span trace does not touch the call stack.
     /// </summary>
     public static class CriticalPath
@@ -79,7 +113,9 @@ namespace Chartly.Profiler.Analysis
             var root = spans[rootIndex];
             var critical = new Dictionary<string, long>(StringComparer.Ordinal);
             var sections = keepSections ? new List<CriticalSection>() : null;
-            long clipped = 0, outside = 0, tolerated = 0, nonBlocking = 0;
+            var awaited = AwaitedConsumers.Find(tree, rootIndex);
+            Dictionary<int, (long, long)>? throttled = null;
+            long clipped = 0, outside = 0, tolerated = 0;
 
             var stack = new Stack<Frame>();
             stack.Push(new Frame { Span = rootIndex, Start = root.StartUnixNano, End = root.EndUnixNano, Cursor = root.EndUnixNano });
@@ -92,19 +128,19 @@ namespace Chartly.Profiler.Analysis
                     f.WaitingForChild = false;
                 }
 
-                var children = tree.ChildrenOf(f.Span);
+                var children = awaited.ChildrenOf(tree, f.Span);
                 var tolerance = (f.End - f.Start) * SkewToleranceBasisPoints / 10_000;
                 var found = false;
                 while (f.NextChild < children.Length)
                 {
                     var ci = children[f.NextChild++];
                     var c = spans[ci];
-                    if (c.Kind == SpanKind.Consumer)
+                    if (!awaited.Blocks(tree, f.Span, ci, out var childStart))
                     {
                         continue;
                     }
 
-                    var cs = Math.Max(c.StartUnixNano, f.Start);
+                    var cs = Math.Max(childStart, f.Start);
                     var ce = Math.Min(c.EndUnixNano, f.End);
                     if (ce <= cs)
                     {
@@ -123,7 +159,12 @@ namespace Chartly.Profiler.Analysis
                     }
 
                     Add(critical, spans[f.Span].Label, f.Cursor - ce);
-                    sections?.Add(new CriticalSection(spans[f.Span], ce, f.Cursor));
+                    sections?.Add(new CriticalSection(spans[f.Span], f.Span, ce, f.Cursor));
+                    if (c.HttpStatusCode == 429)
+                    {
+                        (throttled ??= new Dictionary<int, (long, long)>())[ci] = (cs, ce);
+                    }
+
                     f.WaitingForChild = true;
                     f.PendingChildStart = cs;
                     stack.Push(f);
@@ -134,8 +175,21 @@ namespace Chartly.Profiler.Analysis
 
                 if (!found)
                 {
-                    Add(critical, spans[f.Span].Label, f.Cursor - f.Start);
-                    sections?.Add(new CriticalSection(spans[f.Span], f.Start, f.Cursor));
+                    // An awaited consumer's frame begins when its message was handed over; until the
+                    // consumer itself started, the message sat in the queue.
+                    var own = spans[f.Span];
+                    var queuedUntil = Math.Min(f.Cursor, own.StartUnixNano);
+                    if (queuedUntil > f.Start)
+                    {
+                        Add(critical, own.Label, f.Cursor - f.Start);
+                        sections?.Add(new CriticalSection(own, f.Span, queuedUntil, f.Cursor));
+                        sections?.Add(new CriticalSection(own, f.Span, f.Start, queuedUntil, queued: true));
+                    }
+                    else
+                    {
+                        Add(critical, own.Label, f.Cursor - f.Start);
+                        sections?.Add(new CriticalSection(own, f.Span, f.Start, f.Cursor));
+                    }
                 }
             }
 
@@ -155,11 +209,6 @@ namespace Chartly.Profiler.Analysis
                 {
                     var c = spans[ci];
                     todo.Push(ci);
-                    if (c.Kind == SpanKind.Consumer && s.Kind != SpanKind.Consumer)
-                    {
-                        nonBlocking++;
-                    }
-
                     if (c.EndUnixNano <= s.StartUnixNano || c.StartUnixNano >= s.EndUnixNano)
                     {
                         if (c.Kind != SpanKind.Consumer)
@@ -184,9 +233,20 @@ namespace Chartly.Profiler.Analysis
             quality.AddClippedSpans(clipped);
             quality.AddSpansOutsideParent(outside);
             quality.AddOverlapsTolerated(tolerated);
-            quality.AddNonBlockingSubtrees(nonBlocking);
-            return new RootAnalysis(root, root.DurationNanos, critical, self, counts, (IReadOnlyList<CriticalSection>?)sections ?? Array.Empty<CriticalSection>());
+            quality.AddNonBlockingSubtrees(awaited.NotAwaited);
+            return new RootAnalysis(
+                tree,
+                rootIndex,
+                root.DurationNanos,
+                critical,
+                self,
+                counts,
+                (IReadOnlyList<CriticalSection>?)sections ?? Array.Empty<CriticalSection>(),
+                awaited,
+                (IReadOnlyDictionary<int, (long, long)>?)throttled ?? Empty);
         }
+
+        private static readonly IReadOnlyDictionary<int, (long, long)> Empty = new Dictionary<int, (long, long)>();
 
         private static long UnionLength(List<(long Start, long End)> intervals)
         {

@@ -67,7 +67,20 @@ namespace Chartly.Profiler.Analysis
                 findings.InsertRange(findings.Count > 0 && findings[0].Id == "critical-path.dominant" ? 1 : 0, signals.Findings);
             }
 
-            return new Profile(Header(request), summary, breakdown, signalList, findings, null, dq);
+            // What fixing the bottleneck would buy comes right after what the bottleneck is.
+            var whatIf = WhatIfAnalysis.Build(roots, breakdown, seconds);
+            if (WhatIfAnalysis.Finding(whatIf, TargetTypes.ToName(request.Target.Type), roots.Count) is { } impact)
+            {
+                var after = findings.FindIndex(f => f.Id.StartsWith("bottleneck.", StringComparison.Ordinal));
+                if (after < 0)
+                {
+                    after = findings.FindIndex(f => f.Id == "critical-path.dominant");
+                }
+
+                findings.Insert(after + 1, impact);
+            }
+
+            return new Profile(Header(request), summary, breakdown, signalList, findings, null, dq, whatIf);
         }
 
         /// <summary>The breakdown (sorted as the contract says) and the total, both rounded to the request's precision.</summary>

@@ -205,7 +205,7 @@ namespace Chartly.Profiler.Analysis
 
                     roots.Add(CriticalPath.Analyze(tree, r, quality, keepSections: true));
                     RootAnalysed?.Invoke(tree, r, roots[roots.Count - 1]);
-                    evidence.AddRoot(tree, r);
+                    evidence.AddRoot(roots[roots.Count - 1]);
                 }
             }
 

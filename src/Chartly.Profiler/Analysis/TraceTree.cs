@@ -199,22 +199,25 @@ namespace Chartly.Profiler.Analysis
             return string.CompareOrdinal(a.Label, b.Label);
         }
 
+        /// <summary>The order the critical-path walk consumes children in: latest end first, then latest start, then index.</summary>
+        public static int CompareEndDescending(SpanRecord[] spans, int x, int y)
+        {
+            var a = spans[x];
+            var b = spans[y];
+            var c = b.EndUnixNano.CompareTo(a.EndUnixNano);
+            if (c != 0) return c;
+            c = b.StartUnixNano.CompareTo(a.StartUnixNano);
+            if (c != 0) return c;
+            return x.CompareTo(y);
+        }
+
         private sealed class EndDescending : IComparer<int>
         {
             private readonly SpanRecord[] _spans;
 
             public EndDescending(SpanRecord[] spans) => _spans = spans;
 
-            public int Compare(int x, int y)
-            {
-                var a = _spans[x];
-                var b = _spans[y];
-                var c = b.EndUnixNano.CompareTo(a.EndUnixNano);
-                if (c != 0) return c;
-                c = b.StartUnixNano.CompareTo(a.StartUnixNano);
-                if (c != 0) return c;
-                return x.CompareTo(y);
-            }
+            public int Compare(int x, int y) => CompareEndDescending(_spans, x, y);
         }
     }
 }

@@ -8,7 +8,10 @@ namespace Chartly.Profiler.Model
     /// </summary>
     public sealed class Profile
     {
-        public const string SchemaVersion = "1.0";
+        public const string SchemaVersion = "1.1";
+
+        /// <summary>Older schema versions this profiler still reads (a saved 1.0 document has no what-if and no on-path measures).</summary>
+        public static System.Collections.Generic.IReadOnlyList<string> ReadableSchemaVersions { get; } = new[] { "1.0", SchemaVersion };
 
         public Profile(
             ProfileHeader header,
@@ -17,9 +20,11 @@ namespace Chartly.Profiler.Model
             IReadOnlyList<Signal> signals,
             IReadOnlyList<Finding> findings,
             Comparison? comparison,
-            DataQuality dataQuality)
+            DataQuality dataQuality,
+            IReadOnlyList<WhatIf>? whatIf = null)
         {
             Header = header;
+            WhatIf = whatIf ?? System.Array.Empty<WhatIf>();
             Summary = summary;
             Breakdown = breakdown;
             Signals = signals;
@@ -42,8 +47,11 @@ namespace Chartly.Profiler.Model
 
         public DataQuality DataQuality { get; }
 
+        /// <summary>For each top component, what a faster one would buy; empty in documents of schema 1.0.</summary>
+        public IReadOnlyList<WhatIf> WhatIf { get; }
+
         public Profile With(ProfileSummary? summary = null, IReadOnlyList<Finding>? findings = null, Comparison? comparison = null, ProfileHeader? header = null) =>
-            new(header ?? Header, summary ?? Summary, Breakdown, Signals, findings ?? Findings, comparison ?? Comparison, DataQuality);
+            new(header ?? Header, summary ?? Summary, Breakdown, Signals, findings ?? Findings, comparison ?? Comparison, DataQuality, WhatIf);
     }
 
     public sealed record ProfileTarget(string Type, string Id)
@@ -128,6 +136,26 @@ namespace Chartly.Profiler.Model
     public sealed record ComponentSignal(string Component, decimal? Avg, decimal? Max, long Samples, decimal? Total = null);
 
     public sealed record MetricCitation(string Metric, decimal Value, string Unit);
+
+    /// <summary>
+    /// What a faster component would buy (docs/critical-path.md, "What if"): the target's time
+    /// summed over its roots as it was, with the component's own time halved, and without it,
+    /// from re-walking each root's critical path; the same for the median root; which component
+    /// would hold the most critical-path time once it was halved, and which other one would
+    /// once it was gone (the next bottleneck).
+    /// </summary>
+    public sealed record WhatIf(
+        string Component,
+        long CurrentMs,
+        long HalfMs,
+        long RemovedMs,
+        decimal HalfDeltaPct,
+        decimal RemovedDeltaPct,
+        string CriticalAtHalf,
+        string NextCritical,
+        long MedianRootCurrentMs,
+        long MedianRootHalfMs,
+        long MedianRootRemovedMs);
 
     public sealed record Finding(string Id, string Severity, string Text, IReadOnlyList<MetricCitation> Metrics);
 

@@ -83,6 +83,24 @@ namespace Chartly.Profiler.Output
                     .Add("value", Value(m.Value, m.Unit))
                     .Add("unit", m.Unit)))));
 
+            // A document keeps the sections of its own schema version: a saved 1.0 profile reads and writes back unchanged.
+            if (!string.Equals(h.SchemaVersion, "1.0", StringComparison.Ordinal))
+            {
+                doc.Add("what_if", List(p.WhatIf, w => new DocMap()
+                .Add("component", w.Component)
+                .Add("current_ms", w.CurrentMs)
+                .Add("half_ms", w.HalfMs)
+                .Add("removed_ms", w.RemovedMs)
+                .Add("half_delta_pct", w.HalfDeltaPct)
+                .Add("removed_delta_pct", w.RemovedDeltaPct)
+                .Add("critical_at_half", w.CriticalAtHalf)
+                .Add("next_critical", w.NextCritical)
+                .Add("median_root", new DocMap()
+                    .Add("current_ms", w.MedianRootCurrentMs)
+                    .Add("half_ms", w.MedianRootHalfMs)
+                    .Add("removed_ms", w.MedianRootRemovedMs))));
+            }
+
             if (p.Comparison is { } c)
             {
                 doc.Add("comparison", ComparisonDoc(c));

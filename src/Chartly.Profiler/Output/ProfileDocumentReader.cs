@@ -62,9 +62,9 @@ namespace Chartly.Profiler.Output
         {
             var h = Map(doc, "header");
             var schema = Str(h, "schema_version");
-            if (!string.Equals(schema, Profile.SchemaVersion, StringComparison.Ordinal))
+            if (!Profile.ReadableSchemaVersions.Contains(schema, StringComparer.Ordinal))
             {
-                throw ProfilerException.Validation("ProfileSchemaMismatch", $"The profile document has schema version '{Sanitize.ForMessage(schema)}'; this profiler reads version {Profile.SchemaVersion}.");
+                throw ProfilerException.Validation("ProfileSchemaMismatch", $"The profile document has schema version '{Sanitize.ForMessage(schema)}'; this profiler reads versions {string.Join(", ", Profile.ReadableSchemaVersions)}.");
             }
 
             var target = Map(h, "target");
@@ -121,6 +121,24 @@ namespace Chartly.Profiler.Output
 
             var comparison = doc.Get("comparison") is DocMap c ? ReadComparison(c) : null;
 
+            // Schema 1.0 has no what_if section; from 1.1 on it is required.
+            var whatIf = schema == "1.0" ? new List<WhatIf>() : Items(doc, "what_if").Select(w =>
+            {
+                var median = Map(w, "median_root");
+                return new WhatIf(
+                    Str(w, "component"),
+                    Int(w, "current_ms"),
+                    Int(w, "half_ms"),
+                    Int(w, "removed_ms"),
+                    Dec(w, "half_delta_pct"),
+                    Dec(w, "removed_delta_pct"),
+                    Str(w, "critical_at_half"),
+                    Str(w, "next_critical"),
+                    Int(median, "current_ms"),
+                    Int(median, "half_ms"),
+                    Int(median, "removed_ms"));
+            }).ToList();
+
             var q = Map(doc, "data_quality");
             var dq = new DataQuality(
                 Int(q, "files_read"), Int(q, "bytes_read"), Int(q, "records_read"), Int(q, "malformed_records"), Int(q, "unsupported_files"),
@@ -131,7 +149,7 @@ namespace Chartly.Profiler.Output
                 Int(q, "metric_points_invalid"), Int(q, "metric_series_used"), Int(q, "metric_series_gaps"), Int(q, "metric_counter_resets"),
                 Int(q, "metric_resources_uncovered"));
 
-            return new Profile(header, summary, breakdown, signals, findings, comparison, dq);
+            return new Profile(header, summary, breakdown, signals, findings, comparison, dq, whatIf);
         }
 
         private static Comparison ReadComparison(DocMap c)

@@ -40,6 +40,8 @@ namespace Chartly.Profiler.Output
                 Line(sb, "  " + Pad(Cut(b.Component, width), width) + "  " + PadLeft(Ms(b.DurationMs), 12) + "  " + PadLeft(Pct(b.Pct), 6) + "  " + PadLeft(Ms(b.SelfMs), 12) + "  " + bar);
             }
 
+            RenderWhatIf(sb, p);
+
             Line(sb, string.Empty);
             Line(sb, "Signals");
             Line(sb, "  (whole target; indented beneath: while each top component held the critical path)");
@@ -125,6 +127,10 @@ namespace Chartly.Profiler.Output
                     return $"{Val(total, "count")} resend(s) over {N(samples)} HTTP spans" + (max is null ? string.Empty : $", at most {Val(max, "count")} on one");
                 case "http_429_time":
                     return $"{Val(total, unit)} lost to {N(samples)} throttled request(s) and back-off";
+                case "http_429_time_on_path":
+                    return $"{Val(total, unit)} of that on the critical path";
+                case "queue_wait_on_path":
+                    return $"{Val(total, unit)} waited on the critical path over {N(samples)} message(s)" + (max is null ? string.Empty : $", at most {Val(max, unit)} for one");
             }
 
             var text = $"avg {Val(avg, unit)}  max {Val(max, unit)}";
@@ -134,6 +140,33 @@ namespace Chartly.Profiler.Output
             }
 
             return text + $"  ({N(samples)} sample{(samples == 1 ? string.Empty : "s")})";
+        }
+
+        /// <summary>What a faster top component would buy, from the re-walked critical path (docs/critical-path.md).</summary>
+        private static void RenderWhatIf(StringBuilder sb, Profile p)
+        {
+            if (p.WhatIf.Count == 0)
+            {
+                return;
+            }
+
+            var many = p.Summary.Roots.Count > 1;
+            Line(sb, string.Empty);
+            Line(sb, "What if (critical path walked again" + (many ? "; summed over the roots, median root in brackets" : string.Empty) + ")");
+            var width = Math.Min(48, Math.Max(9, p.WhatIf.Select(w => w.Component.Length).DefaultIfEmpty(0).Max()));
+            Line(sb, "  " + Pad("Component", width) + "  " + PadLeft("At half", 22) + "  " + PadLeft("Without it", 22) + "  Then critical");
+            foreach (var w in p.WhatIf)
+            {
+                var half = Ms(w.HalfMs) + " (" + SignedPct(w.HalfDeltaPct) + ")";
+                var removed = Ms(w.RemovedMs) + " (" + SignedPct(w.RemovedDeltaPct) + ")";
+                var line = "  " + Pad(Cut(w.Component, width), width) + "  " + PadLeft(half, 22) + "  " + PadLeft(removed, 22) + "  " + w.CriticalAtHalf + " / " + w.NextCritical;
+                if (many)
+                {
+                    line += $"  [{Ms(w.MedianRootCurrentMs)} -> {Ms(w.MedianRootHalfMs)} / {Ms(w.MedianRootRemovedMs)}]";
+                }
+
+                Line(sb, line);
+            }
         }
 
         private static void RenderComparison(StringBuilder sb, Comparison c)

@@ -15,11 +15,11 @@ namespace Chartly.Profiler.Regression
         /// <summary>Checks what the headers alone decide; callable before the current profile is built.</summary>
         public static void CheckHeaders(ProfileHeader current, ProfileHeader baseline, BaselineKind kind)
         {
-            if (!string.Equals(baseline.SchemaVersion, Profile.SchemaVersion, StringComparison.Ordinal))
+            if (!Profile.ReadableSchemaVersions.Contains(baseline.SchemaVersion, StringComparer.Ordinal))
             {
                 throw ProfilerException.Validation(
                     "ProfileSchemaMismatch",
-                    $"The baseline profile has schema version '{Sanitize.ForMessage(baseline.SchemaVersion)}'; this profiler compares version {Profile.SchemaVersion}.");
+                    $"The baseline profile has schema version '{Sanitize.ForMessage(baseline.SchemaVersion)}'; this profiler compares versions {string.Join(", ", Profile.ReadableSchemaVersions)}.");
             }
 
             if (!string.Equals(current.Environment, baseline.Environment, StringComparison.Ordinal))

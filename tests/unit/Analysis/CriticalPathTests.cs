@@ -114,17 +114,66 @@ namespace Chartly.Profiler.Tests.Analysis
         }
 
         [Fact]
-        public void ConsumerSubtreeDoesNotBlockItsProducer()
+        public void FireAndForgetConsumerDoesNotBlock()
         {
+            // root  |0 ............................. 100|
+            // publish     |10..20|
+            // process              |30 ........................ 130|   ends after the root: nothing waited
+            var q = new DataQualityCounters();
+            var r = Walk(q,
+                S(1, 0, 0, 100, "root", SpanKind.Server),
+                S(2, 1, 10, 20, "publish", SpanKind.Producer),
+                S(3, 2, 30, 130, "process", SpanKind.Consumer));
+            Assert.False(r.CriticalNanos.ContainsKey("process"));
+            Assert.Equal(10, r.CriticalNanos["publish"]);
+            Assert.Equal(90, r.CriticalNanos["root"]);
+            Assert.Equal(100, r.SelfNanos["process"]);
+            Assert.Equal(1, q.NonBlockingSubtrees);
+            Assert.DoesNotContain(r.Sections, x => x.Queued);
+            AssertPartition(r);
+        }
+
+        [Fact]
+        public void AConsumerTheRootWaitedForIsOnThePathWithItsQueueWait()
+        {
+            // root  |0 ............................. 100|   still open when process ended: it waited
+            // publish     |10..20|
+            // queue               |20..30|                    the message waits: process's, queued
+            // process                    |30 ........ 95|
             var q = new DataQualityCounters();
             var r = Walk(q,
                 S(1, 0, 0, 100, "root", SpanKind.Server),
                 S(2, 1, 10, 20, "publish", SpanKind.Producer),
                 S(3, 2, 30, 95, "process", SpanKind.Consumer));
-            Assert.False(r.CriticalNanos.ContainsKey("process"));
+            Assert.Equal(75, r.CriticalNanos["process"]);
             Assert.Equal(10, r.CriticalNanos["publish"]);
+            Assert.Equal(15, r.CriticalNanos["root"]);
             Assert.Equal(65, r.SelfNanos["process"]);
-            Assert.Equal(1, q.NonBlockingSubtrees);
+            Assert.Equal(0, q.NonBlockingSubtrees);
+            var queued = Assert.Single(r.Sections, x => x.Queued);
+            Assert.Equal((20L, 30L), (queued.Start, queued.End));
+            Assert.Equal("process", queued.Span.Label);
+            AssertPartition(r);
+        }
+
+        [Fact]
+        public void AConsumerIsAwaitedByTheNearestAncestorStillOpen()
+        {
+            // root  |0 ................................. 200|
+            // step      |10 ................... 120|            open until process ended: step waited
+            // publish       |20..30|
+            // process                 |50 .... 110|
+            // after                                   |130..190|
+            var r = Walk(
+                S(1, 0, 0, 200, "root"),
+                S(2, 1, 10, 120, "step"),
+                S(3, 2, 20, 30, "publish", SpanKind.Producer),
+                S(4, 3, 50, 110, "process", SpanKind.Consumer),
+                S(5, 1, 130, 190, "after"));
+            Assert.Equal(80, r.CriticalNanos["process"]);
+            Assert.Equal(10 + 10, r.CriticalNanos["step"]);
+            Assert.Equal(10, r.CriticalNanos["publish"]);
+            Assert.Equal(20, Assert.Single(r.Sections, x => x.Queued).End - Assert.Single(r.Sections, x => x.Queued).Start);
             AssertPartition(r);
         }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Linq;
 using System.Threading;
+using Chartly.Profiler.Model;
 using Chartly.Profiler.Output;
 using Chartly.Profiler.Sources.Otlp;
 using Chartly.Profiler.Tests.Support;
@@ -16,7 +17,7 @@ namespace Chartly.Profiler.Tests.Output
             var json = ProfileDocument.Write(Run.Sample("run", "run-1004"), DocumentFormat.Json);
             using var doc = System.Text.Json.JsonDocument.Parse(json);
             var sections = doc.RootElement.EnumerateObject().Select(p => p.Name).ToArray();
-            Assert.Equal(new[] { "header", "summary", "breakdown", "signals", "findings", "data_quality" }, sections);
+            Assert.Equal(new[] { "header", "summary", "breakdown", "signals", "findings", "what_if", "data_quality" }, sections);
             var header = doc.RootElement.GetProperty("header").EnumerateObject().Select(p => p.Name).ToArray();
             Assert.Equal(new[] { "tool", "tool_version", "schema_version", "target", "environment", "window", "precision", "correlation_id" }, header);
             Assert.Equal(7507, doc.RootElement.GetProperty("summary").GetProperty("total_duration_ms").GetInt64());
@@ -51,10 +52,23 @@ namespace Chartly.Profiler.Tests.Output
         [Fact]
         public void AnotherSchemaVersionIsAContractMismatch()
         {
-            var json = ProfileDocument.Write(Run.Sample("run", "run-1004"), DocumentFormat.Json).Replace("\"schema_version\": \"1.0\"", "\"schema_version\": \"0.9\"");
+            var json = ProfileDocument.Write(Run.Sample("run", "run-1004"), DocumentFormat.Json).Replace("\"schema_version\": \"" + Profile.SchemaVersion + "\"", "\"schema_version\": \"0.9\"");
+            Assert.Contains("\"0.9\"", json);
             var e = Run.Fails(() => ProfileDocumentReader.Read(json));
             Assert.Equal("ProfileSchemaMismatch", e.ErrorId);
             Assert.Equal(4, e.ExitCode);
+        }
+
+        [Fact]
+        public void ASavedSchema10DocumentReadsAndWritesBackUnchanged()
+        {
+            // Written by the profiler before what-if and the on-path measures (schema 1.0): users' saved baselines stay usable.
+            var path = System.IO.Path.Combine(Repo.Root, "tests", "fixtures", "profile-1.0", "run-1004.json");
+            var text = System.IO.File.ReadAllText(path);
+            var p = ProfileDocumentReader.Read(text);
+            Assert.Equal("1.0", p.Header.SchemaVersion);
+            Assert.Empty(p.WhatIf);
+            Assert.Equal(text, ProfileDocument.Write(p, DocumentFormat.Json));
         }
 
         [Theory]

@@ -133,7 +133,8 @@ namespace Chartly.Profiler.Tests.Signals
             var f = Bottleneck(p);
             Assert.Equal("bottleneck.throttling", f.Id);
             Assert.Contains("rule http-429", f.Text);
-            Assert.Equal(0.225m, Cited(f, "throttling.http_429_time.share_of_roots").Value);
+            Assert.Equal(0.225m, Cited(f, "throttling.http_429_time_on_path.share_of_roots").Value);
+            Assert.Equal(9000m, Cited(f, "throttling.http_429_time_on_path.total").Value);
             Assert.Equal(3m, Cited(f, "throttling.http_429_responses.total").Value);
 
             // The CFS ratio stays the headline of the signal: the run's containers were not throttled.
@@ -152,7 +153,7 @@ namespace Chartly.Profiler.Tests.Signals
 
             Assert.Equal("unknown", p.Summary.BottleneckKind);
             var f = p.Findings.Single(x => x.Id == "signal.http-429");
-            Assert.Equal(0.005m, f.Metrics.Single(m => m.Metric == "throttling.http_429_time.share_of_roots").Value);
+            Assert.Equal(0.005m, f.Metrics.Single(m => m.Metric == "throttling.http_429_time_on_path.share_of_roots").Value);
         }
 
         [Fact]
@@ -165,7 +166,9 @@ namespace Chartly.Profiler.Tests.Signals
             };
             var p = Profile(Traces(stepName: "await export", stepComponent: "await_export", moreWorker: messaging), PodMetrics());
 
-            Assert.Equal("await_export", p.Summary.Bottleneck);
+            // The step stayed open until the message was processed: the wait and the processing are
+            // on the critical path, held by the consumer's component.
+            Assert.Equal("process export", p.Summary.Bottleneck);
             Assert.Equal("queueing", p.Summary.BottleneckKind);
             var wait = Measure(p, "backpressure", "queue_wait");
             Assert.Equal(29_900.0m, wait.Avg);
@@ -173,7 +176,8 @@ namespace Chartly.Profiler.Tests.Signals
             Assert.Equal(new[] { "span:producer_to_consumer" }, wait.Metrics);
             var f = Bottleneck(p);
             Assert.Contains("rule queue-wait", f.Text);
-            Assert.Equal(0.748m, Cited(f, "backpressure.queue_wait.share_of_roots").Value);
+            Assert.Equal(0.748m, Cited(f, "backpressure.queue_wait_on_path.share_of_roots").Value);
+            Assert.Equal(29_900m, Cited(f, "backpressure.queue_wait_on_path.total").Value);
         }
 
         [Fact]

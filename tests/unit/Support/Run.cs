@@ -26,6 +26,15 @@ namespace Chartly.Profiler.Tests.Support
 
         public static Profile Sample(string type, string id, string precision = "ms") => Profile(Repo.SampleConfig, type, id, precision: precision);
 
+        /// <summary>The walked roots of a sample target, as the engine analysed them.</summary>
+        public static System.Collections.Generic.IReadOnlyList<RootAnalysis> SampleRoots(string type, string id)
+        {
+            var roots = new System.Collections.Generic.List<RootAnalysis>();
+            var engine = new ProfileEngine { RootAnalysed = (_, _, r) => roots.Add(r) };
+            engine.Run(Request(type, id), ConfigLoader.Load(Repo.SampleConfig));
+            return roots;
+        }
+
         public static ProfilerException Fails(Action action)
         {
             try

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using Chartly.Profiler.Model;
 
 namespace Chartly.Profiler.Analysis.Signals
@@ -26,12 +27,19 @@ namespace Chartly.Profiler.Analysis.Signals
     public sealed record Verdict(string Kind, string Rule, string? Component, string Clause, IReadOnlyList<MetricCitation> Citations);
 
     /// <summary>
+    /// One rule of the taxonomy: its id, the kind it names, whether it judges the whole target
+    /// (measured on the critical path, compared with the roots' time) or one component's
+    /// critical time, and the test itself.
+    /// </summary>
+    public sealed record TaxonomyRule(string Id, string Kind, bool PerComponent, Func<string?, SignalReport, SpanEvidence, Verdict?> Evaluate);
+
+    /// <summary>
     /// The bottleneck taxonomy (docs/taxonomy.md): rules tried in a fixed order, the first that
     /// fires names the kind; none firing is <c>unknown</c>. Every rule compares a value rounded as
     /// the document shows it against a fixed threshold, so the same profile always gets the same
-    /// kind and the finding cites exactly the number that decided it. Rules read the dominant
-    /// component (the breakdown's first entry) while it held the critical path, except the
-    /// 429 and queue-wait rules, whose cost is measured against the whole target.
+    /// kind and the finding cites exactly the number that decided it. Every rule measures only
+    /// what lay on the critical path: the 429 and queue-wait rules the part of their time the walk
+    /// ran through, the others the dominant component while it held the path.
     /// </summary>
     public static class BottleneckClassifier
     {
@@ -47,59 +55,66 @@ namespace Chartly.Profiler.Analysis.Signals
         public const decimal IoWaitAvg = 0.15m;
         public const decimal PsiIo = 0.15m;
 
-        /// <summary>The rule ids, in the order they are tried.</summary>
-        public static IReadOnlyList<string> Rules { get; } = new[]
+        /// <summary>The rules, in the order they are tried: this table is the order.</summary>
+        public static IReadOnlyList<TaxonomyRule> Rules { get; } = new[]
         {
-            "http-429", "queue-wait", "pool-wait", "client-wait", "cfs-throttle", "memory-limit", "psi-memory", "cpu-limit", "psi-cpu", "iowait", "psi-io",
+            new TaxonomyRule("http-429", BottleneckKinds.Throttling, false, (_, r, s) => Http429(r, s)),
+            new TaxonomyRule("queue-wait", BottleneckKinds.Queueing, false, (_, r, s) => QueueWait(r, s)),
+            Component("pool-wait", BottleneckKinds.Queueing, PoolWait),
+            Component("client-wait", BottleneckKinds.Dependency, ClientWait),
+            Component("cfs-throttle", BottleneckKinds.Throttling, Cfs),
+            Component("memory-limit", BottleneckKinds.Memory, MemoryLimit),
+            Component("psi-memory", BottleneckKinds.Memory, PsiMemoryRule),
+            Component("cpu-limit", BottleneckKinds.Cpu, CpuLimit),
+            Component("psi-cpu", BottleneckKinds.Cpu, PsiCpuRule),
+            Component("iowait", BottleneckKinds.Io, IoWaitRule),
+            Component("psi-io", BottleneckKinds.Io, PsiIoRule),
         };
+
+        /// <summary>The rules about one component's critical time, in table order; the classifier tries them on the dominant one, the findings on every top one.</summary>
+        public static IReadOnlyList<TaxonomyRule> ComponentRules { get; } = Rules.Where(r => r.PerComponent).ToArray();
 
         public static Verdict Classify(string? dominant, SignalReport report, SpanEvidence spans)
         {
-            if (spans.RootNanos > 0)
+            foreach (var rule in Rules)
             {
-                var v = Http429(report, spans) ?? QueueWait(report, spans);
+                if (rule.PerComponent ? dominant is null : spans.RootNanos <= 0)
+                {
+                    continue;
+                }
+
+                var v = rule.Evaluate(dominant, report, spans);
                 if (v is not null)
                 {
                     return v;
                 }
             }
 
-            if (dominant is not null)
-            {
-                foreach (var rule in ComponentRules)
-                {
-                    var v = rule(dominant, report);
-                    if (v is not null)
-                    {
-                        return v;
-                    }
-                }
-            }
-
             return new Verdict(BottleneckKinds.Unknown, "none", dominant, string.Empty, Array.Empty<MetricCitation>());
         }
 
-        /// <summary>The rules about one component's critical time, in order; the classifier tries them on the dominant one, the findings on every top one.</summary>
-        public static IReadOnlyList<Func<string, SignalReport, Verdict?>> ComponentRules { get; } = new Func<string, SignalReport, Verdict?>[]
-        {
-            PoolWait, ClientWait, Cfs, MemoryLimit, PsiMemoryRule, CpuLimit, PsiCpuRule, IoWaitRule, PsiIoRule,
-        };
+        private static TaxonomyRule Component(string id, string kind, Func<string, SignalReport, Verdict?> test) =>
+            new(id, kind, true, (c, r, _) => c is null ? null : test(c, r));
 
         /// <summary>Share of the roots' time, 3 decimals.</summary>
         public static decimal Share(long nanos, long rootNanos) =>
             rootNanos <= 0 ? 0m : SignalAnalyzer.Round((decimal)nanos / rootNanos, 3);
 
+        /// <summary>Summed on-path queue waits of the target (nanoseconds).</summary>
+        public static long QueueWaitOnPathNanos(SpanEvidence spans) => spans.Target.QueueWaitsOnPath.Sum();
+
         private static Verdict? Http429(SignalReport report, SpanEvidence spans)
         {
             var responses = report.Measure(SignalCatalog.Throttling, "http_429_responses");
             var time = report.Measure(SignalCatalog.Throttling, "http_429_time");
+            var onPath = report.Measure(SignalCatalog.Throttling, "http_429_time_on_path");
             var resends = report.Measure(SignalCatalog.Throttling, "http_resends");
-            if (responses is not { HasData: true } || time is not { HasData: true } || responses.Whole.Total is not > 0)
+            if (responses is not { HasData: true } || onPath is not { HasData: true } || responses.Whole.Total is not > 0)
             {
                 return null;
             }
 
-            var share = Share(spans.Target.Http429Nanos, spans.RootNanos);
+            var share = Share(spans.Target.Http429OnPathNanos, spans.RootNanos);
             if (share < Http429TimeShare)
             {
                 return null;
@@ -108,8 +123,8 @@ namespace Chartly.Profiler.Analysis.Signals
             var citations = new List<MetricCitation>
             {
                 new("throttling.http_429_responses.total", responses.Whole.Total.Value, "count"),
-                new("throttling.http_429_time.total", time.Whole.Total ?? 0m, "ms"),
-                new("throttling.http_429_time.share_of_roots", share, "ratio"),
+                new("throttling.http_429_time_on_path.total", onPath.Whole.Total ?? 0m, "ms"),
+                new("throttling.http_429_time_on_path.share_of_roots", share, "ratio"),
             };
             var resent = resends?.Whole.Total ?? 0m;
             if (resends is { HasData: true })
@@ -119,47 +134,43 @@ namespace Chartly.Profiler.Analysis.Signals
 
             var clause = string.Format(
                 CultureInfo.InvariantCulture,
-                "{0:#,0} of {1:#,0} HTTP responses in the target were 429 (Too Many Requests), {2:#,0} request(s) were resent, and the throttled requests with their back-off cost {3:#,0} ms ({4} of the root time)",
+                "{0:#,0} of {1:#,0} HTTP responses in the target were 429 (Too Many Requests), {2:#,0} request(s) were resent, and the throttled requests with their back-off held the critical path for {3:#,0} ms ({4} of the root time; {5:#,0} ms in all)",
                 responses.Whole.Total.Value,
                 responses.Whole.Samples,
                 resent,
-                time.Whole.Total ?? 0m,
-                Pct(share));
+                onPath.Whole.Total ?? 0m,
+                Pct(share),
+                time?.Whole.Total ?? 0m);
             return new Verdict(BottleneckKinds.Throttling, "http-429", null, clause, citations);
         }
 
         private static Verdict? QueueWait(SignalReport report, SpanEvidence spans)
         {
-            var m = report.Measure(SignalCatalog.Backpressure, "queue_wait");
+            var m = report.Measure(SignalCatalog.Backpressure, "queue_wait_on_path");
             if (m is not { HasData: true })
             {
                 return null;
             }
 
-            long total = 0;
-            foreach (var w in spans.Target.QueueWaits)
-            {
-                total += w;
-            }
-
-            var share = Share(total, spans.RootNanos);
+            var share = Share(QueueWaitOnPathNanos(spans), spans.RootNanos);
             if (share < QueueWaitShare)
             {
                 return null;
             }
 
+            var waited = spans.Target.QueueWaitsOnPath.Count(w => w > 0);
             var clause = string.Format(
                 CultureInfo.InvariantCulture,
-                "{0:#,0} message(s) waited {1:#,0.#} ms on average (max {2:#,0.#} ms) between producer and consumer, {3} of the root time",
-                m.Whole.Samples,
-                m.Whole.Avg ?? 0m,
+                "the target waited for {0:#,0} message(s) that sat in a queue between producer and consumer for {1:#,0.#} ms on the critical path (max {2:#,0.#} ms), {3} of the root time",
+                waited,
+                m.Whole.Total ?? 0m,
                 m.Whole.Max ?? 0m,
                 Pct(share));
             return new Verdict(BottleneckKinds.Queueing, "queue-wait", null, clause, new[]
             {
-                new MetricCitation("backpressure.queue_wait.avg", m.Whole.Avg ?? 0m, "ms"),
-                new MetricCitation("backpressure.queue_wait.max", m.Whole.Max ?? 0m, "ms"),
-                new MetricCitation("backpressure.queue_wait.share_of_roots", share, "ratio"),
+                new MetricCitation("backpressure.queue_wait_on_path.total", m.Whole.Total ?? 0m, "ms"),
+                new MetricCitation("backpressure.queue_wait_on_path.max", m.Whole.Max ?? 0m, "ms"),
+                new MetricCitation("backpressure.queue_wait_on_path.share_of_roots", share, "ratio"),
             });
         }
 

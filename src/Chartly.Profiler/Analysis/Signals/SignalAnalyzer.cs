@@ -128,6 +128,14 @@ namespace Chartly.Profiler.Analysis.Signals
                         continue;
                     }
 
+                    // A message waiting in a queue is the consumer's time on the path, but its
+                    // container was not working on it: its resource samples do not describe that time.
+                    all[s.Span.Label] += s.End - s.Start;
+                    if (s.Queued)
+                    {
+                        continue;
+                    }
+
                     var resource = spans.ResourceOf(s.Span);
                     if (!byResource.TryGetValue(resource, out var list))
                     {
@@ -135,7 +143,6 @@ namespace Chartly.Profiler.Analysis.Signals
                     }
 
                     list.Add((s.Start, s.End));
-                    all[s.Span.Label] += s.End - s.Start;
                     if (s.Span.Kind == SpanKind.Client)
                     {
                         client[s.Span.Label] += s.End - s.Start;
@@ -178,6 +185,7 @@ namespace Chartly.Profiler.Analysis.Signals
 
                 case MeasureSource.Http429Responses:
                 case MeasureSource.Http429Time:
+                case MeasureSource.Http429TimeOnPath:
                 case MeasureSource.HttpResends:
                 {
                     var t = inputs.Spans.Target;
@@ -190,6 +198,7 @@ namespace Chartly.Profiler.Analysis.Signals
                     {
                         MeasureSource.Http429Responses => new[] { SignalCatalog.SpanHttpStatus },
                         MeasureSource.Http429Time => new[] { SignalCatalog.SpanHttpStatus, SignalCatalog.SpanResendCount },
+                        MeasureSource.Http429TimeOnPath => new[] { SignalCatalog.SpanCriticalPath, SignalCatalog.SpanHttpStatus, SignalCatalog.SpanResendCount },
                         _ => new[] { SignalCatalog.SpanResendCount },
                     };
                     var components = top.Select(c => new KeyValuePair<string, Stat>(c, FromHttp(def.Source, inputs.Spans.For(c), inputs.Seconds))).ToList();
@@ -197,15 +206,18 @@ namespace Chartly.Profiler.Analysis.Signals
                 }
 
                 case MeasureSource.QueueWait:
+                case MeasureSource.QueueWaitOnPath:
                 {
-                    var waits = inputs.Spans.Target.QueueWaits;
+                    var onPath = def.Source == MeasureSource.QueueWaitOnPath;
+                    var waits = onPath ? inputs.Spans.Target.QueueWaitsOnPath : inputs.Spans.Target.QueueWaits;
                     if (waits.Count == 0)
                     {
                         return NoData(signal, def);
                     }
 
-                    var components = top.Select(c => new KeyValuePair<string, Stat>(c, FromWaits(inputs.Spans.For(c)?.QueueWaits, inputs.Seconds))).ToList();
-                    return new MeasureResult(signal, def, SignalStatus.Ok, FromWaits(waits, inputs.Seconds), new[] { SignalCatalog.SpanProducerConsumer }, components);
+                    var components = top.Select(c => new KeyValuePair<string, Stat>(c, FromWaits(onPath ? inputs.Spans.For(c)?.QueueWaitsOnPath : inputs.Spans.For(c)?.QueueWaits, inputs.Seconds))).ToList();
+                    var metrics = onPath ? new[] { SignalCatalog.SpanCriticalPath, SignalCatalog.SpanProducerConsumer } : new[] { SignalCatalog.SpanProducerConsumer };
+                    return new MeasureResult(signal, def, SignalStatus.Ok, FromWaits(waits, inputs.Seconds), metrics, components);
                 }
 
                 default:
@@ -249,6 +261,12 @@ namespace Chartly.Profiler.Analysis.Signals
                         e.Http429 == 0 ? null : Ms((double)e.Http429Nanos / e.Http429, seconds),
                         e.Http429 == 0 ? null : Ms(e.Http429MaxNanos, seconds),
                         Ms(e.Http429Nanos, seconds),
+                        e.Http429);
+                case MeasureSource.Http429TimeOnPath:
+                    return new Stat(
+                        e.Http429 == 0 ? null : Ms((double)e.Http429OnPathNanos / e.Http429, seconds),
+                        e.Http429 == 0 ? null : Ms(e.Http429OnPathMaxNanos, seconds),
+                        Ms(e.Http429OnPathNanos, seconds),
                         e.Http429);
                 default:
                     return new Stat(null, e.ResendSpans == 0 ? null : e.MaxResendCount, e.Resends, e.HttpSpans);

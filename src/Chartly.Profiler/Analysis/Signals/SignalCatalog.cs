@@ -14,10 +14,14 @@ namespace Chartly.Profiler.Analysis.Signals
         Http429Responses,
         /// <summary>Time lost to 429 responses: the throttled request and the back-off before its resend.</summary>
         Http429Time,
+        /// <summary>The part of <see cref="Http429Time"/> on the critical path.</summary>
+        Http429TimeOnPath,
         /// <summary>Resends on spans (<c>http.request.resend_count</c>).</summary>
         HttpResends,
         /// <summary>The gap between a PRODUCER span's end and its CONSUMER child's start.</summary>
         QueueWait,
+        /// <summary>The part of <see cref="QueueWait"/> the target waited through on its critical path.</summary>
+        QueueWaitOnPath,
     }
 
     /// <summary>One quantity inside a signal: its name, unit, and what feeds it.</summary>
@@ -46,6 +50,7 @@ namespace Chartly.Profiler.Analysis.Signals
         public const string SpanHttpStatus = "span:http.response.status_code";
         public const string SpanResendCount = "span:http.request.resend_count";
         public const string SpanProducerConsumer = "span:producer_to_consumer";
+        public const string SpanCriticalPath = "span:critical_path";
 
         public static IReadOnlyList<SignalDefinition> All { get; } = new[]
         {
@@ -80,6 +85,7 @@ namespace Chartly.Profiler.Analysis.Signals
                     new MeasureDefinition("cfs_throttle_ratio", "ratio", MeasureSource.Metric, CanonicalMetrics.CpuThrottleRatio),
                     new MeasureDefinition("http_429_responses", "count", MeasureSource.Http429Responses),
                     new MeasureDefinition("http_429_time", "ms", MeasureSource.Http429Time),
+                    new MeasureDefinition("http_429_time_on_path", "ms", MeasureSource.Http429TimeOnPath),
                     new MeasureDefinition("http_resends", "count", MeasureSource.HttpResends),
                 },
                 new[] { CanonicalMetrics.CpuThrottleRatio, CanonicalMetrics.CpuCfsPeriods, CanonicalMetrics.CpuCfsThrottledPeriods }),
@@ -88,6 +94,7 @@ namespace Chartly.Profiler.Analysis.Signals
                 new[]
                 {
                     new MeasureDefinition("queue_wait", "ms", MeasureSource.QueueWait),
+                    new MeasureDefinition("queue_wait_on_path", "ms", MeasureSource.QueueWaitOnPath),
                     new MeasureDefinition("pool_wait", "ms", MeasureSource.Metric, CanonicalMetrics.DbPoolWaitTime),
                     new MeasureDefinition("psi_cpu", "ratio", MeasureSource.Metric, CanonicalMetrics.PressureCpuSome),
                     new MeasureDefinition("psi_memory", "ratio", MeasureSource.Metric, CanonicalMetrics.PressureMemorySome),

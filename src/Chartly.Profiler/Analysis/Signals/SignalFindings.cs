@@ -53,7 +53,7 @@ namespace Chartly.Profiler.Analysis.Signals
             {
                 foreach (var rule in BottleneckClassifier.ComponentRules)
                 {
-                    var v = rule(component, report);
+                    var v = rule.Evaluate(component, report, spans);
                     if (v is null || (v.Rule == verdict.Rule && v.Component == verdict.Component) || v.Citations.All(c => cited.Contains(c.Metric)))
                     {
                         continue;
@@ -173,70 +173,77 @@ namespace Chartly.Profiler.Analysis.Signals
                 }).ToList()));
         }
 
+        /// <summary>
+        /// 429s that were not the bottleneck: what they cost in all and, separately, what of that
+        /// lay on the critical path (often 0 ms: a parallel branch that was throttled delayed nothing).
+        /// </summary>
         private static void Http429(List<Finding> findings, Verdict verdict, SignalReport report, SpanEvidence spans)
         {
             var responses = report.Measure(SignalCatalog.Throttling, "http_429_responses");
             var time = report.Measure(SignalCatalog.Throttling, "http_429_time");
+            var onPath = report.Measure(SignalCatalog.Throttling, "http_429_time_on_path");
             var resends = report.Measure(SignalCatalog.Throttling, "http_resends");
             if (verdict.Rule == "http-429" || responses is not { HasData: true } || responses.Whole.Total is not > 0)
             {
                 return;
             }
 
-            var share = BottleneckClassifier.Share(spans.Target.Http429Nanos, spans.RootNanos);
+            var share = BottleneckClassifier.Share(spans.Target.Http429OnPathNanos, spans.RootNanos);
+            var onPathMs = onPath?.Whole.Total ?? 0m;
             var resent = resends is { HasData: true } ? resends.Whole.Total ?? 0m : 0m;
             findings.Add(new Finding(
                 "signal.http-429",
                 "info",
                 string.Format(
                     CultureInfo.InvariantCulture,
-                    "{0:#,0} of {1:#,0} HTTP responses in the target were 429 (Too Many Requests) and {2:#,0} request(s) were resent; the throttled requests with their back-off cost {3:#,0} ms ({4} of the root time{5}).",
+                    "{0:#,0} of {1:#,0} HTTP responses in the target were 429 (Too Many Requests) and {2:#,0} request(s) were resent; the throttled requests with their back-off took {3:#,0} ms, of which {4:#,0} ms lay on the critical path ({5} of the root time{6}).",
                     responses.Whole.Total.Value,
                     responses.Whole.Samples,
                     resent,
                     time?.Whole.Total ?? 0m,
+                    onPathMs,
                     BottleneckClassifier.Pct(share),
-                    Under(share, BottleneckClassifier.Http429TimeShare, BottleneckKinds.Throttling)),
+                    onPathMs == 0m ? ": removing them would not have made the target faster" : Under(share, BottleneckClassifier.Http429TimeShare, BottleneckKinds.Throttling)),
                 new[]
                 {
                     new MetricCitation("throttling.http_429_responses.total", responses.Whole.Total.Value, "count"),
                     new MetricCitation("throttling.http_resends.total", resent, "count"),
                     new MetricCitation("throttling.http_429_time.total", time?.Whole.Total ?? 0m, "ms"),
-                    new MetricCitation("throttling.http_429_time.share_of_roots", share, "ratio"),
+                    new MetricCitation("throttling.http_429_time_on_path.total", onPathMs, "ms"),
+                    new MetricCitation("throttling.http_429_time_on_path.share_of_roots", share, "ratio"),
                 }));
         }
 
+        /// <summary>Queue waits that were not the bottleneck: all of them, and the part the target waited through on its critical path.</summary>
         private static void QueueWait(List<Finding> findings, Verdict verdict, SignalReport report, SpanEvidence spans)
         {
             var m = report.Measure(SignalCatalog.Backpressure, "queue_wait");
+            var onPath = report.Measure(SignalCatalog.Backpressure, "queue_wait_on_path");
             if (verdict.Rule == "queue-wait" || m is not { HasData: true })
             {
                 return;
             }
 
-            long total = 0;
-            foreach (var w in spans.Target.QueueWaits)
-            {
-                total += w;
-            }
-
-            var share = BottleneckClassifier.Share(total, spans.RootNanos);
+            var share = BottleneckClassifier.Share(BottleneckClassifier.QueueWaitOnPathNanos(spans), spans.RootNanos);
+            var onPathMs = onPath?.Whole.Total ?? 0m;
             findings.Add(new Finding(
                 "signal.queue-wait",
                 "info",
                 string.Format(
                     CultureInfo.InvariantCulture,
-                    "{0:#,0} message(s) waited {1:#,0.#} ms on average (max {2:#,0.#} ms) between producer and consumer ({3} of the root time{4}).",
+                    "{0:#,0} message(s) waited {1:#,0.#} ms on average (max {2:#,0.#} ms) between producer and consumer; {3:#,0.#} ms of that lay on the critical path ({4} of the root time{5}).",
                     m.Whole.Samples,
                     m.Whole.Avg ?? 0m,
                     m.Whole.Max ?? 0m,
+                    onPathMs,
                     BottleneckClassifier.Pct(share),
-                    Under(share, BottleneckClassifier.QueueWaitShare, BottleneckKinds.Queueing)),
+                    onPathMs == 0m ? ": the target did not wait for them" : Under(share, BottleneckClassifier.QueueWaitShare, BottleneckKinds.Queueing)),
                 new[]
                 {
                     new MetricCitation("backpressure.queue_wait.avg", m.Whole.Avg ?? 0m, "ms"),
                     new MetricCitation("backpressure.queue_wait.max", m.Whole.Max ?? 0m, "ms"),
-                    new MetricCitation("backpressure.queue_wait.share_of_roots", share, "ratio"),
+                    new MetricCitation("backpressure.queue_wait_on_path.total", onPathMs, "ms"),
+                    new MetricCitation("backpressure.queue_wait_on_path.share_of_roots", share, "ratio"),
                 }));
         }
 

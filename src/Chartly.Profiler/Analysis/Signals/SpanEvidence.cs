@@ -19,6 +19,11 @@ namespace Chartly.Profiler.Analysis.Signals
 
         public long Http429MaxNanos;
 
+        /// <summary>The part of <see cref="Http429Nanos"/> that lay on the critical path: what removing the 429s could have saved.</summary>
+        public long Http429OnPathNanos;
+
+        public long Http429OnPathMaxNanos;
+
         public long Resends;
 
         public long MaxResendCount;
@@ -27,6 +32,9 @@ namespace Chartly.Profiler.Analysis.Signals
 
         /// <summary>Producer-to-consumer waits of the messages this label consumed (nanoseconds, in span order).</summary>
         public List<long> QueueWaits { get; } = new();
+
+        /// <summary>The part of each wait in <see cref="QueueWaits"/> the target waited through on its critical path (same order).</summary>
+        public List<long> QueueWaitsOnPath { get; } = new();
     }
 
     /// <summary>
@@ -34,6 +42,10 @@ namespace Chartly.Profiler.Analysis.Signals
     /// where they ran (resource and time, for the metric join), HTTP 429 responses and resends,
     /// and how long messages waited between a PRODUCER and its CONSUMER. A span's HTTP facts count
     /// for its own label and for its parent's (a component owns the calls it makes directly).
+    /// Each time cost is also measured on the critical path (docs/taxonomy.md): a 429's own time
+    /// counts where the walk ran through the throttled call, its back-off where the walk ran
+    /// through the caller's own time before the resend; a queue wait where the walk ran through
+    /// the message's wait. Only that part could have made the target slower.
     /// </summary>
     public sealed class SpanEvidence
     {
@@ -56,13 +68,16 @@ namespace Chartly.Profiler.Analysis.Signals
         public LabelEvidence? For(string label) => _labels.TryGetValue(label, out var e) ? e : null;
 
         /// <summary>Adds one target root and its whole subtree, asynchronous consumers included.</summary>
-        public void AddRoot(TraceTree tree, int rootIndex)
+        public void AddRoot(RootAnalysis analysis)
         {
+            var tree = analysis.Tree;
+            var rootIndex = analysis.RootIndex;
             var spans = tree.Spans;
             var root = spans[rootIndex];
             RootNanos += root.DurationNanos;
             Roots++;
             _windows = null;
+            var onPath = new PathLookup(analysis);
             var stack = new Stack<int>();
             stack.Push(rootIndex);
             while (stack.Count > 0)
@@ -79,14 +94,18 @@ namespace Chartly.Profiler.Analysis.Signals
                 var parentLabel = parent >= 0 ? spans[parent].Label : null;
                 if (s.HttpStatusCode > 0 || s.ResendCount > 0)
                 {
-                    AddHttp(tree, i, parent, parentLabel);
+                    AddHttp(tree, i, parent, parentLabel, onPath);
                 }
 
                 if (s.Kind == SpanKind.Consumer && parent >= 0 && spans[parent].Kind == SpanKind.Producer)
                 {
                     var wait = Math.Max(0, s.StartUnixNano - spans[parent].EndUnixNano);
+                    var waitOnPath = onPath.Queued(i);
                     Target.QueueWaits.Add(wait);
-                    Label(s.Label).QueueWaits.Add(wait);
+                    Target.QueueWaitsOnPath.Add(waitOnPath);
+                    var e = Label(s.Label);
+                    e.QueueWaits.Add(wait);
+                    e.QueueWaitsOnPath.Add(waitOnPath);
                 }
             }
         }
@@ -117,20 +136,22 @@ namespace Chartly.Profiler.Analysis.Signals
             MaxEndUnixNano = Math.Max(MaxEndUnixNano, s.EndUnixNano);
         }
 
-        private void AddHttp(TraceTree tree, int index, int parent, string? parentLabel)
+        private void AddHttp(TraceTree tree, int index, int parent, string? parentLabel, PathLookup onPath)
         {
             var s = tree.Spans[index];
-            long lost = 0;
+            long lost = 0, lostOnPath = 0;
             if (s.HttpStatusCode == 429)
             {
-                lost = s.DurationNanos + BackoffBeforeResend(tree, index, parent);
+                var backoff = BackoffBeforeResend(tree, index, parent);
+                lost = s.DurationNanos + backoff;
+                lostOnPath = onPath.Throttled(index, s.StartUnixNano, s.EndUnixNano) + onPath.OwnTime(parent, s.EndUnixNano, s.EndUnixNano + backoff);
             }
 
-            Add(Target, s, lost);
-            Add(Label(s.Label), s, lost);
+            Add(Target, s, lost, lostOnPath);
+            Add(Label(s.Label), s, lost, lostOnPath);
             if (parentLabel is not null && !string.Equals(parentLabel, s.Label, StringComparison.Ordinal))
             {
-                Add(Label(parentLabel), s, lost);
+                Add(Label(parentLabel), s, lost, lostOnPath);
             }
         }
 
@@ -159,7 +180,7 @@ namespace Chartly.Profiler.Analysis.Signals
             return best == long.MaxValue ? 0 : best - s.EndUnixNano;
         }
 
-        private static void Add(LabelEvidence e, SpanRecord s, long lost)
+        private static void Add(LabelEvidence e, SpanRecord s, long lost, long lostOnPath)
         {
             if (s.HttpStatusCode > 0)
             {
@@ -171,6 +192,8 @@ namespace Chartly.Profiler.Analysis.Signals
                 e.Http429++;
                 e.Http429Nanos += lost;
                 e.Http429MaxNanos = Math.Max(e.Http429MaxNanos, lost);
+                e.Http429OnPathNanos += lostOnPath;
+                e.Http429OnPathMaxNanos = Math.Max(e.Http429OnPathMaxNanos, lostOnPath);
             }
 
             if (s.ResendCount > 0)
@@ -190,6 +213,88 @@ namespace Chartly.Profiler.Analysis.Signals
 
             return e;
         }
+    }
+
+    /// <summary>
+    /// Answers "how much of this interval lay on the root's critical path, and in whose hands",
+    /// from the walk's sections. Built lazily: most roots have no 429 and no queue.
+    /// </summary>
+    internal sealed class PathLookup
+    {
+        private readonly RootAnalysis _analysis;
+        private Dictionary<int, List<(long Start, long End)>>? _own;
+        private Dictionary<int, long>? _queued;
+
+        public PathLookup(RootAnalysis analysis) => _analysis = analysis;
+
+        /// <summary>Of [start, end) of a 429'd call, the part the walk spent in the call or below it.</summary>
+        public long Throttled(int span, long start, long end) =>
+            _analysis.ThrottledOnPath.TryGetValue(span, out var held) ? Overlap(start, end, held.Start, held.End) : 0;
+
+        /// <summary>Of [start, end), the part the walk spent in <paramref name="span"/>'s own time (no child running).</summary>
+        public long OwnTime(int span, long start, long end)
+        {
+            if (span < 0 || end <= start)
+            {
+                return 0;
+            }
+
+            if (_own is null)
+            {
+                _own = new Dictionary<int, List<(long, long)>>();
+                foreach (var s in _analysis.Sections)
+                {
+                    if (s.Queued || s.End <= s.Start)
+                    {
+                        continue;
+                    }
+
+                    if (!_own.TryGetValue(s.Index, out var list))
+                    {
+                        _own[s.Index] = list = new List<(long, long)>();
+                    }
+
+                    list.Add((s.Start, s.End));
+                }
+            }
+
+            long total = 0;
+            if (_own.TryGetValue(span, out var mine))
+            {
+                foreach (var (s, e) in mine)
+                {
+                    total += Overlap(start, end, s, e);
+                }
+            }
+
+            return total;
+        }
+
+        /// <summary>How long the walk waited on the path for <paramref name="consumer"/>'s message.</summary>
+        public long Queued(int consumer)
+        {
+            if (_analysis.Awaited.IsEmpty)
+            {
+                return 0;
+            }
+
+            if (_queued is null)
+            {
+                _queued = new Dictionary<int, long>();
+                foreach (var s in _analysis.Sections)
+                {
+                    if (s.Queued)
+                    {
+                        _queued.TryGetValue(s.Index, out var v);
+                        _queued[s.Index] = v + (s.End - s.Start);
+                    }
+                }
+            }
+
+            return _queued.TryGetValue(consumer, out var q) ? q : 0;
+        }
+
+        private static long Overlap(long a, long b, long c, long d) => Math.Max(0, Math.Min(b, d) - Math.Max(a, c));
     }
 
     /// <summary>Per resource, the merged time intervals something ran there; answers "did this sample describe that time".</summary>
