@@ -81,6 +81,7 @@ footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
             Summary(sb, profile);
             WaterfallSection(sb, waterfall, waterfallNote, colours);
             Breakdown(sb, profile, colours);
+            WhatIfSection(sb, profile);
             if (profile.Comparison is { } c)
             {
                 ComparisonSection(sb, c, colours);
@@ -198,6 +199,38 @@ footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
                     .Append(Esc(Ms(b.SelfMs))).Append("</td><td class=\"num\">").Append(Esc(N(b.SpanCount))).Append("</td>");
                 sb.Append("<td class=\"bar\"><svg class=\"bar\" viewBox=\"0 0 100 10\" preserveAspectRatio=\"none\"><rect class=\"track\" width=\"100\" height=\"10\"/><rect width=\"")
                     .Append(F(Math.Max(0m, Math.Min(100m, b.Pct)))).Append("\" height=\"10\" fill=\"").Append(colour).Append("\"/></svg></td></tr>\n");
+            }
+
+            sb.Append("</tbody>\n</table>\n</section>\n");
+        }
+
+        /// <summary>What a faster top component would buy (docs/critical-path.md, "What if").</summary>
+        private static void WhatIfSection(StringBuilder sb, Profile p)
+        {
+            if (p.WhatIf.Count == 0)
+            {
+                return;
+            }
+
+            var many = p.Summary.Roots.Count > 1;
+            sb.Append("<section id=\"what-if\">\n<h2>What if a component were faster</h2>\n<p class=\"note\">")
+                .Append(Esc("Each root re-timed with the component's own time halved or removed, its critical path walked again" + (many ? "; summed over the roots, the median root beside it." : ".")))
+                .Append("</p>\n<table id=\"what-if-table\">\n<thead><tr><th>Component</th><th class=\"num\">Now</th><th class=\"num\">At half</th><th class=\"num\">Without it</th><th>Critical at half</th><th>Next critical</th>")
+                .Append(many ? "<th class=\"num\">Median root (now, half, without)</th>" : string.Empty)
+                .Append("</tr></thead>\n<tbody>\n");
+            foreach (var w in p.WhatIf)
+            {
+                sb.Append("<tr data-what-if=\"").Append(Esc(w.Component)).Append("\"><td><code>").Append(Esc(w.Component)).Append("</code></td>")
+                    .Append("<td class=\"num\">").Append(Esc(Ms(w.CurrentMs))).Append("</td>")
+                    .Append("<td class=\"num\">").Append(Esc(Ms(w.HalfMs) + " (" + SignedPct(w.HalfDeltaPct) + ")")).Append("</td>")
+                    .Append("<td class=\"num\">").Append(Esc(Ms(w.RemovedMs) + " (" + SignedPct(w.RemovedDeltaPct) + ")")).Append("</td>")
+                    .Append("<td><code>").Append(Esc(w.CriticalAtHalf)).Append("</code></td><td><code>").Append(Esc(w.NextCritical)).Append("</code></td>");
+                if (many)
+                {
+                    sb.Append("<td class=\"num\">").Append(Esc(Ms(w.MedianRootCurrentMs) + ", " + Ms(w.MedianRootHalfMs) + ", " + Ms(w.MedianRootRemovedMs))).Append("</td>");
+                }
+
+                sb.Append("</tr>\n");
             }
 
             sb.Append("</tbody>\n</table>\n</section>\n");

@@ -102,12 +102,14 @@ namespace Chartly.Profiler.Tests.Experience
             var (profile, w) = Slowest("run", "run-1004");
             var html = HtmlReport.Render(profile, w, null);
 
-            foreach (var id in new[] { "report", "header", "summary", "waterfall", "waterfall-chart", "breakdown", "breakdown-table", "signals", "findings", "data-quality" })
+            foreach (var id in new[] { "report", "header", "summary", "waterfall", "waterfall-chart", "breakdown", "breakdown-table", "what-if", "what-if-table", "signals", "findings", "data-quality" })
             {
                 Assert.Contains($"id=\"{id}\"", html);
             }
 
             Assert.DoesNotContain("id=\"comparison\"", html);
+            Assert.Equal(profile.WhatIf.Count, Regex.Matches(html, "<tr data-what-if=").Count);
+            Assert.Contains("<td class=\"num\">5,037 ms (-32.9%)</td>", html);
             Assert.Equal(w.Rows.Count, Regex.Matches(html, "<g class=\"row\"").Count);
             Assert.Equal(profile.Breakdown.Count, Regex.Matches(html, "<tr data-component=").Count);
 
