@@ -118,9 +118,9 @@ namespace Chartly.Profiler.Analysis
             }
         }
 
+        /// <summary>The stages of a profile, in order; each reads only what the one before selected.</summary>
         private Profile RunOn(List<ITraceSource> sources, EnvironmentConfig env, ProfileRequest request, CancellationToken cancellation)
         {
-
             // Access first: nothing is read for a principal the policy refuses.
             Access.AccessGate.Demand(env, sources, PrincipalProvider, Verbose, cancellation);
             foreach (var p in sources.OfType<IProgressSource>())
@@ -135,7 +135,24 @@ namespace Chartly.Profiler.Analysis
 
             var quality = new DataQualityCounters();
             var matcher = new TargetMatcher(request.Target);
+            var inWindow = SelectRoots(sources, matcher, request, quality, cancellation);
+            var byTrace = LoadTraces(sources, inWindow, request, quality, cancellation);
+            var (roots, evidence, spansSelected) = AnalyseRoots(byTrace, inWindow, matcher, quality, cancellation);
+            if (roots.Count == 0)
+            {
+                throw ProfilerException.Precondition(
+                    "TargetNotInWindow",
+                    $"No {TargetResolver.Describe(request.Target)} begins in the window [{request.Window.StartText}, {request.Window.EndText}) in environment '{request.Environment}'.");
+            }
 
+            Verbose?.Invoke($"Analysed {roots.Count} root(s) over {spansSelected} span(s)");
+            var signals = SignalStage.Run(request, roots, evidence, sources.OfType<IMetricSource>().ToList(), quality.MetricRecords, cancellation, Verbose);
+            return ProfileBuilder.Build(request, roots, quality, byTrace.Count, spansSelected, signals);
+        }
+
+        /// <summary>Stage 1: the target's candidate roots in every source, of the asked version, beginning in the window.</summary>
+        private IReadOnlyList<SpanRecord> SelectRoots(List<ITraceSource> sources, TargetMatcher matcher, ProfileRequest request, DataQualityCounters quality, CancellationToken cancellation)
+        {
             var candidates = new List<SpanRecord>();
             foreach (var s in sources)
             {
@@ -148,8 +165,42 @@ namespace Chartly.Profiler.Analysis
                 candidates = OfServiceVersion(candidates, request, version);
             }
 
-            var inWindow = TargetResolver.SelectInWindow(candidates, request);
+            return TargetResolver.SelectInWindow(candidates, request);
+        }
+
+        /// <summary>Stage 2: every span of the selected roots' traces, by trace, in trace-id order.</summary>
+        private SortedDictionary<TraceId, List<SpanRecord>> LoadTraces(List<ITraceSource> sources, IReadOnlyList<SpanRecord> inWindow, ProfileRequest request, DataQualityCounters quality, CancellationToken cancellation)
+        {
             var traceIds = new SortedSet<TraceId>(inWindow.Select(c => c.TraceId));
+            var byTrace = new SortedDictionary<TraceId, List<SpanRecord>>();
+            foreach (var id in traceIds)
+            {
+                byTrace[id] = new List<SpanRecord>();
+            }
+
+            foreach (var s in sources)
+            {
+                Verbose?.Invoke($"Loading {traceIds.Count} trace(s) from {s.Description}");
+                foreach (var span in s.LoadTraces(traceIds, request, quality, cancellation))
+                {
+                    if (byTrace.TryGetValue(span.TraceId, out var list))
+                    {
+                        list.Add(span);
+                    }
+                }
+            }
+
+            return byTrace;
+        }
+
+        /// <summary>Stage 3: each trace's tree, the roots in it, each root's critical path and span evidence.</summary>
+        private (List<RootAnalysis> Roots, SpanEvidence Evidence, long SpansSelected) AnalyseRoots(
+            SortedDictionary<TraceId, List<SpanRecord>> byTrace,
+            IReadOnlyList<SpanRecord> inWindow,
+            TargetMatcher matcher,
+            DataQualityCounters quality,
+            CancellationToken cancellation)
+        {
             var inWindowIds = new Dictionary<TraceId, HashSet<ulong>>();
             foreach (var c in inWindow)
             {
@@ -161,33 +212,18 @@ namespace Chartly.Profiler.Analysis
                 set.Add(c.SpanId);
             }
 
-            var byTrace = new Dictionary<TraceId, List<SpanRecord>>();
-            foreach (var s in sources)
-            {
-                Verbose?.Invoke($"Loading {traceIds.Count} trace(s) from {s.Description}");
-                foreach (var span in s.LoadTraces(traceIds, request, quality, cancellation))
-                {
-                    if (!byTrace.TryGetValue(span.TraceId, out var list))
-                    {
-                        byTrace[span.TraceId] = list = new List<SpanRecord>();
-                    }
-
-                    list.Add(span);
-                }
-            }
-
             var roots = new List<RootAnalysis>();
             var evidence = new SpanEvidence();
             long spansSelected = 0;
-            foreach (var traceId in traceIds)
+            foreach (var kv in byTrace)
             {
                 cancellation.ThrowIfCancellationRequested();
-                if (!byTrace.TryGetValue(traceId, out var spans))
+                if (kv.Value.Count == 0)
                 {
                     continue;
                 }
 
-                var tree = TraceTree.Build(traceId, spans);
+                var tree = TraceTree.Build(kv.Key, kv.Value);
                 spansSelected += tree.Spans.Length;
                 for (var d = 0; d < tree.Duplicates; d++)
                 {
@@ -196,29 +232,21 @@ namespace Chartly.Profiler.Analysis
 
                 quality.AddOrphanSpans(tree.Orphans);
                 quality.AddCycles(tree.Cycles);
-                foreach (var r in TargetResolver.FindRoots(tree, inWindowIds[traceId], matcher))
+                foreach (var r in TargetResolver.FindRoots(tree, inWindowIds[kv.Key], matcher))
                 {
                     if (tree.Spans[r].Resource.Environment is null)
                     {
                         quality.AddRootsWithoutEnvironment(1);
                     }
 
-                    roots.Add(CriticalPath.Analyze(tree, r, quality, keepSections: true));
-                    RootAnalysed?.Invoke(tree, r, roots[roots.Count - 1]);
-                    evidence.AddRoot(roots[roots.Count - 1]);
+                    var analysis = CriticalPath.Analyze(tree, r, quality, keepSections: true);
+                    roots.Add(analysis);
+                    RootAnalysed?.Invoke(tree, r, analysis);
+                    evidence.AddRoot(analysis);
                 }
             }
 
-            if (roots.Count == 0)
-            {
-                throw ProfilerException.Precondition(
-                    "TargetNotInWindow",
-                    $"No {TargetResolver.Describe(request.Target)} begins in the window [{request.Window.StartText}, {request.Window.EndText}) in environment '{request.Environment}'.");
-            }
-
-            Verbose?.Invoke($"Analysed {roots.Count} root(s) over {spansSelected} span(s)");
-            var signals = SignalStage.Run(request, roots, evidence, sources.OfType<IMetricSource>().ToList(), quality.MetricRecords, cancellation, Verbose);
-            return ProfileBuilder.Build(request, roots, quality, traceIds.Count, spansSelected, signals);
+            return (roots, evidence, spansSelected);
         }
 
         /// <summary>The version filter of a baseline: a root belongs to the version its resource reports.</summary>
