@@ -112,14 +112,16 @@ namespace Chartly.Profiler.Tests.Analysis
         }
 
         /// <summary>
-        /// Evidence on the critical path: the bottleneck component's critical-path figures, a signal
-        /// measured while it held the path, or a span measure restricted to the path (<c>*_on_path</c>).
-        /// A <c>bottleneck.unknown</c> finding may also say what was missing (<c>data_quality.*</c>).
+        /// Evidence on the critical path: the bottleneck component's critical-path figures (and the
+        /// what-if re-walks of that path, issue 11), a signal measured while it held the path, or a
+        /// span measure restricted to the path (<c>*_on_path</c>). A <c>bottleneck.unknown</c>
+        /// finding may also say what was missing (<c>data_quality.*</c>).
         /// </summary>
         private static bool OnCriticalPath(string metric, string bottleneck, string kind)
         {
             var scoped = "{component=\"" + bottleneck + "\"}";
-            if (metric.StartsWith("critical_path.", StringComparison.Ordinal) && metric.EndsWith(scoped, StringComparison.Ordinal))
+            if ((metric.StartsWith("critical_path.", StringComparison.Ordinal) || metric.StartsWith("what_if.", StringComparison.Ordinal))
+                && metric.EndsWith(scoped, StringComparison.Ordinal))
             {
                 return true;
             }
