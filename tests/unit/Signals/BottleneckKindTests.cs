@@ -135,7 +135,7 @@ namespace Chartly.Profiler.Tests.Signals
             Assert.Contains("rule http-429", f.Text);
             Assert.Equal(0.225m, Cited(f, "throttling.http_429_time_on_path.share_of_roots").Value);
             Assert.Equal(9000m, Cited(f, "throttling.http_429_time_on_path.total").Value);
-            Assert.Equal(3m, Cited(f, "throttling.http_429_responses.total").Value);
+            Assert.Equal(3m, Cited(f, "throttling.http_429_time_on_path.samples").Value);
 
             // The CFS ratio stays the headline of the signal: the run's containers were not throttled.
             Assert.Equal("cfs_throttle_ratio", Signal(p, "throttling").Measure);

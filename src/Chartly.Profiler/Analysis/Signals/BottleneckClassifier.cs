@@ -106,9 +106,7 @@ namespace Chartly.Profiler.Analysis.Signals
         private static Verdict? Http429(SignalReport report, SpanEvidence spans)
         {
             var responses = report.Measure(SignalCatalog.Throttling, "http_429_responses");
-            var time = report.Measure(SignalCatalog.Throttling, "http_429_time");
             var onPath = report.Measure(SignalCatalog.Throttling, "http_429_time_on_path");
-            var resends = report.Measure(SignalCatalog.Throttling, "http_resends");
             if (responses is not { HasData: true } || onPath is not { HasData: true } || responses.Whole.Total is not > 0)
             {
                 return null;
@@ -120,27 +118,21 @@ namespace Chartly.Profiler.Analysis.Signals
                 return null;
             }
 
+            // Only what lay on the path is cited: the target-wide counts are in the signal.
             var citations = new List<MetricCitation>
             {
-                new("throttling.http_429_responses.total", responses.Whole.Total.Value, "count"),
+                new("throttling.http_429_time_on_path.samples", onPath.Whole.Samples, "count"),
                 new("throttling.http_429_time_on_path.total", onPath.Whole.Total ?? 0m, "ms"),
                 new("throttling.http_429_time_on_path.share_of_roots", share, "ratio"),
             };
-            var resent = resends?.Whole.Total ?? 0m;
-            if (resends is { HasData: true })
-            {
-                citations.Add(new MetricCitation("throttling.http_resends.total", resent, "count"));
-            }
 
             var clause = string.Format(
                 CultureInfo.InvariantCulture,
-                "{0:#,0} of {1:#,0} HTTP responses in the target were 429 (Too Many Requests), {2:#,0} request(s) were resent, and the throttled requests with their back-off held the critical path for {3:#,0} ms ({4} of the root time; {5:#,0} ms in all)",
+                "{0:#,0} of the target's {1:#,0} HTTP 429 (Too Many Requests) responses lay on the critical path, and with their back-off before the resend they held it for {2:#,0} ms ({3} of the root time)",
+                onPath.Whole.Samples,
                 responses.Whole.Total.Value,
-                responses.Whole.Samples,
-                resent,
                 onPath.Whole.Total ?? 0m,
-                Pct(share),
-                time?.Whole.Total ?? 0m);
+                Pct(share));
             return new Verdict(BottleneckKinds.Throttling, "http-429", null, clause, citations);
         }
 

@@ -264,10 +264,10 @@ namespace Chartly.Profiler.Analysis.Signals
                         e.Http429);
                 case MeasureSource.Http429TimeOnPath:
                     return new Stat(
-                        e.Http429 == 0 ? null : Ms((double)e.Http429OnPathNanos / e.Http429, seconds),
-                        e.Http429 == 0 ? null : Ms(e.Http429OnPathMaxNanos, seconds),
+                        e.Http429OnPath == 0 ? null : Ms((double)e.Http429OnPathNanos / e.Http429OnPath, seconds),
+                        e.Http429OnPath == 0 ? null : Ms(e.Http429OnPathMaxNanos, seconds),
                         Ms(e.Http429OnPathNanos, seconds),
-                        e.Http429);
+                        e.Http429OnPath);
                 default:
                     return new Stat(null, e.ResendSpans == 0 ? null : e.MaxResendCount, e.Resends, e.HttpSpans);
             }

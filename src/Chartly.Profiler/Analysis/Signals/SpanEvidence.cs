@@ -24,6 +24,9 @@ namespace Chartly.Profiler.Analysis.Signals
 
         public long Http429OnPathMaxNanos;
 
+        /// <summary>429 responses of which some time (the call or its back-off) lay on the critical path.</summary>
+        public long Http429OnPath;
+
         public long Resends;
 
         public long MaxResendCount;
@@ -193,6 +196,7 @@ namespace Chartly.Profiler.Analysis.Signals
                 e.Http429Nanos += lost;
                 e.Http429MaxNanos = Math.Max(e.Http429MaxNanos, lost);
                 e.Http429OnPathNanos += lostOnPath;
+                e.Http429OnPath += lostOnPath > 0 ? 1 : 0;
                 e.Http429OnPathMaxNanos = Math.Max(e.Http429OnPathMaxNanos, lostOnPath);
             }
 
