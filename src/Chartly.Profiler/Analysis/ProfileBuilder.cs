@@ -68,7 +68,7 @@ namespace Chartly.Profiler.Analysis
             }
 
             // What fixing the bottleneck would buy comes right after what the bottleneck is.
-            var whatIf = WhatIfAnalysis.Build(roots, breakdown, seconds);
+            var whatIf = WhatIfAnalysis.Build(roots, breakdown, seconds, Environment.ProcessorCount);
             if (WhatIfAnalysis.Finding(whatIf, TargetTypes.ToName(request.Target.Type), roots.Count) is { } impact)
             {
                 var after = findings.FindIndex(f => f.Id.StartsWith("bottleneck.", StringComparison.Ordinal));

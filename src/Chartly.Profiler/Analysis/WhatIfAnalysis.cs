@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Threading.Tasks;
 using Chartly.Profiler.Analysis.Signals;
 using Chartly.Profiler.Model;
 using Chartly.Profiler.Telemetry;
@@ -17,7 +18,7 @@ namespace Chartly.Profiler.Analysis
     /// </summary>
     public static class WhatIfAnalysis
     {
-        public static IReadOnlyList<WhatIf> Build(IReadOnlyList<RootAnalysis> roots, IReadOnlyList<BreakdownEntry> breakdown, bool seconds)
+        public static IReadOnlyList<WhatIf> Build(IReadOnlyList<RootAnalysis> roots, IReadOnlyList<BreakdownEntry> breakdown, bool seconds, int maxParallelism = 1)
         {
             var top = SignalAnalyzer.TopComponents(breakdown);
             if (top.Count == 0 || roots.Count == 0)
@@ -26,41 +27,75 @@ namespace Chartly.Profiler.Analysis
             }
 
             var median = MedianRoot(roots);
-            var result = new List<WhatIf>(top.Count);
-            foreach (var component in top)
+            var chunks = Chunk(roots.Count, maxParallelism);
+            var partials = new Partial[chunks.Count];
+
+            // Roots are independent: each chunk sums its own, and the sums are integers added in
+            // chunk order, so any number of cores gives the same bytes.
+            Parallel.For(0, chunks.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallelism) }, c =>
             {
-                long current = 0, half = 0, removed = 0;
-                long medianHalf = 0, medianRemoved = 0;
+                var p = partials[c] = new Partial(top.Count);
+                var halfScratch = new WhatIfTimeline.Scratch();
+                var withoutScratch = new WhatIfTimeline.Scratch();
+                for (var i = chunks[c].From; i < chunks[c].To; i++)
+                {
+                    var r = roots[i];
+                    BlockingGraph? graph = null;
+                    for (var k = 0; k < top.Count; k++)
+                    {
+                        long h, x;
+                        if (!r.CriticalNanos.ContainsKey(top[k]))
+                        {
+                            // Off this root's critical path, nothing on the path waited for the
+                            // component (the walk's last-finishing child is the model's
+                            // predecessor), so a faster one moves nothing that matters.
+                            h = x = r.DurationNanos;
+                            Add(p.AtHalf[k], r.CriticalNanos);
+                            Add(p.Without[k], r.CriticalNanos);
+                        }
+                        else
+                        {
+                            graph ??= BlockingGraph.Build(r);
+                            var halved = WhatIfTimeline.Retime(r, graph, top[k], 1, 2, halfScratch);
+                            var without = WhatIfTimeline.Retime(r, graph, top[k], 0, 1, withoutScratch);
+                            h = halved.DurationNanos;
+                            x = without.DurationNanos;
+                            RetimedWalk.AddCriticalNanos(r, graph, halved, p.AtHalf[k]);
+                            RetimedWalk.AddCriticalNanos(r, graph, without, p.Without[k]);
+                        }
+
+                        p.Half[k] += h;
+                        p.Removed[k] += x;
+                        if (ReferenceEquals(r, median))
+                        {
+                            p.MedianHalf[k] = h;
+                            p.MedianRemoved[k] = x;
+                        }
+                    }
+                }
+            });
+
+            long current = 0;
+            foreach (var r in roots)
+            {
+                current += r.DurationNanos;
+            }
+
+            var result = new List<WhatIf>(top.Count);
+            for (var k = 0; k < top.Count; k++)
+            {
+                var component = top[k];
+                long half = 0, removed = 0, medianHalf = 0, medianRemoved = 0;
                 var criticalAtHalf = new Dictionary<string, long>(StringComparer.Ordinal);
                 var criticalWithout = new Dictionary<string, long>(StringComparer.Ordinal);
-                foreach (var r in roots)
+                foreach (var p in partials)
                 {
-                    current += r.DurationNanos;
-                    long h, x;
-                    if (!r.SpanCounts.ContainsKey(component))
-                    {
-                        // The component did not run under this root: nothing moves.
-                        h = x = r.DurationNanos;
-                        Add(criticalAtHalf, r.CriticalNanos);
-                        Add(criticalWithout, r.CriticalNanos);
-                    }
-                    else
-                    {
-                        var halved = WhatIfTimeline.Retime(r, component, 1, 2);
-                        var without = WhatIfTimeline.Retime(r, component, 0, 1);
-                        h = halved.DurationNanos;
-                        x = without.DurationNanos;
-                        Add(criticalAtHalf, Rewalk(r, halved).CriticalNanos);
-                        Add(criticalWithout, Rewalk(r, without).CriticalNanos);
-                    }
-
-                    half += h;
-                    removed += x;
-                    if (ReferenceEquals(r, median))
-                    {
-                        medianHalf = h;
-                        medianRemoved = x;
-                    }
+                    half += p.Half[k];
+                    removed += p.Removed[k];
+                    medianHalf += p.MedianHalf[k];
+                    medianRemoved += p.MedianRemoved[k];
+                    Add(criticalAtHalf, p.AtHalf[k]);
+                    Add(criticalWithout, p.Without[k]);
                 }
 
                 var currentMs = Apportion.ToMs(current, seconds);
@@ -144,20 +179,6 @@ namespace Chartly.Profiler.Analysis
             return ordered[Math.Max(0, rank - 1)];
         }
 
-        /// <summary>The halved trace as spans at their new times, walked again.</summary>
-        private static RootAnalysis Rewalk(RootAnalysis r, WhatIfTimeline.Result timeline)
-        {
-            var spans = r.Tree.Spans;
-            var moved = new List<SpanRecord>(spans.Length);
-            for (var i = 0; i < spans.Length; i++)
-            {
-                moved.Add(spans[i].StartUnixNano == timeline.Starts[i] && spans[i].EndUnixNano == timeline.Ends[i] ? spans[i] : spans[i].WithTimes(timeline.Starts[i], timeline.Ends[i]));
-            }
-
-            var tree = TraceTree.Build(r.Tree.TraceId, moved);
-            return CriticalPath.Analyze(tree, tree.IndexOf(r.Root.SpanId), new DataQualityCounters());
-        }
-
         /// <summary>The component with the most critical-path time (ties by name), leaving out <paramref name="except"/>; "none" when nothing is left.</summary>
         private static string Dominant(Dictionary<string, long> critical, string? except) =>
             critical.Where(kv => kv.Value > 0 && !string.Equals(kv.Key, except, StringComparison.Ordinal))
@@ -180,6 +201,50 @@ namespace Chartly.Profiler.Analysis
             "connector" => "connector run",
             _ => "request",
         };
+
+        /// <summary>One chunk's sums, per top component.</summary>
+        private sealed class Partial
+        {
+            public Partial(int components)
+            {
+                Half = new long[components];
+                Removed = new long[components];
+                MedianHalf = new long[components];
+                MedianRemoved = new long[components];
+                AtHalf = new Dictionary<string, long>[components];
+                Without = new Dictionary<string, long>[components];
+                for (var k = 0; k < components; k++)
+                {
+                    AtHalf[k] = new Dictionary<string, long>(StringComparer.Ordinal);
+                    Without[k] = new Dictionary<string, long>(StringComparer.Ordinal);
+                }
+            }
+
+            public long[] Half { get; }
+
+            public long[] Removed { get; }
+
+            public long[] MedianHalf { get; }
+
+            public long[] MedianRemoved { get; }
+
+            public Dictionary<string, long>[] AtHalf { get; }
+
+            public Dictionary<string, long>[] Without { get; }
+        }
+
+        /// <summary>Contiguous ranges of roots, a few per core so uneven roots balance out; fixed by the counts alone.</summary>
+        private static List<(int From, int To)> Chunk(int count, int parallelism)
+        {
+            var n = Math.Max(1, Math.Min(count, Math.Max(1, parallelism) * 4));
+            var chunks = new List<(int, int)>(n);
+            for (var c = 0; c < n; c++)
+            {
+                chunks.Add(((int)((long)count * c / n), (int)((long)count * (c + 1) / n)));
+            }
+
+            return chunks;
+        }
 
         private static void Add(Dictionary<string, long> into, Dictionary<string, long> from)
         {

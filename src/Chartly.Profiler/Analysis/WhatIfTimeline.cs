@@ -30,17 +30,24 @@ namespace Chartly.Profiler.Analysis
     /// </summary>
     public static class WhatIfTimeline
     {
+        /// <summary>Above this many children, pending siblings are kept ordered instead of scanned.</summary>
+        private const int WideFanOut = 32;
+
         /// <summary>New start and end per span index; spans the blocking graph does not reach keep their times.</summary>
         public sealed class Result
         {
-            public Result(long[] starts, long[] ends, long durationNanos)
+            public Result(long[] starts, long[] frameStarts, long[] ends, long durationNanos)
             {
                 Starts = starts;
+                FrameStarts = frameStarts;
                 Ends = ends;
                 DurationNanos = durationNanos;
             }
 
             public long[] Starts { get; }
+
+            /// <summary>Where each span's stretch on its parent's timeline begins: its clipped start, or for an awaited consumer the hand-over of its message.</summary>
+            public long[] FrameStarts { get; }
 
             public long[] Ends { get; }
 
@@ -48,39 +55,69 @@ namespace Chartly.Profiler.Analysis
             public long DurationNanos { get; }
         }
 
-        private sealed class Frame
+        /// <summary>
+        /// Buffers one caller reuses across roots (a what-if re-times every root of a target several
+        /// times): the arrays of a <see cref="Result"/> stay valid until the next call with the same scratch.
+        /// </summary>
+        public sealed class Scratch
+        {
+            internal long[] Starts = Array.Empty<long>();
+            internal long[] FrameStarts = Array.Empty<long>();
+            internal long[] Ends = Array.Empty<long>();
+            internal readonly Stack<Frame> Frames = new();
+            internal readonly Stack<Frame> Free = new();
+
+            internal void Ensure(int n)
+            {
+                if (Starts.Length < n)
+                {
+                    var size = Math.Max(n, Starts.Length * 2);
+                    Starts = new long[size];
+                    FrameStarts = new long[size];
+                    Ends = new long[size];
+                }
+            }
+        }
+
+        internal sealed class Frame
         {
             public int Span;
             public long OrigStart;
             public long OrigEnd;
             public long NewStart;
-            public (int Index, long Start, long End)[] Children = Array.Empty<(int, long, long)>();
+            public int[] Children = Array.Empty<int>();
             public int Next;
             public long MaxChildOrigEnd = long.MinValue;
             public long MaxChildNewEnd = long.MinValue;
 
-            // Siblings processed but not yet ended by the current child's start, by original end.
-            public SortedSet<(long OrigEnd, long NewEnd, int Index)> Pending = new();
+            // Siblings processed but not yet ended by the current child's start: a short list
+            // scanned in place, or, for a wide fan-out, ordered by original end.
+            public List<(long OrigEnd, long NewEnd, int Index)>? Few;
+            public SortedSet<(long OrigEnd, long NewEnd, int Index)>? Many;
             public bool HasPredecessor;
             public long PredOrigEnd;
             public long PredNewEnd;
         }
 
-        public static Result Retime(RootAnalysis analysis, string component, long keep, long of)
+        public static Result Retime(RootAnalysis analysis, BlockingGraph graph, string component, long keep, long of, Scratch? scratch = null)
         {
             var tree = analysis.Tree;
             var spans = tree.Spans;
-            var starts = new long[spans.Length];
-            var ends = new long[spans.Length];
+            scratch ??= new Scratch();
+            scratch.Ensure(spans.Length);
+            var starts = scratch.Starts;
+            var frameStarts = scratch.FrameStarts;
+            var ends = scratch.Ends;
             for (var i = 0; i < spans.Length; i++)
             {
-                starts[i] = spans[i].StartUnixNano;
+                starts[i] = frameStarts[i] = spans[i].StartUnixNano;
                 ends[i] = spans[i].EndUnixNano;
             }
 
             var root = spans[analysis.RootIndex];
-            var stack = new Stack<Frame>();
-            stack.Push(Open(analysis, analysis.RootIndex, root.StartUnixNano, root.EndUnixNano, root.StartUnixNano));
+            var stack = scratch.Frames;
+            stack.Clear();
+            stack.Push(Open(scratch, graph, analysis.RootIndex, root.StartUnixNano));
             long rootEnd = root.EndUnixNano;
             while (stack.Count > 0)
             {
@@ -89,29 +126,33 @@ namespace Chartly.Profiler.Analysis
                 var scaled = string.Equals(own.Label, component, StringComparison.Ordinal);
                 if (f.Next < f.Children.Length)
                 {
-                    var (ci, cs, ce) = f.Children[f.Next++];
+                    var ci = f.Children[f.Next++];
+                    var cs = graph.FrameStart[ci];
                     var tolerance = (f.OrigEnd - f.OrigStart) * CriticalPath.SkewToleranceBasisPoints / 10_000;
-                    while (f.Pending.Count > 0 && f.Pending.Min.OrigEnd <= cs + tolerance)
-                    {
-                        var p = f.Pending.Min;
-                        f.Pending.Remove(p);
-                        if (!f.HasPredecessor || p.OrigEnd > f.PredOrigEnd || (p.OrigEnd == f.PredOrigEnd && p.NewEnd > f.PredNewEnd))
-                        {
-                            f.HasPredecessor = true;
-                            f.PredOrigEnd = p.OrigEnd;
-                            f.PredNewEnd = p.NewEnd;
-                        }
-                    }
+                    TakeEnded(f, cs + tolerance);
 
                     var newStart = f.HasPredecessor
                         ? f.PredNewEnd + Own(own, Math.Min(cs, f.PredOrigEnd), cs, scaled, keep, of)
                         : f.NewStart + Own(own, f.OrigStart, cs, scaled, keep, of);
-                    stack.Push(Open(analysis, ci, cs, ce, newStart));
+                    if (graph.Children[ci].Length == 0)
+                    {
+                        // A leaf needs no frame of its own: most spans are leaves.
+                        var leaf = spans[ci];
+                        var leafEnd = newStart + Own(leaf, cs, graph.FrameEnd[ci], string.Equals(leaf.Label, component, StringComparison.Ordinal), keep, of);
+                        starts[ci] = newStart + Math.Max(0, leaf.StartUnixNano - cs);
+                        frameStarts[ci] = newStart;
+                        ends[ci] = leafEnd;
+                        Ended(f, ci, graph.FrameEnd[ci], leafEnd);
+                        continue;
+                    }
+
+                    stack.Push(Open(scratch, graph, ci, newStart));
                     continue;
                 }
 
                 // All children done: the span ends its trailing own time after its last blocking child.
                 stack.Pop();
+                scratch.Free.Push(f);
                 long newEnd;
                 if (f.Children.Length == 0)
                 {
@@ -123,6 +164,7 @@ namespace Chartly.Profiler.Analysis
                 }
 
                 starts[f.Span] = f.NewStart + Math.Max(0, spans[f.Span].StartUnixNano - f.OrigStart);
+                frameStarts[f.Span] = f.NewStart;
                 ends[f.Span] = newEnd;
                 if (stack.Count == 0)
                 {
@@ -130,13 +172,67 @@ namespace Chartly.Profiler.Analysis
                     break;
                 }
 
-                var parent = stack.Peek();
-                parent.MaxChildOrigEnd = Math.Max(parent.MaxChildOrigEnd, f.OrigEnd);
-                parent.MaxChildNewEnd = Math.Max(parent.MaxChildNewEnd, newEnd);
-                parent.Pending.Add((f.OrigEnd, newEnd, f.Span));
+                Ended(stack.Peek(), f.Span, f.OrigEnd, newEnd);
             }
 
-            return new Result(starts, ends, rootEnd - root.StartUnixNano);
+            return new Result(starts, frameStarts, ends, rootEnd - root.StartUnixNano);
+        }
+
+        /// <summary>A child of <paramref name="parent"/> has its new end: the parent's last child end, and a predecessor candidate for later siblings.</summary>
+        private static void Ended(Frame parent, int child, long origEnd, long newEnd)
+        {
+            parent.MaxChildOrigEnd = Math.Max(parent.MaxChildOrigEnd, origEnd);
+            parent.MaxChildNewEnd = Math.Max(parent.MaxChildNewEnd, newEnd);
+            if (parent.Many is not null)
+            {
+                parent.Many.Add((origEnd, newEnd, child));
+            }
+            else if (parent.Children.Length > 1)
+            {
+                (parent.Few ??= new List<(long, long, int)>()).Add((origEnd, newEnd, child));
+            }
+        }
+
+        /// <summary>Siblings that ended by <paramref name="bound"/> become predecessor candidates; the latest-ending one wins.</summary>
+        private static void TakeEnded(Frame f, long bound)
+        {
+            if (f.Many is not null)
+            {
+                while (f.Many.Count > 0 && f.Many.Min.OrigEnd <= bound)
+                {
+                    var p = f.Many.Min;
+                    f.Many.Remove(p);
+                    Consider(f, p.OrigEnd, p.NewEnd);
+                }
+
+                return;
+            }
+
+            if (f.Few is null)
+            {
+                return;
+            }
+
+            for (var i = f.Few.Count - 1; i >= 0; i--)
+            {
+                var p = f.Few[i];
+                if (p.OrigEnd <= bound)
+                {
+                    Consider(f, p.OrigEnd, p.NewEnd);
+                    f.Few[i] = f.Few[f.Few.Count - 1];
+                    f.Few.RemoveAt(f.Few.Count - 1);
+                }
+            }
+        }
+
+        private static void Consider(Frame f, long origEnd, long newEnd)
+        {
+            if (!f.HasPredecessor || origEnd > f.PredOrigEnd || (origEnd == f.PredOrigEnd && newEnd > f.PredNewEnd))
+            {
+                f.HasPredecessor = true;
+                f.PredOrigEnd = origEnd;
+                f.PredNewEnd = newEnd;
+            }
         }
 
         /// <summary>
@@ -155,36 +251,27 @@ namespace Chartly.Profiler.Analysis
             return queued + (scaled ? work * keep / of : work);
         }
 
-        /// <summary>A frame for a span entered over [start, end) (clipped, and from the hand-over for an awaited consumer).</summary>
-        private static Frame Open(RootAnalysis analysis, int span, long start, long end, long newStart)
+        /// <summary>A frame for a span over its recorded stretch, starting at <paramref name="newStart"/> on the new timeline.</summary>
+        private static Frame Open(Scratch scratch, BlockingGraph graph, int span, long newStart)
         {
-            var tree = analysis.Tree;
-            var spans = tree.Spans;
-            var list = new List<(int, long, long)>();
-            foreach (var ci in analysis.Awaited.ChildrenOf(tree, span))
-            {
-                if (!analysis.Awaited.Blocks(tree, span, ci, out var childStart))
-                {
-                    continue;
-                }
+            var children = graph.Children[span];
+            var f = scratch.Free.Count > 0 ? scratch.Free.Pop() : new Frame();
+            f.Span = span;
+            f.OrigStart = graph.FrameStart[span];
+            f.OrigEnd = graph.FrameEnd[span];
+            f.NewStart = newStart;
+            f.Children = children;
+            f.Next = 0;
+            f.MaxChildOrigEnd = long.MinValue;
+            f.MaxChildNewEnd = long.MinValue;
+            f.Few?.Clear();
 
-                var cs = Math.Max(childStart, start);
-                var ce = Math.Min(spans[ci].EndUnixNano, end);
-                if (ce > cs)
-                {
-                    list.Add((ci, cs, ce));
-                }
-            }
-
-            var children = list.ToArray();
-            Array.Sort(children, (a, b) =>
-            {
-                var c = a.Item2.CompareTo(b.Item2);
-                if (c != 0) return c;
-                c = a.Item3.CompareTo(b.Item3);
-                return c != 0 ? c : a.Item1.CompareTo(b.Item1);
-            });
-            return new Frame { Span = span, OrigStart = start, OrigEnd = end, NewStart = newStart, Children = children };
+            // A wide fan-out keeps its pending siblings ordered, so the scan stays O(n log n).
+            f.Many = children.Length > WideFanOut ? new SortedSet<(long, long, int)>() : null;
+            f.HasPredecessor = false;
+            f.PredOrigEnd = 0;
+            f.PredNewEnd = 0;
+            return f;
         }
     }
 }

@@ -104,9 +104,5 @@ namespace Chartly.Profiler.Telemetry
 
         /// <summary>http.request.resend_count; 0 when absent.</summary>
         public int ResendCount { get; }
-
-        /// <summary>The same span at other times (the what-if model re-times traces).</summary>
-        public SpanRecord WithTimes(long startUnixNano, long endUnixNano) =>
-            new(TraceId, SpanId, ParentSpanId, startUnixNano, endUnixNano, Kind, StatusCode, Resource, Label, Identity, HttpStatusCode, ResendCount);
     }
 }

@@ -22,9 +22,9 @@ namespace Chartly.Profiler.Tests.Analysis
             return CriticalPath.Analyze(tree, tree.IndexOf(1), new DataQualityCounters(), keepSections: true);
         }
 
-        private static long Half(RootAnalysis r, string c) => WhatIfTimeline.Retime(r, c, 1, 2).DurationNanos;
+        private static long Half(RootAnalysis r, string c) => WhatIfTimeline.Retime(r, BlockingGraph.Build(r), c, 1, 2).DurationNanos;
 
-        private static long Without(RootAnalysis r, string c) => WhatIfTimeline.Retime(r, c, 0, 1).DurationNanos;
+        private static long Without(RootAnalysis r, string c) => WhatIfTimeline.Retime(r, BlockingGraph.Build(r), c, 0, 1).DurationNanos;
 
         [Fact]
         public void ThreeParallelLeavesOfOneComponent()
@@ -104,8 +104,13 @@ namespace Chartly.Profiler.Tests.Analysis
                 Assert.NotEmpty(roots);
                 foreach (var r in roots)
                 {
-                    var same = WhatIfTimeline.Retime(r, r.Root.Label, 1, 1);
+                    var graph = BlockingGraph.Build(r);
+                    var same = WhatIfTimeline.Retime(r, graph, r.Root.Label, 1, 1);
                     Assert.Equal(r.DurationNanos, same.DurationNanos);
+
+                    // Walking the unchanged times again gives the walk's own answer.
+                    var again = RetimedWalk.CriticalNanos(r, graph, same);
+                    Assert.Equal(r.CriticalNanos.OrderBy(kv => kv.Key, System.StringComparer.Ordinal), again.OrderBy(kv => kv.Key, System.StringComparer.Ordinal));
                     for (var i = 0; i < r.Tree.Spans.Length; i++)
                     {
                         Assert.Equal(r.Tree.Spans[i].EndUnixNano, same.Ends[i]);
