@@ -592,7 +592,8 @@ namespace Chartly.Profiler.Sources.Otlp
                         break;
                     }
 
-                    var seriesKey = SeriesKey(m.Name!, scoped, p.Attributes);
+                    // A flag read from the same points as another alias is a series of its own.
+                    var seriesKey = SeriesKey(alias.ResourceFlagKey is null ? m.Name! : m.Name + "\u001f" + alias.Canonical, scoped, p.Attributes);
                     _pending.Add(new RawPoint(alias, seriesKey, scoped, p.Kind, p.Start, p.Time, value, p.Count, MetricAliases.ScaleFor(alias, m.Unit)));
                 }
             }
