@@ -168,6 +168,33 @@ namespace Chartly.Profiler.Tests.Signals
             Assert.Equal((4m, 8m), (fromKsm.MaxCurrentReplicas!.Value, fromKsm.MaxReplicas!.Value));
         }
 
+        [Fact]
+        public void FewerReplicasAvailableThanDesiredIsScalingThatDidNotHappen()
+        {
+            // The autoscaler asked for 6 at 60 s; only 4 became available while the component ran (pods pending).
+            var deployment = Otlp.Attrs("k8s.namespace.name", "shop", "k8s.deployment.name", "checkout", "deployment.environment.name", "dev");
+            var line = MetricJson.Line(
+                deployment,
+                MetricJson.Gauge("k8s.deployment.desired", "{pod}", Ints(t => t < 60_000 ? 3 : 6)),
+                MetricJson.Gauge("k8s.deployment.available", "{pod}", Ints(t => t < 60_000 ? 3 : t < 90_000 ? 4 : 5)));
+            var (report, _) = Analyze(new[] { line });
+
+            Assert.Equal((4m, 6m), (report.MinAvailableReplicas!.Value, report.MaxDesiredReplicas!.Value));
+            var f = Assert.Single(report.Findings);
+            Assert.Equal("scaling.replicas-unavailable:checkout", f.Id);
+            Assert.Equal("warning", f.Severity);
+            Assert.Contains("the deployment checkout had fewer replicas available than desired (at worst 4 of 6)", f.Text, StringComparison.Ordinal);
+            Assert.Equal(
+                new[] { ("scaling.deployment_available_replicas.at_worst{component=\"checkout\"}", 4m), ("scaling.deployment_desired_replicas.at_worst{component=\"checkout\"}", 6m) },
+                f.Metrics.Select(m => (m.Metric, m.Value)));
+
+            // All available: cited in the report, no finding.
+            var fine = MetricJson.Line(deployment, MetricJson.Gauge("k8s.deployment.desired", "{pod}", Ints(_ => 3)), MetricJson.Gauge("k8s.deployment.available", "{pod}", Ints(_ => 3)));
+            var ok = Analyze(new[] { fine }).Report;
+            Assert.Empty(ok.Findings);
+            Assert.Equal((3m, 3m), (ok.MinAvailableReplicas!.Value, ok.MaxDesiredReplicas!.Value));
+        }
+
         [Theory]
         [InlineData("checkout", "checkout-7d9f8c6b5-x2k4p", true)]
         [InlineData("checkout", "checkout-0", true)] // a statefulset's pod

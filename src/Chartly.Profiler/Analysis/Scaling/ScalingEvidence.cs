@@ -49,18 +49,47 @@ namespace Chartly.Profiler.Analysis.Scaling
         public static ScalingReport Analyze(IReadOnlyList<MetricSample> samples, string? component, WindowSet componentWindows, WindowSet targetWindows)
         {
             var byMetric = Index(samples);
-            var autoscaler = Autoscalers(byMetric, component is null ? WindowSet.Empty : componentWindows);
+            var critical = component is null ? WindowSet.Empty : componentWindows;
+            var hpa = WorkloadPairs.Read(Of(byMetric, CanonicalMetrics.HpaCurrentReplicas), Of(byMetric, CanonicalMetrics.HpaMaxReplicas), critical);
+            var deployment = WorkloadPairs.Read(Of(byMetric, CanonicalMetrics.DeploymentAvailable), Of(byMetric, CanonicalMetrics.DeploymentDesired), critical);
             var containers = Containers(byMetric, targetWindows);
 
             var citations = new List<MetricCitation>();
             var findings = new List<Finding>();
-            if (component is not null && autoscaler.Status != AutoscalerStatus.NoData)
+            var status = hpa.Pairs.Any(p => p.Value >= p.Limit) ? AutoscalerStatus.AtMax : hpa.AllCovered ? AutoscalerStatus.BelowMax : AutoscalerStatus.NoData;
+            decimal? maxCurrent = null, maxReplicas = null;
+            if (component is not null && status != AutoscalerStatus.NoData)
             {
-                var current = new MetricCitation(ScalingFindings.Label("scaling.hpa_current_replicas.max", component), autoscaler.MaxCurrent!.Value, "replicas");
-                var max = new MetricCitation(ScalingFindings.Label("scaling.hpa_max_replicas.max", component), autoscaler.Max!.Value, "replicas");
+                maxCurrent = hpa.Pairs.Max(p => p.Value);
+                maxReplicas = hpa.Pairs.Max(p => p.Limit);
+                var current = new MetricCitation(ScalingFindings.Label("scaling.hpa_current_replicas.max", component), maxCurrent.Value, "replicas");
+                var max = new MetricCitation(ScalingFindings.Label("scaling.hpa_max_replicas.max", component), maxReplicas.Value, "replicas");
                 citations.Add(current);
                 citations.Add(max);
-                findings.Add(ScalingFindings.Autoscaler(component, autoscaler.Status, autoscaler.Workloads, current, max));
+                findings.Add(ScalingFindings.Autoscaler(component, status, hpa.Workloads, current, max));
+            }
+
+            // Fewer replicas available than desired: scaling out was asked for and did not happen (pods pending, crashing).
+            var shortfall = deployment.Pairs.Where(p => p.Value < p.Limit).ToList();
+            decimal? minAvailable = null, maxDesired = null;
+            if (component is not null && deployment.Pairs.Count > 0)
+            {
+                minAvailable = deployment.Pairs.Min(p => p.Value);
+                maxDesired = deployment.Pairs.Max(p => p.Limit);
+                var available = new MetricCitation(ScalingFindings.Label("scaling.deployment_available_replicas.min", component), minAvailable.Value, "replicas");
+                var desired = new MetricCitation(ScalingFindings.Label("scaling.deployment_desired_replicas.max", component), maxDesired.Value, "replicas");
+                citations.Add(available);
+                citations.Add(desired);
+                if (shortfall.Count > 0)
+                {
+                    // The sample furthest short of its desired count, the fewer available first: one moment, stated as it was.
+                    var worst = shortfall.OrderByDescending(p => p.Limit - p.Value).ThenBy(p => p.Value).First();
+                    findings.Add(ScalingFindings.Unavailable(
+                        component,
+                        deployment.Workloads,
+                        new MetricCitation(ScalingFindings.Label("scaling.deployment_available_replicas.at_worst", component), worst.Value, "replicas"),
+                        new MetricCitation(ScalingFindings.Label("scaling.deployment_desired_replicas.at_worst", component), worst.Limit, "replicas")));
+                }
             }
 
             long? restarts = containers.RestartData ? containers.Items.Sum(c => c.Restarts) : null;
@@ -87,16 +116,18 @@ namespace Chartly.Profiler.Analysis.Scaling
 
             return new ScalingReport(
                 component,
-                autoscaler.Status,
-                autoscaler.Workloads,
-                autoscaler.MaxCurrent,
-                autoscaler.Max,
+                component is null ? AutoscalerStatus.NoData : status,
+                component is null || status == AutoscalerStatus.NoData ? Array.Empty<string>() : hpa.Workloads,
+                maxCurrent,
+                maxReplicas,
+                minAvailable,
+                maxDesired,
                 restarts,
                 oomKills,
                 containers.Items,
                 citations,
                 findings,
-                new ScalingDataQuality(autoscaler.NotCovering, autoscaler.Matched));
+                new ScalingDataQuality(hpa.NotCovering + deployment.NotCovering, hpa.Matched));
         }
 
         private static Dictionary<string, Dictionary<MetricResource, List<MetricSample>>> Index(IReadOnlyList<MetricSample> samples)
@@ -138,86 +169,6 @@ namespace Chartly.Profiler.Analysis.Scaling
 
         private static IEnumerable<MetricResource> Ordered(IEnumerable<MetricResource> resources) =>
             resources.OrderBy(r => r, Comparer<MetricResource>.Create(MetricResource.Compare));
-
-        private sealed record AutoscalerResult(string Status, IReadOnlyList<string> Workloads, decimal? MaxCurrent, decimal? Max, long NotCovering, long Matched);
-
-        private static AutoscalerResult Autoscalers(Dictionary<string, Dictionary<MetricResource, List<MetricSample>>> index, WindowSet windows)
-        {
-            var current = Of(index, CanonicalMetrics.HpaCurrentReplicas);
-            var maximum = Of(index, CanonicalMetrics.HpaMaxReplicas);
-
-            // The workloads whose pods ran the component's critical sections, and on which of them.
-            var spanResources = new Dictionary<MetricResource, List<MetricResource>>();
-            foreach (var w in Ordered(current.Keys.Concat(maximum.Keys).Distinct()))
-            {
-                foreach (var r in windows.Resources)
-                {
-                    if (windows.TotalNanos(r) > 0 && w.MatchScore(r) == MetricResource.WorkloadLevel)
-                    {
-                        if (!spanResources.TryGetValue(w, out var list))
-                        {
-                            spanResources[w] = list = new List<MetricResource>();
-                        }
-
-                        list.Add(r);
-                    }
-                }
-            }
-
-            long notCovering = 0;
-            bool anyAtMax = false, allCovered = spanResources.Count > 0;
-            decimal? maxCurrent = null, maxOfMax = null;
-            var names = new SortedSet<string>(StringComparer.Ordinal);
-            foreach (var w in Ordered(spanResources.Keys))
-            {
-                var cur = current.TryGetValue(w, out var c) ? c : new List<MetricSample>();
-                var max = maximum.TryGetValue(w, out var m) ? m : new List<MetricSample>();
-                var runs = spanResources[w];
-                var curCovers = cur.Count > 0 && runs.All(r => SampleCoverage.Covers(cur, r, windows));
-                var maxCovers = max.Count > 0 && runs.All(r => SampleCoverage.Covers(max, r, windows));
-                notCovering += (cur.Count > 0 && !curCovers ? 1 : 0) + (max.Count > 0 && !maxCovers ? 1 : 0);
-                if (!curCovers || !maxCovers)
-                {
-                    allCovered = false;
-                    continue;
-                }
-
-                names.Add(w.Workload!);
-                foreach (var s in cur.Where(s => runs.Any(r => windows.Overlaps(r, s))))
-                {
-                    var value = Replicas(s.Value);
-                    var limit = Replicas(InForce(max, s.TimeUnixNano).Value);
-                    maxCurrent = maxCurrent is { } mc ? Math.Max(mc, value) : value;
-                    maxOfMax = maxOfMax is { } mm ? Math.Max(mm, limit) : limit;
-                    anyAtMax |= value >= limit;
-                }
-            }
-
-            var status = anyAtMax ? AutoscalerStatus.AtMax : allCovered && maxCurrent is not null ? AutoscalerStatus.BelowMax : AutoscalerStatus.NoData;
-            return status == AutoscalerStatus.NoData
-                ? new AutoscalerResult(status, Array.Empty<string>(), null, null, notCovering, spanResources.Count)
-                : new AutoscalerResult(status, names.ToList(), maxCurrent, maxOfMax, notCovering, spanResources.Count);
-        }
-
-        /// <summary>The sample in force at a time: the latest at or before it, else the first after (the series covers the time, so one exists).</summary>
-        private static MetricSample InForce(List<MetricSample> series, long time)
-        {
-            var result = series[0];
-            foreach (var s in series)
-            {
-                if (s.TimeUnixNano > time)
-                {
-                    break;
-                }
-
-                result = s;
-            }
-
-            return result;
-        }
-
-        /// <summary>Replicas to one decimal (a mean of two series of one autoscaler may not be whole), half away from zero.</summary>
-        private static decimal Replicas(double v) => SignalAnalyzer.Round((decimal)v, 1);
 
         private sealed record ContainerResult(IReadOnlyList<ContainerRestarts> Items, bool RestartData, bool OomData);
 

@@ -8,7 +8,8 @@ namespace Chartly.Profiler.Analysis.Scaling
     /// <summary>
     /// The findings of the scaling evidence, with stable ids: <c>scaling.at-max-replicas:&lt;component&gt;</c>
     /// (warning: the limit was hit), <c>scaling.below-max-replicas:&lt;component&gt;</c> (info: it was
-    /// respected), <c>scaling.restarts</c> and <c>scaling.oom-killed</c> (warnings). Each cites the values it states.
+    /// respected), <c>scaling.replicas-unavailable:&lt;component&gt;</c>, <c>scaling.restarts</c> and
+    /// <c>scaling.oom-killed</c> (warnings). Each cites the values it states.
     /// </summary>
     public static class ScalingFindings
     {
@@ -35,6 +36,12 @@ namespace Chartly.Profiler.Analysis.Scaling
                 string.Format(CultureInfo.InvariantCulture, "While {0} held the critical path, {1} stayed below its maximum (at most {2:#,0.#} of {3:#,0.#} replicas): the scaling limit was respected.", component, of, current.Value, max.Value),
                 new[] { current, max });
         }
+
+        public static Finding Unavailable(string component, IReadOnlyList<string> workloads, MetricCitation available, MetricCitation desired) => new(
+            "scaling.replicas-unavailable:" + component,
+            "warning",
+            string.Format(CultureInfo.InvariantCulture, "While {0} held the critical path, {1} had fewer replicas available than desired (at worst {2:#,0.#} of {3:#,0.#}): scaling out was asked for and did not happen.", component, (workloads.Count == 1 ? "the deployment " : "the deployments ") + string.Join(", ", workloads), available.Value, desired.Value),
+            new[] { available, desired });
 
         public static Finding Restarts(IReadOnlyList<ContainerRestarts> containers, MetricCitation total) => new(
             "scaling.restarts",

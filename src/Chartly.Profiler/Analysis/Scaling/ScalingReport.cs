@@ -18,8 +18,9 @@ namespace Chartly.Profiler.Analysis.Scaling
 
     /// <summary>How far the scaling evidence can be trusted, for the profile's data_quality.</summary>
     /// <param name="ReplicaSeriesNotCovering">
-    /// Autoscaler series (current or maximum replicas of one workload) matched to the component
-    /// that did not cover its critical time: they stopped or started mid-window, or had a gap.
+    /// Replica series (an autoscaler's current or maximum, a deployment's available or desired)
+    /// matched to the component that did not cover its critical time: they stopped or started
+    /// mid-window, or had a gap there.
     /// </param>
     /// <param name="WorkloadsMatched">Autoscaled workloads whose pods ran the component's critical sections.</param>
     public sealed record ScalingDataQuality(long ReplicaSeriesNotCovering, long WorkloadsMatched);
@@ -30,7 +31,8 @@ namespace Chartly.Profiler.Analysis.Scaling
     /// <summary>
     /// The scaling evidence of one target: the dominant component's autoscaler state while it held
     /// the critical path, and the restarts and OOM kills of the containers the target ran on.
-    /// Replica figures are null when <see cref="Autoscaler"/> is no_data; <see cref="Restarts"/>
+    /// Autoscaler figures are null when <see cref="Autoscaler"/> is no_data, deployment figures
+    /// when no deployment's series covered the component's critical time; <see cref="Restarts"/>
     /// is null when no restart series described the target's time, <see cref="OomKills"/> when no
     /// termination-reason series did.
     /// </summary>
@@ -40,6 +42,8 @@ namespace Chartly.Profiler.Analysis.Scaling
         IReadOnlyList<string> Workloads,
         decimal? MaxCurrentReplicas,
         decimal? MaxReplicas,
+        decimal? MinAvailableReplicas,
+        decimal? MaxDesiredReplicas,
         long? Restarts,
         long? OomKills,
         IReadOnlyList<ContainerRestarts> Containers,
