@@ -299,6 +299,35 @@ namespace Chartly.Profiler.Tests.Signals
         }
 
         [Fact]
+        public void TheJavaScriptSdkFixtureInTheReceiversShapesAnswersAllFour()
+        {
+            // tests/fixtures/otel-js/scaling.jsonl: the k8s_cluster receiver's names, written by the JS SDK (generate-scaling.mjs).
+            const long JsBase = 1_795_510_800_000_000_000L;
+            var text = System.IO.File.ReadAllText(System.IO.Path.Combine(Repo.Root, "tests", "fixtures", "otel-js", "scaling.jsonl"));
+            var critical = WindowSet.From(new Dictionary<MetricResource, List<(long Start, long End)>> { [Checkout] = new() { (JsBase + 50_000_000_000L, JsBase + 100_000_000_000L) } });
+            var query = new MetricQuery(new[] { Checkout }, JsBase, JsBase + 120_000_000_000L, ScalingEvidence.Metrics, MetricQuery.DefaultLookbackNanos);
+            var (samples, stats, quality) = Read(text, query);
+            Assert.Equal(27, quality.MetricRecords);
+            Assert.Equal(0, quality.MalformedRecords);
+            Assert.Equal(0, stats.PointsInvalid);
+
+            var report = ScalingEvidence.Analyze(samples, "checkout", critical, critical);
+
+            Assert.Equal(AutoscalerStatus.AtMax, report.Autoscaler);
+            Assert.Equal(new[] { "checkout" }, report.Workloads);
+            Assert.Equal((5m, 5m), (report.MaxCurrentReplicas!.Value, report.MaxReplicas!.Value));
+
+            // The SDK stamps a gauge with its own start time, the receiver with the collector's: neither is when the count began,
+            // so the container whose resource changed with its termination reason restarted once, and no counter was reset.
+            Assert.Equal((1L, 1L), (report.Restarts!.Value, report.OomKills!.Value));
+            Assert.Equal(0, stats.CounterResets);
+            Assert.Equal(
+                new[] { "scaling.at-max-replicas:checkout", "scaling.replicas-unavailable:checkout", "scaling.restarts", "scaling.oom-killed" },
+                report.Findings.Select(f => f.Id));
+            Assert.Contains("at worst 4 of 5", report.Findings[1].Text, StringComparison.Ordinal);
+        }
+
+        [Fact]
         public void TheSameSamplesGiveTheSameReport()
         {
             var lines = new[] { Replicas(Hpa("checkout"), _ => 5, 5), KsmRestarts(t => t <= 75_000 ? 5 : 6), KsmOomKilled(t => t < 90_000 ? 0 : 1) };
