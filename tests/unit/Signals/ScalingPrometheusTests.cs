@@ -133,6 +133,31 @@ namespace Chartly.Profiler.Tests.Signals
             Assert.Equal(new[] { "scaling.at-max-replicas:checkout", "scaling.restarts", "scaling.oom-killed" }, report.Findings.Select(f => f.Id));
         }
 
+        [Fact]
+        public void TheQueriesSelectTheNamespacesWorkloadsAndContainersOfTheSpans()
+        {
+            var settings = PrometheusSettings.Parse(
+                ConfigLoader.Parse("environments:\n  dev:\n    sources:\n      - type: prometheus\n        url: http://127.0.0.1:9/\n", Path.Combine(Path.GetTempPath(), "chartly-profiler.yaml")).Environments["dev"].Sources[0].Settings,
+                why => new ProfilerException(ProfilerErrorKind.ValidationFailed, "ConfigInvalid", why));
+            var queries = new PrometheusQueries(settings).Build(ScalingEvidence.Metrics, new[] { Checkout }, 60, 300);
+
+            var current = queries.Single(q => q.Source == "kube_horizontalpodautoscaler_status_current_replicas");
+            Assert.Equal(
+                "(avg by (namespace, k8s_hpa_scaletargetref_name, k8s_hpa_name, horizontalpodautoscaler) (last_over_time({__name__=\"kube_horizontalpodautoscaler_status_current_replicas\", namespace=\"shop\"}[60s]))" +
+                " * on (namespace, horizontalpodautoscaler) group_left (scaletargetref_name) max by (namespace, horizontalpodautoscaler, scaletargetref_name) (last_over_time({__name__=\"kube_horizontalpodautoscaler_info\", namespace=\"shop\"}[60s])))" +
+                " or on (namespace, horizontalpodautoscaler) avg by (namespace, k8s_hpa_scaletargetref_name, k8s_hpa_name, horizontalpodautoscaler) (last_over_time({__name__=\"kube_horizontalpodautoscaler_status_current_replicas\", namespace=\"shop\"}[60s]))",
+                current.Expression);
+            Assert.Equal(new[] { "scaletargetref_name", "k8s_hpa_scaletargetref_name", "k8s_hpa_name", "horizontalpodautoscaler" }, current.WorkloadLabels);
+
+            var restarts = queries.Single(q => q.Source == "kube_pod_container_status_restarts_total");
+            const string Series = "{__name__=\"kube_pod_container_status_restarts_total\", namespace=\"shop\", pod=\"" + CheckoutPod + "\"}";
+            const string By = "sum by (namespace, pod, container, node) ";
+            Assert.Equal("((" + By + "(" + Series + ") - " + By + "(" + Series + " offset 60s)) >= 0 or (" + By + "(" + Series + ") and " + By + "(" + Series + " offset 60s))) / 60", restarts.Expression);
+
+            // The receiver's OOM flag is a resource attribute of a file; Prometheus has kube-state-metrics' reason gauge.
+            Assert.Equal(new[] { "kube_pod_container_status_last_terminated_reason" }, queries.Where(q => q.Canonical == CanonicalMetrics.ContainerOomKilled).Select(q => q.Source));
+        }
+
         [PrometheusFact]
         public void AnAutoscalerSeriesThatStopsMidWindowIsNoData()
         {
