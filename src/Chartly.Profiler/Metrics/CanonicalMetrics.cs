@@ -65,6 +65,24 @@ namespace Chartly.Profiler.Metrics
         /// <summary>Mean time to obtain a pooled database connection over an interval, in milliseconds.</summary>
         public const string DbPoolWaitTime = "db.pool.wait_time";
 
+        /// <summary>An autoscaler's current replicas; a sample describes the HPA's scale target (<see cref="MetricResource.Workload"/>).</summary>
+        public const string HpaCurrentReplicas = "k8s.hpa.current_replicas";
+
+        /// <summary>The most replicas an autoscaler may scale its target to.</summary>
+        public const string HpaMaxReplicas = "k8s.hpa.max_replicas";
+
+        /// <summary>A deployment's desired replicas (its spec, which an autoscaler sets).</summary>
+        public const string DeploymentDesired = "k8s.deployment.desired";
+
+        /// <summary>A deployment's available replicas (ready for at least minReadySeconds).</summary>
+        public const string DeploymentAvailable = "k8s.deployment.available";
+
+        /// <summary>Container restarts per second (the restart count is a counter: resets handled, the rate times the interval is the count).</summary>
+        public const string ContainerRestarts = "k8s.container.restarts";
+
+        /// <summary>1 while the container's last termination was an OOM kill, 0 while it was something else; no sample when it never terminated.</summary>
+        public const string ContainerOomKilled = "k8s.container.oom_killed";
+
         /// <summary>Every canonical name with its unit, in a fixed order.</summary>
         public static IReadOnlyList<(string Name, string Unit)> All { get; } = new[]
         {
@@ -87,6 +105,12 @@ namespace Chartly.Profiler.Metrics
             (PressureIoSome, "ratio"),
             (PressureIoFull, "ratio"),
             (DbPoolWaitTime, "ms"),
+            (HpaCurrentReplicas, "replicas"),
+            (HpaMaxReplicas, "replicas"),
+            (DeploymentDesired, "replicas"),
+            (DeploymentAvailable, "replicas"),
+            (ContainerRestarts, "1/s"),
+            (ContainerOomKilled, "flag"),
         };
     }
 }

@@ -61,6 +61,7 @@ namespace Chartly.Profiler.Metrics
         private long _seriesGaps;
         private long _counterResets;
         private long _partialErrors;
+        private long _pointsUnattributed;
 
         /// <summary>Raw points that passed the filter (a known metric, on a target resource, in the range).</summary>
         public long PointsUsed => Volatile.Read(ref _pointsUsed);
@@ -79,6 +80,11 @@ namespace Chartly.Profiler.Metrics
 
         /// <summary>Partial failures a remote source reported (its answer is still used).</summary>
         public long PartialErrors => Volatile.Read(ref _partialErrors);
+
+        /// <summary>Points of a workload metric (an autoscaler's, a deployment's) without the label that names the workload: unusable, never guessed.</summary>
+        public long PointsUnattributed => Volatile.Read(ref _pointsUnattributed);
+
+        public void AddPointsUnattributed(long n) => Interlocked.Add(ref _pointsUnattributed, n);
 
         public void AddPointsUsed(long n) => Interlocked.Add(ref _pointsUsed, n);
 

@@ -23,6 +23,13 @@ namespace Chartly.Profiler.Metrics
     /// canonical one and is replaced by the unit the metric declares where that is a known time unit.
     /// <see cref="NodeScope"/> marks a machine-wide metric: it is attributed to its node alone
     /// (node_exporter's resource is its scrape job, whose service name says nothing about workloads).
+    /// <see cref="WorkloadKeys"/> marks a metric of a workload (an autoscaler, a deployment): the
+    /// first of these attributes present (on the point, else on the resource) names it, and the
+    /// sample describes that workload in its namespace, not a pod (<see cref="MetricResource.Workload"/>).
+    /// <see cref="Events"/> marks a counter of discrete events (restarts): a remote source must
+    /// give the exact increase per step, never an extrapolated or instantaneous rate.
+    /// <see cref="ResourceFlagKey"/> makes the value a flag read from a resource attribute: 1 when
+    /// it equals <see cref="ResourceFlagValue"/>, 0 when it has another value, no point when absent.
     /// </summary>
     public sealed record MetricAlias(
         string Source,
@@ -34,7 +41,11 @@ namespace Chartly.Profiler.Metrics
         IReadOnlyList<string>? FilterKeys = null,
         IReadOnlyList<string>? FilterValues = null,
         string? TimeUnit = null,
-        bool NodeScope = false);
+        bool NodeScope = false,
+        IReadOnlyList<string>? WorkloadKeys = null,
+        bool Events = false,
+        string? ResourceFlagKey = null,
+        string? ResourceFlagValue = null);
 
     /// <summary>
     /// The alias table (docs/signals.md has it as a table): OpenTelemetry semantic conventions and
@@ -46,6 +57,12 @@ namespace Chartly.Profiler.Metrics
     {
         private static readonly string[] ModeKeys = { "cpu.mode", "state", "mode" };
         private static readonly string[] IoWaitModes = { "iowait", "wait" };
+
+        // The scale target names the workload when the receiver is configured to emit it; else the HPA's own name.
+        private static readonly string[] HpaKeys = { "k8s.hpa.scaletargetref.name", "k8s.hpa.name", "horizontalpodautoscaler" };
+        private static readonly string[] DeploymentKeys = { "k8s.deployment.name", "deployment" };
+        private static readonly string[] ReasonKey = { "reason" };
+        private static readonly string[] OomKilled = { "OOMKilled" };
 
         public static IReadOnlyList<MetricAlias> All { get; } = new[]
         {
@@ -100,6 +117,22 @@ namespace Chartly.Profiler.Metrics
             // Connection-pool wait: semconv 1.26+ in seconds, the older experimental name in milliseconds
             new MetricAlias("db.client.connection.wait_time", CanonicalMetrics.DbPoolWaitTime, "otel", SeriesCombine.WeightedMean, Scale: 1000.0, TimeUnit: "ms"),
             new MetricAlias("db.client.connections.wait_time", CanonicalMetrics.DbPoolWaitTime, "otel", SeriesCombine.WeightedMean, Scale: 1.0, TimeUnit: "ms"),
+
+            // Scaling limits (docs/signals.md, "Scaling limits"): autoscalers and deployments are workloads, not pods
+            new MetricAlias("k8s.hpa.current_replicas", CanonicalMetrics.HpaCurrentReplicas, "otel", SeriesCombine.Mean, WorkloadKeys: HpaKeys),
+            new MetricAlias("kube_horizontalpodautoscaler_status_current_replicas", CanonicalMetrics.HpaCurrentReplicas, "prometheus", SeriesCombine.Mean, WorkloadKeys: HpaKeys),
+            new MetricAlias("k8s.hpa.max_replicas", CanonicalMetrics.HpaMaxReplicas, "otel", SeriesCombine.Mean, WorkloadKeys: HpaKeys),
+            new MetricAlias("kube_horizontalpodautoscaler_spec_max_replicas", CanonicalMetrics.HpaMaxReplicas, "prometheus", SeriesCombine.Mean, WorkloadKeys: HpaKeys),
+            new MetricAlias("k8s.deployment.desired", CanonicalMetrics.DeploymentDesired, "otel", SeriesCombine.Mean, WorkloadKeys: DeploymentKeys),
+            new MetricAlias("kube_deployment_spec_replicas", CanonicalMetrics.DeploymentDesired, "prometheus", SeriesCombine.Mean, WorkloadKeys: DeploymentKeys),
+            new MetricAlias("k8s.deployment.available", CanonicalMetrics.DeploymentAvailable, "otel", SeriesCombine.Mean, WorkloadKeys: DeploymentKeys),
+            new MetricAlias("kube_deployment_status_replicas_available", CanonicalMetrics.DeploymentAvailable, "prometheus", SeriesCombine.Mean, WorkloadKeys: DeploymentKeys),
+
+            // Restarts and OOM kills, per container like cAdvisor's metrics
+            new MetricAlias("k8s.container.restarts", CanonicalMetrics.ContainerRestarts, "otel", SeriesCombine.Sum, Counter: true, Events: true),
+            new MetricAlias("kube_pod_container_status_restarts_total", CanonicalMetrics.ContainerRestarts, "prometheus", SeriesCombine.Sum, Counter: true, Events: true),
+            new MetricAlias("kube_pod_container_status_last_terminated_reason", CanonicalMetrics.ContainerOomKilled, "prometheus", SeriesCombine.Sum, FilterKeys: ReasonKey, FilterValues: OomKilled),
+            new MetricAlias("k8s.container.restarts", CanonicalMetrics.ContainerOomKilled, "otel", SeriesCombine.Sum, ResourceFlagKey: "k8s.container.status.last_terminated_reason", ResourceFlagValue: "OOMKilled"),
         };
 
         private static readonly Dictionary<string, MetricAlias[]> BySource = All

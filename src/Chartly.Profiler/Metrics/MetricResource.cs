@@ -22,6 +22,16 @@ namespace Chartly.Profiler.Metrics
         public const int ServiceLevel = 2;
         public const int NodeLevel = 1;
 
+        /// <summary>A workload is a set of pods, as a service is; its metrics never compete with a service's (one canonical metric has one or the other).</summary>
+        public const int WorkloadLevel = 2;
+
+        /// <summary>
+        /// The workload (a deployment or statefulset, named by its autoscaler's scale target or the
+        /// autoscaler itself) a metric of an autoscaler or deployment describes; null for every
+        /// other metric and for spans. Such a metric has a namespace and no pod, service or container.
+        /// </summary>
+        public string? Workload { get; init; }
+
         /// <summary>The identity of the resource a span ran on (its node is k8s.node.name, else host.name).</summary>
         public static MetricResource FromSpan(ResourceInfo r) =>
             new(r.Environment, r.Namespace, r.ServiceName, r.PodName, r.ContainerName, r.HostName);
@@ -40,6 +50,11 @@ namespace Chartly.Profiler.Metrics
             if (!Compatible(Environment, span.Environment))
             {
                 return 0;
+            }
+
+            if (Workload is not null)
+            {
+                return span.Pod is not null && Compatible(Namespace, span.Namespace) && WorkloadPods.IsPodOf(Workload, span.Pod) ? WorkloadLevel : 0;
             }
 
             if (Pod is not null)
@@ -91,11 +106,13 @@ namespace Chartly.Profiler.Metrics
             if (c != 0) return c;
             c = string.CompareOrdinal(a.Container, b.Container);
             if (c != 0) return c;
-            return string.CompareOrdinal(a.Node, b.Node);
+            c = string.CompareOrdinal(a.Node, b.Node);
+            return c != 0 ? c : string.CompareOrdinal(a.Workload, b.Workload);
         }
 
         public override string ToString() =>
-            string.Join("/", Environment ?? "-", Namespace ?? "-", Service ?? "-", Pod ?? "-", Container ?? "-", Node ?? "-");
+            string.Join("/", Environment ?? "-", Namespace ?? "-", Service ?? "-", Pod ?? "-", Container ?? "-", Node ?? "-")
+            + (Workload is null ? string.Empty : "/workload=" + Workload);
 
         private static bool Compatible(string? a, string? b) => a is null || b is null || string.Equals(a, b, StringComparison.Ordinal);
     }

@@ -151,28 +151,33 @@ namespace Chartly.Profiler.Metrics
         private static void Cumulative(RawPoint p, RawPoint? prev, long lookback, List<Partial> into, MetricReadStats stats)
         {
             var histogram = p.Kind == PointKind.CumulativeHistogram;
+
+            // A count of events published as a gauge (the k8s_cluster receiver's restarts) carries the
+            // producer's start time, not the count's: it neither dates the first value nor marks a reset.
+            var pStart = p.Kind == PointKind.Gauge && p.Alias.Events ? 0 : p.StartUnixNano;
+            var prevStart = prev is null || (prev.Kind == PointKind.Gauge && prev.Alias.Events) ? 0 : prev.StartUnixNano;
             double deltaValue, deltaCount;
             long from;
             if (prev is null)
             {
                 // A counter's first point gives a rate only from its own start time.
-                if (p.StartUnixNano <= 0 || p.StartUnixNano >= p.TimeUnixNano || p.TimeUnixNano - p.StartUnixNano > lookback)
+                if (pStart <= 0 || pStart >= p.TimeUnixNano || p.TimeUnixNano - pStart > lookback)
                 {
                     return;
                 }
 
-                from = p.StartUnixNano;
+                from = pStart;
                 deltaValue = p.Value;
                 deltaCount = p.Count;
             }
             else
             {
                 var restarted = histogram ? p.Count < prev.Count : p.Value < prev.Value;
-                restarted |= p.StartUnixNano > 0 && prev.StartUnixNano > 0 && p.StartUnixNano != prev.StartUnixNano && p.StartUnixNano >= prev.TimeUnixNano;
+                restarted |= pStart > 0 && prevStart > 0 && pStart != prevStart && pStart >= prev.TimeUnixNano;
                 if (restarted)
                 {
                     stats.AddCounterResets(1);
-                    from = p.StartUnixNano > prev.TimeUnixNano && p.StartUnixNano < p.TimeUnixNano ? p.StartUnixNano : prev.TimeUnixNano;
+                    from = pStart > prev.TimeUnixNano && pStart < p.TimeUnixNano ? pStart : prev.TimeUnixNano;
                     deltaValue = p.Value;
                     deltaCount = p.Count;
                 }

@@ -92,7 +92,39 @@ namespace Chartly.Profiler.Tests.Signals
             var millis = Times.Select((t, i) => new MPoint(t, StartMs: -60_000, Count: 10L * (i + 1), Sum: 250.0 * (i + 1)));
             yield return Case("otel db.client.connection.wait_time (s)", CanonicalMetrics.DbPoolWaitTime, 25.0, L(Pod, MetricJson.Histogram("db.client.connection.wait_time", "s", 2, seconds)));
             yield return Case("otel db.client.connections.wait_time (ms)", CanonicalMetrics.DbPoolWaitTime, 25.0, L(Pod, MetricJson.Histogram("db.client.connections.wait_time", "ms", 2, millis)));
+
+            // Scaling: autoscalers and deployments name the workload (worker-0 is the statefulset worker's pod 0)
+            var hpa = Otlp.Attrs("k8s.namespace.name", "core", "k8s.hpa.name", "worker", "k8s.hpa.uid", "4b1c", "deployment.environment.name", "dev");
+            var deployment = Otlp.Attrs("k8s.namespace.name", "core", "k8s.deployment.name", "worker", "k8s.deployment.uid", "9e0a", "deployment.environment.name", "dev");
+            var ksmHpa = Otlp.Attrs("namespace", "core", "horizontalpodautoscaler", "worker");
+            var ksmDeployment = Otlp.Attrs("namespace", "core", "deployment", "worker");
+            var ksmContainer = Otlp.Attrs("namespace", "core", "pod", "worker-0", "container", "worker", "uid", "77f0");
+            yield return Case("otel (k8s_cluster) k8s.hpa.current_replicas", CanonicalMetrics.HpaCurrentReplicas, 4, L(hpa, MetricJson.Gauge("k8s.hpa.current_replicas", "{pod}", Ints(4))));
+            yield return Case("otel (k8s_cluster) k8s.hpa.max_replicas", CanonicalMetrics.HpaMaxReplicas, 6, L(hpa, MetricJson.Gauge("k8s.hpa.max_replicas", "{pod}", Ints(6))));
+            yield return Case("kube-state-metrics current replicas", CanonicalMetrics.HpaCurrentReplicas, 4, L(KubeStateMetrics, MetricJson.Gauge("kube_horizontalpodautoscaler_status_current_replicas", string.Empty, Flat(4, ksmHpa))));
+            yield return Case("kube-state-metrics max replicas", CanonicalMetrics.HpaMaxReplicas, 6, L(KubeStateMetrics, MetricJson.Gauge("kube_horizontalpodautoscaler_spec_max_replicas", string.Empty, Flat(6, ksmHpa))));
+            yield return Case("otel (k8s_cluster) k8s.deployment.desired", CanonicalMetrics.DeploymentDesired, 3, L(deployment, MetricJson.Gauge("k8s.deployment.desired", "{pod}", Ints(3))));
+            yield return Case("otel (k8s_cluster) k8s.deployment.available", CanonicalMetrics.DeploymentAvailable, 2, L(deployment, MetricJson.Gauge("k8s.deployment.available", "{pod}", Ints(2))));
+            yield return Case("kube-state-metrics deployment spec replicas", CanonicalMetrics.DeploymentDesired, 3, L(KubeStateMetrics, MetricJson.Gauge("kube_deployment_spec_replicas", string.Empty, Flat(3, ksmDeployment))));
+            yield return Case("kube-state-metrics deployment available", CanonicalMetrics.DeploymentAvailable, 2, L(KubeStateMetrics, MetricJson.Gauge("kube_deployment_status_replicas_available", string.Empty, Flat(2, ksmDeployment))));
+
+            // Restarts: the receiver's gauge and kube-state-metrics' counter, both counted as a rate
+            var restartCount = Times.Select((t, i) => new MPoint(t, Int: 3L * i));
+            yield return Case("otel (k8s_cluster) k8s.container.restarts", CanonicalMetrics.ContainerRestarts, 0.2, L(Pod, MetricJson.Gauge("k8s.container.restarts", "{restart}", restartCount)));
+            yield return Case("kube-state-metrics restarts", CanonicalMetrics.ContainerRestarts, 0.2, L(KubeStateMetrics, MetricJson.Sum("kube_pod_container_status_restarts_total", string.Empty, 2, true, Rate(0.2, ksmContainer))));
+
+            // OOM kills: kube-state-metrics' reason gauge, the receiver's optional resource attribute
+            var oomPod = new Dictionary<string, string>(Pod) { ["k8s.container.status.last_terminated_reason"] = "OOMKilled" };
+            var reasons = Times.SelectMany(t => new[] { new MPoint(t, Double: 1, Attrs: new Dictionary<string, string>(ksmContainer) { ["reason"] = "OOMKilled" }), new MPoint(t, Double: 0, Attrs: new Dictionary<string, string>(ksmContainer) { ["reason"] = "Error" }) });
+            yield return Case("kube-state-metrics last terminated reason OOMKilled", CanonicalMetrics.ContainerOomKilled, 1, L(KubeStateMetrics, MetricJson.Gauge("kube_pod_container_status_last_terminated_reason", string.Empty, reasons)));
+            yield return Case("otel (k8s_cluster) k8s.container.status.last_terminated_reason", CanonicalMetrics.ContainerOomKilled, 1, L(oomPod, MetricJson.Gauge("k8s.container.restarts", "{restart}", restartCount)));
         }
+
+        /// <summary>kube-state-metrics scraped by the collector's prometheus receiver: the resource is the scrape target.</summary>
+        private static readonly Dictionary<string, string> KubeStateMetrics = Otlp.Attrs("service.name", "kube-state-metrics", "service.instance.id", "10.0.0.9:8080");
+
+        /// <summary>The k8s_cluster receiver writes whole numbers as asInt.</summary>
+        private static IEnumerable<MPoint> Ints(long v) => Times.Select(t => new MPoint(t, Int: v));
 
         private static object[] Case(string family, string canonical, double expected, string line) => new object[] { family, canonical, expected, line };
 

@@ -25,6 +25,18 @@ namespace Chartly.Profiler.Tests.Sources
         }
     }
 
+    /// <summary>A theory that needs the real binaries, skipped or failed as <see cref="PrometheusFactAttribute"/>.</summary>
+    public sealed class PrometheusTheoryAttribute : TheoryAttribute
+    {
+        public PrometheusTheoryAttribute()
+        {
+            if (PrometheusServer.MissingBinaries() is { } missing && !PrometheusServer.InCi)
+            {
+                Skip = $"{missing} not found on PATH (apt-get install prometheus); this test fails instead of skipping when CI=true";
+            }
+        }
+    }
+
     /// <summary>
     /// A real Prometheus (2.42, Debian) on 127.0.0.1 at a free port, serving the sample metrics:
     /// <c>tests/fixtures/prometheus/samples.om</c> (written from samples/telemetry by
@@ -38,7 +50,8 @@ namespace Chartly.Profiler.Tests.Sources
         private readonly Process? _process;
         private readonly string _dir;
 
-        public PrometheusServer()
+        /// <param name="openMetrics">The OpenMetrics text to backfill; the sample metrics when null.</param>
+        public PrometheusServer(string? openMetrics = null)
         {
             var missing = MissingBinaries();
             if (missing is not null)
@@ -51,7 +64,14 @@ namespace Chartly.Profiler.Tests.Sources
             var data = Path.Combine(_dir, "data");
             Directory.CreateDirectory(data);
             var fixture = Path.Combine(Repo.Root, "tests", "fixtures", "prometheus");
-            RunToEnd("promtool", "tsdb", "create-blocks-from", "openmetrics", Path.Combine(fixture, "samples.om"), data);
+            var source = Path.Combine(fixture, "samples.om");
+            if (openMetrics is not null)
+            {
+                source = Path.Combine(_dir, "backfill.om");
+                File.WriteAllText(source, openMetrics);
+            }
+
+            RunToEnd("promtool", "tsdb", "create-blocks-from", "openmetrics", source, data);
 
             Port = LoopbackServer.FreePort();
             var start = new ProcessStartInfo("prometheus")

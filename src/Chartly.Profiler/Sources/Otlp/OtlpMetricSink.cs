@@ -35,6 +35,7 @@ namespace Chartly.Profiler.Sources.Otlp
         private readonly List<RawPoint> _committed = new();
         private readonly List<RawPoint> _pending = new();
         private long _pendingInvalid;
+        private long _pendingUnattributed;
 
         public OtlpMetricSink(MetricQuery query, MetricReadStats stats)
         {
@@ -56,14 +57,17 @@ namespace Chartly.Profiler.Sources.Otlp
             _committed.AddRange(_pending);
             _stats.AddPointsUsed(_pending.Count);
             _stats.AddPointsInvalid(_pendingInvalid);
+            _stats.AddPointsUnattributed(_pendingUnattributed);
             _pending.Clear();
             _pendingInvalid = 0;
+            _pendingUnattributed = 0;
         }
 
         public void Rollback()
         {
             _pending.Clear();
             _pendingInvalid = 0;
+            _pendingUnattributed = 0;
         }
 
         public void ReadResourceMetrics(ref Utf8JsonReader reader, OtlpRecordParser parser)
@@ -75,11 +79,17 @@ namespace Chartly.Profiler.Sources.Otlp
                 OtlpRecordParser.ExpectObject(ref reader);
                 metrics.Clear();
                 var resource = ResourceInfo.Empty;
+                var resourceAt = default(Utf8JsonReader);
+                var hasResource = false;
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     if (reader.ValueTextEquals("resource"u8))
                     {
                         reader.Read();
+
+                        // The record is whole in memory: a copy of the reader can read the resource again if a metric needs more of it.
+                        resourceAt = reader;
+                        hasResource = true;
                         resource = parser.ReadResource(ref reader).Resource;
                     }
                     else if (reader.ValueTextEquals("scopeMetrics"u8) || reader.ValueTextEquals("instrumentationLibraryMetrics"u8))
@@ -96,9 +106,15 @@ namespace Chartly.Profiler.Sources.Otlp
 
                 // The resource may follow its metrics in the object: points are resolved once it is done.
                 var baseIdentity = MetricResource.FromSpan(resource);
+                var resourceAttributes = Array.Empty<KeyValuePair<string, string>>();
+                if (hasResource && metrics.Any(m => m.Aliases.Any(a => a.WorkloadKeys is not null || a.ResourceFlagKey is not null)))
+                {
+                    resourceAttributes = ReadResourceAttributes(ref resourceAt);
+                }
+
                 foreach (var m in metrics)
                 {
-                    Resolve(m, baseIdentity);
+                    Resolve(m, baseIdentity, resourceAttributes);
                 }
             }
         }
@@ -502,15 +518,68 @@ namespace Chartly.Profiler.Sources.Otlp
             return false;
         }
 
+        /// <summary>The attributes of a <c>resource</c> object (the reader at its start), read as point attributes are.</summary>
+        private KeyValuePair<string, string>[] ReadResourceAttributes(ref Utf8JsonReader reader)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return Array.Empty<KeyValuePair<string, string>>();
+            }
+
+            var result = Array.Empty<KeyValuePair<string, string>>();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isAttributes = reader.ValueTextEquals("attributes"u8);
+                reader.Read();
+                if (isAttributes)
+                {
+                    result = ReadAttributes(ref reader);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+
+            return result;
+        }
+
         /// <summary>Gives each point of a metric its identity and keeps those a target resource matches.</summary>
-        private void Resolve(MetricDraft m, MetricResource baseIdentity)
+        private void Resolve(MetricDraft m, MetricResource baseIdentity, KeyValuePair<string, string>[] resourceAttributes)
         {
             foreach (var p in m.Points)
             {
                 var identity = WithPointLabels(baseIdentity, p.Attributes);
                 foreach (var alias in m.Aliases)
                 {
-                    var scoped = alias.NodeScope ? NodeOnly(identity) : identity;
+                    var value = p.Value;
+                    if (alias.ResourceFlagKey is not null)
+                    {
+                        if (Find(resourceAttributes, alias.ResourceFlagKey) is not { } flag)
+                        {
+                            continue; // the receiver was not asked for the attribute: no flag, not a 0
+                        }
+
+                        value = string.Equals(flag, alias.ResourceFlagValue, StringComparison.Ordinal) ? 1 : 0;
+                    }
+
+                    MetricResource scoped;
+                    if (alias.WorkloadKeys is not null)
+                    {
+                        var workload = WorkloadOf(alias.WorkloadKeys, p.Attributes, resourceAttributes);
+                        if (workload is null)
+                        {
+                            _pendingUnattributed++;
+                            continue;
+                        }
+
+                        scoped = WorkloadOnly(identity, workload);
+                    }
+                    else
+                    {
+                        scoped = alias.NodeScope ? NodeOnly(identity) : identity;
+                    }
+
                     if (!MetricAliases.Accepts(alias, p.Attributes) || !Matches(scoped))
                     {
                         continue;
@@ -523,11 +592,51 @@ namespace Chartly.Profiler.Sources.Otlp
                         break;
                     }
 
-                    var seriesKey = SeriesKey(m.Name!, scoped, p.Attributes);
-                    _pending.Add(new RawPoint(alias, seriesKey, scoped, p.Kind, p.Start, p.Time, p.Value, p.Count, MetricAliases.ScaleFor(alias, m.Unit)));
+                    // A flag read from the same points as another alias is a series of its own.
+                    var seriesKey = SeriesKey(alias.ResourceFlagKey is null ? m.Name! : m.Name + "\u001f" + alias.Canonical, scoped, p.Attributes);
+                    _pending.Add(new RawPoint(alias, seriesKey, scoped, p.Kind, p.Start, p.Time, value, p.Count, MetricAliases.ScaleFor(alias, m.Unit)));
                 }
             }
         }
+
+        /// <summary>The first of the keys present with a value, on the point before the resource.</summary>
+        private static string? WorkloadOf(IReadOnlyList<string> keys, KeyValuePair<string, string>[] point, KeyValuePair<string, string>[] resource)
+        {
+            foreach (var key in keys)
+            {
+                if (Find(point, key) is { Length: > 0 } v)
+                {
+                    return v;
+                }
+            }
+
+            foreach (var key in keys)
+            {
+                if (Find(resource, key) is { Length: > 0 } v)
+                {
+                    return v;
+                }
+            }
+
+            return null;
+        }
+
+        private static string? Find(KeyValuePair<string, string>[] attributes, string key)
+        {
+            foreach (var kv in attributes)
+            {
+                if (string.Equals(kv.Key, key, StringComparison.Ordinal))
+                {
+                    return kv.Value;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>A workload is known by its environment, namespace and name: the scrape job's service, pod and node say nothing about it.</summary>
+        private MetricResource WorkloadOnly(MetricResource r, string workload) =>
+            Intern(new MetricResource(r.Environment, r.Namespace, null, null, null, null) { Workload = workload });
 
         /// <summary>
         /// Prometheus-style metrics (cAdvisor through the collector's prometheus receiver) name the

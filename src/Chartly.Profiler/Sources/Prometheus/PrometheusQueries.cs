@@ -8,7 +8,8 @@ using Chartly.Profiler.Metrics;
 namespace Chartly.Profiler.Sources.Prometheus
 {
     /// <summary>One PromQL query and what its answer means: samples of <see cref="Canonical"/>, attributed to <see cref="Source"/>.</summary>
-    internal sealed record PromQuery(string Canonical, string Source, int Priority, string Expression, double Scale);
+    /// <remarks><see cref="WorkloadLabels"/>: for a workload metric, the labels that name the workload, first non-empty wins.</remarks>
+    internal sealed record PromQuery(string Canonical, string Source, int Priority, string Expression, double Scale, IReadOnlyList<string>? WorkloadLabels = null);
 
     /// <summary>
     /// Builds the PromQL for a metric query, with the work pushed to the server: counters become
@@ -71,6 +72,17 @@ namespace Chartly.Profiler.Sources.Prometheus
                     continue;
                 }
 
+                if (alias.ResourceFlagKey is not null)
+                {
+                    continue; // a flag read from a resource attribute of a file; in Prometheus the same series carries the counter
+                }
+
+                if (alias.WorkloadKeys is not null)
+                {
+                    result.Add(WorkloadQuery(alias, resources, gaugeRange));
+                    continue;
+                }
+
                 var nodeLevel = IsNodeLevel(alias);
                 var selector = nodeLevel ? nodeSelector : podSelector;
                 if (selector is null)
@@ -99,6 +111,12 @@ namespace Chartly.Profiler.Sources.Prometheus
 
                 var aggregate = alias.Combine == SeriesCombine.Mean ? "avg" : "sum";
                 var names = NameMatcher(alias);
+                if (alias.Events)
+                {
+                    result.Add(new PromQuery(alias.Canonical, alias.Source, priority, ExactIncrease(by, Series(names, null), stepSeconds), alias.Scale));
+                    continue;
+                }
+
                 var expression = Or(filters.Select(f => alias.Counter
                     ? aggregate + by + "(irate(" + Series(names, f) + "[" + rateRange + "]))"
                     : aggregate + by + "(last_over_time(" + Series(names, f) + "[" + gaugeRange + "]))"));
@@ -159,6 +177,73 @@ namespace Chartly.Profiler.Sources.Prometheus
             }
         }
 
+        /// <summary>
+        /// Events counted exactly per step (restarts): the counter's last value at the step minus
+        /// its last value one step earlier, or after a reset (the difference is negative) the value
+        /// since the reset, per second of the step. A series' first step has no earlier value and
+        /// gives nothing: never its whole history as one step's increase. Neither <c>increase</c>
+        /// (extrapolated, blind between its windows) nor <c>irate</c> (the last scrape interval
+        /// only) counts every restart once.
+        /// </summary>
+        private static string ExactIncrease(string by, string series, long stepSeconds)
+        {
+            var now = "sum" + by + "(" + series + ")";
+            var before = "sum" + by + "(" + series + " offset " + PromQl.Duration(stepSeconds) + ")";
+            return "((" + now + " - " + before + ") >= 0 or (" + now + " and " + before + ")) / " + stepSeconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>
+        /// An autoscaler's or deployment's metric: one series per workload in the namespaces the
+        /// target's spans ran in (all namespaces when no span names one), grouped by the labels
+        /// that name the workload. kube-state-metrics names the autoscaler, not its target; its
+        /// <c>kube_horizontalpodautoscaler_info</c> carries the target as <c>scaletargetref_name</c>
+        /// and is joined on the server where it exists.
+        /// </summary>
+        private PromQuery WorkloadQuery(MetricAlias alias, IReadOnlyList<MetricResource>? resources, string gaugeRange)
+        {
+            var scope = new List<string>();
+            if (resources is null)
+            {
+                scope.Add(_settings.NamespaceLabel + "=~\"<namespaces of the target's spans>\"");
+            }
+            else
+            {
+                var namespaces = Distinct(resources.Select(r => r.Namespace));
+                if (namespaces.Count > 0 && resources.All(r => r.Namespace is not null))
+                {
+                    scope.Add(In(_settings.NamespaceLabel, namespaces));
+                }
+
+                AddEnvironment(scope, resources);
+            }
+
+            string Series(string name) => "{__name__=" + PromQl.String(name) + string.Concat(scope.Select(p => ", " + p)) + "}";
+
+            var identity = new List<string> { _settings.NamespaceLabel };
+            if (_settings.EnvironmentLabel is not null)
+            {
+                identity.Add(_settings.EnvironmentLabel);
+            }
+
+            var workloadLabels = alias.WorkloadKeys!.Select(Sanitize).Distinct(StringComparer.Ordinal).ToList();
+            var name = PrometheusNames(alias)[0];
+            var plain = (alias.Combine == SeriesCombine.Mean ? "avg" : "sum") + " by (" + string.Join(", ", identity.Concat(workloadLabels).Distinct(StringComparer.Ordinal)) + ") (last_over_time(" + Series(name) + "[" + gaugeRange + "]))";
+            var expression = plain;
+            if (alias.Family == "prometheus" && alias.Source.StartsWith(HpaPrefix, StringComparison.Ordinal))
+            {
+                var on = string.Join(", ", identity.Concat(new[] { HpaLabel }));
+                var info = "max by (" + on + ", " + TargetLabel + ") (last_over_time(" + Series(HpaPrefix + "info") + "[" + gaugeRange + "]))";
+                expression = "(" + plain + " * on (" + on + ") group_left (" + TargetLabel + ") " + info + ") or on (" + on + ") " + plain;
+                workloadLabels.Insert(0, TargetLabel);
+            }
+
+            return new PromQuery(alias.Canonical, alias.Source, MetricAliases.PriorityOf(alias), expression, alias.Scale, workloadLabels);
+        }
+
+        private const string HpaPrefix = "kube_horizontalpodautoscaler_";
+        private const string HpaLabel = "horizontalpodautoscaler";
+        private const string TargetLabel = "scaletargetref_name";
+
         /// <summary>Node-level quantities: the node's I/O wait and node_exporter/system names.</summary>
         private static bool IsNodeLevel(MetricAlias alias) =>
             alias.Canonical == CanonicalMetrics.IoWait
@@ -179,6 +264,11 @@ namespace Chartly.Profiler.Sources.Prometheus
 
             var b = Sanitize(alias.Source);
             var unit = CanonicalMetrics.All.FirstOrDefault(m => m.Name == alias.Canonical).Unit;
+            if (alias.Events)
+            {
+                return new[] { b }; // the receiver's restart count is a gauge, exported under its own name
+            }
+
             if (alias.Counter)
             {
                 // Counts per second stay counts; everything else the table counts is time (CPU seconds).

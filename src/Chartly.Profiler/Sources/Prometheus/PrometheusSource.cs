@@ -119,7 +119,13 @@ namespace Chartly.Profiler.Sources.Prometheus
             long used = 0, invalid = 0;
             foreach (var series in response.Series)
             {
-                var resource = Resource(series);
+                var resource = Resource(series, q.WorkloadLabels);
+                if (q.WorkloadLabels is not null && resource.Workload is null)
+                {
+                    stats.AddPointsUnattributed(series.Points.Count);
+                    continue;
+                }
+
                 foreach (var p in series.Points)
                 {
                     var v = p.Value * q.Scale;
@@ -171,9 +177,18 @@ namespace Chartly.Profiler.Sources.Prometheus
             return unique;
         }
 
-        private MetricResource Resource(PromSeries series)
+        private MetricResource Resource(PromSeries series, IReadOnlyList<string>? workloadLabels)
         {
             string? Get(string? label) => label is null || series.Label(label) is not { Length: > 0 } v ? null : v;
+            if (workloadLabels is not null)
+            {
+                // An autoscaler or deployment: its namespace and name, nothing of the scrape target.
+                return new MetricResource(Get(_settings.EnvironmentLabel), Get(_settings.NamespaceLabel), null, null, null, null)
+                {
+                    Workload = workloadLabels.Select(Get).FirstOrDefault(v => v is not null),
+                };
+            }
+
             return new MetricResource(
                 Get(_settings.EnvironmentLabel),
                 Get(_settings.NamespaceLabel),
