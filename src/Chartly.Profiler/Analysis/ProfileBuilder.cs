@@ -80,7 +80,7 @@ namespace Chartly.Profiler.Analysis
                 findings.Insert(after + 1, impact);
             }
 
-            return new Profile(Header(request), summary, breakdown, signalList, findings, null, dq, whatIf);
+            return new Profile(Header(request), summary, breakdown, signalList, findings, null, dq, whatIf, signals?.Scaling ?? ScalingSummary.NoData);
         }
 
         /// <summary>The breakdown (sorted as the contract says) and the total, both rounded to the request's precision.</summary>
@@ -193,7 +193,9 @@ namespace Chartly.Profiler.Analysis
             signals?.MetricSeriesUsed ?? 0,
             signals?.MetricSeriesGaps ?? 0,
             signals?.MetricCounterResets ?? 0,
-            signals?.MetricResourcesUncovered ?? 0);
+            signals?.MetricResourcesUncovered ?? 0,
+            signals?.MetricPointsUnattributed ?? 0,
+            signals?.ScalingSeriesNotCovering ?? 0);
 
         private static List<Finding> BaseFindings(IReadOnlyList<BreakdownEntry> breakdown, long total, RootStatistics roots, DataQuality dq)
         {

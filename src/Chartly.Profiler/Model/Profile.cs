@@ -21,9 +21,11 @@ namespace Chartly.Profiler.Model
             IReadOnlyList<Finding> findings,
             Comparison? comparison,
             DataQuality dataQuality,
-            IReadOnlyList<WhatIf>? whatIf = null)
+            IReadOnlyList<WhatIf>? whatIf = null,
+            ScalingSummary? scaling = null)
         {
             Header = header;
+            Scaling = scaling;
             WhatIf = whatIf ?? System.Array.Empty<WhatIf>();
             Summary = summary;
             Breakdown = breakdown;
@@ -47,11 +49,14 @@ namespace Chartly.Profiler.Model
 
         public DataQuality DataQuality { get; }
 
+        /// <summary>Scaling limits of the dominant component's workload; null in documents of schema 1.0.</summary>
+        public ScalingSummary? Scaling { get; }
+
         /// <summary>For each top component, what a faster one would buy; empty in documents of schema 1.0.</summary>
         public IReadOnlyList<WhatIf> WhatIf { get; }
 
         public Profile With(ProfileSummary? summary = null, IReadOnlyList<Finding>? findings = null, Comparison? comparison = null, ProfileHeader? header = null) =>
-            new(header ?? Header, summary ?? Summary, Breakdown, Signals, findings ?? Findings, comparison ?? Comparison, DataQuality, WhatIf);
+            new(header ?? Header, summary ?? Summary, Breakdown, Signals, findings ?? Findings, comparison ?? Comparison, DataQuality, WhatIf, Scaling);
     }
 
     public sealed record ProfileTarget(string Type, string Id)
@@ -138,6 +143,27 @@ namespace Chartly.Profiler.Model
     public sealed record MetricCitation(string Metric, decimal Value, string Unit);
 
     /// <summary>
+    /// Scaling limits while the dominant component held the critical path (docs/signals.md,
+    /// "Scaling limits"): whether its workload's autoscaler was at its maximum (<c>at_max</c>,
+    /// <c>below_max</c>, or <c>no_data</c> unless samples cover its whole critical time), the
+    /// replica figures behind that, and the containers' restarts and OOM kills in the window.
+    /// Null figures were not measured.
+    /// </summary>
+    public sealed record ScalingSummary(
+        string? Component,
+        string Autoscaler,
+        IReadOnlyList<string> Workloads,
+        decimal? MaxCurrentReplicas,
+        decimal? MaxReplicas,
+        decimal? MinAvailableReplicas,
+        decimal? MaxDesiredReplicas,
+        long? Restarts,
+        long? OomKills)
+    {
+        public static ScalingSummary NoData { get; } = new(null, "no_data", System.Array.Empty<string>(), null, null, null, null, null, null);
+    }
+
+    /// <summary>
     /// What a faster component would buy (docs/critical-path.md, "What if"): the target's time
     /// summed over its roots as it was, with the component's own time halved, and without it,
     /// from re-walking each root's critical path; the same for the median root; which component
@@ -184,7 +210,9 @@ namespace Chartly.Profiler.Model
         long MetricSeriesUsed = 0,
         long MetricSeriesGaps = 0,
         long MetricCounterResets = 0,
-        long MetricResourcesUncovered = 0);
+        long MetricResourcesUncovered = 0,
+        long MetricPointsUnattributed = 0,
+        long ScalingSeriesNotCovering = 0);
 
     /// <summary>
     /// The profile a comparison ran against: how it was named (<c>profile</c>: a saved document or a

@@ -74,6 +74,23 @@ namespace Chartly.Profiler.Output
                     .Add("metrics", new DocList(m.Metrics.Select(x => (DocNode)DocScalar.Text(x)).ToList()))
                     .Add("components", Components(m.Components, m.Unit))))));
 
+            // Sections added in schema 1.1; a saved 1.0 document writes back without them.
+            var v10 = string.Equals(h.SchemaVersion, "1.0", StringComparison.Ordinal);
+            if (!v10)
+            {
+                var sc = p.Scaling ?? ScalingSummary.NoData;
+                doc.Add("scaling", new DocMap()
+                    .Add("component", sc.Component)
+                    .Add("autoscaler", sc.Autoscaler)
+                    .Add("workloads", new DocList(sc.Workloads.Select(w => (DocNode)DocScalar.Text(w)).ToList()))
+                    .Add("hpa_current_replicas", new DocMap().Add("max", Ratio(sc.MaxCurrentReplicas, "count")))
+                    .Add("hpa_max_replicas", new DocMap().Add("max", Ratio(sc.MaxReplicas, "count")))
+                    .Add("deployment_available_replicas", new DocMap().Add("min", Ratio(sc.MinAvailableReplicas, "count")))
+                    .Add("deployment_desired_replicas", new DocMap().Add("max", Ratio(sc.MaxDesiredReplicas, "count")))
+                    .Add("container_restarts", new DocMap().Add("total", sc.Restarts is null ? DocScalar.Null : DocScalar.Integer(sc.Restarts.Value)))
+                    .Add("oom_kills", new DocMap().Add("total", sc.OomKills is null ? DocScalar.Null : DocScalar.Integer(sc.OomKills.Value))));
+            }
+
             doc.Add("findings", List(p.Findings, f => new DocMap()
                 .Add("id", f.Id)
                 .Add("severity", f.Severity)
@@ -84,7 +101,7 @@ namespace Chartly.Profiler.Output
                     .Add("unit", m.Unit)))));
 
             // A document keeps the sections of its own schema version: a saved 1.0 profile reads and writes back unchanged.
-            if (!string.Equals(h.SchemaVersion, "1.0", StringComparison.Ordinal))
+            if (!v10)
             {
                 doc.Add("what_if", List(p.WhatIf, w => new DocMap()
                 .Add("component", w.Component)
@@ -107,7 +124,8 @@ namespace Chartly.Profiler.Output
             }
 
             var q = p.DataQuality;
-            doc.Add("data_quality", new DocMap()
+            var dq = new DocMap();
+            doc.Add("data_quality", dq
                 .Add("files_read", q.FilesRead)
                 .Add("bytes_read", q.BytesRead)
                 .Add("records_read", q.RecordsRead)
@@ -131,8 +149,14 @@ namespace Chartly.Profiler.Output
                 .Add("metric_series_used", q.MetricSeriesUsed)
                 .Add("metric_series_gaps", q.MetricSeriesGaps)
                 .Add("metric_counter_resets", q.MetricCounterResets)
-                .Add("metric_resources_uncovered", q.MetricResourcesUncovered)
-                .Add("source_partial_errors", q.SourcePartialErrors));
+                .Add("metric_resources_uncovered", q.MetricResourcesUncovered));
+            if (!v10)
+            {
+                dq.Add("metric_points_unattributed", q.MetricPointsUnattributed)
+                    .Add("scaling_series_not_covering", q.ScalingSeriesNotCovering);
+            }
+
+            dq.Add("source_partial_errors", q.SourcePartialErrors);
             return doc;
         }
 

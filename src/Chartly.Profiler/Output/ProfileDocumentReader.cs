@@ -121,8 +121,27 @@ namespace Chartly.Profiler.Output
 
             var comparison = doc.Get("comparison") is DocMap c ? ReadComparison(c) : null;
 
-            // Schema 1.0 has no what_if section; from 1.1 on it is required.
-            var whatIf = schema == "1.0" ? new List<WhatIf>() : Items(doc, "what_if").Select(w =>
+            // Schema 1.0 has no scaling and what_if sections; from 1.1 on they are required.
+            var v10 = schema == "1.0";
+            ScalingSummary? scaling = null;
+            if (!v10)
+            {
+                var sc = Map(doc, "scaling");
+                var restarts = DecOrNull(Map(sc, "container_restarts"), "total");
+                var ooms = DecOrNull(Map(sc, "oom_kills"), "total");
+                scaling = new ScalingSummary(
+                    StrOrNull(sc, "component"),
+                    Str(sc, "autoscaler"),
+                    Strings(sc, "workloads"),
+                    DecOrNull(Map(sc, "hpa_current_replicas"), "max"),
+                    DecOrNull(Map(sc, "hpa_max_replicas"), "max"),
+                    DecOrNull(Map(sc, "deployment_available_replicas"), "min"),
+                    DecOrNull(Map(sc, "deployment_desired_replicas"), "max"),
+                    restarts is null ? null : (long)restarts.Value,
+                    ooms is null ? null : (long)ooms.Value);
+            }
+
+            var whatIf = v10 ? new List<WhatIf>() : Items(doc, "what_if").Select(w =>
             {
                 var median = Map(w, "median_root");
                 return new WhatIf(
@@ -147,9 +166,11 @@ namespace Chartly.Profiler.Output
                 Int(q, "non_blocking_subtrees"), Int(q, "roots_without_environment"), Int(q, "metric_records"), Int(q, "metric_points_used"),
                 Int(q, "source_partial_errors"),
                 Int(q, "metric_points_invalid"), Int(q, "metric_series_used"), Int(q, "metric_series_gaps"), Int(q, "metric_counter_resets"),
-                Int(q, "metric_resources_uncovered"));
+                Int(q, "metric_resources_uncovered"),
+                v10 ? 0 : Int(q, "metric_points_unattributed"),
+                v10 ? 0 : Int(q, "scaling_series_not_covering"));
 
-            return new Profile(header, summary, breakdown, signals, findings, comparison, dq, whatIf);
+            return new Profile(header, summary, breakdown, signals, findings, comparison, dq, whatIf, scaling);
         }
 
         private static Comparison ReadComparison(DocMap c)

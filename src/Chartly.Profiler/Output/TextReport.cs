@@ -50,6 +50,11 @@ namespace Chartly.Profiler.Output
                 RenderSignal(sb, sig);
             }
 
+            if (p.Scaling is { } sc)
+            {
+                Line(sb, $"  {Pad("scaling", 20)}  {ScalingText(sc)}");
+            }
+
             Line(sb, string.Empty);
             Line(sb, "Findings");
             if (p.Findings.Count == 0)
@@ -140,6 +145,17 @@ namespace Chartly.Profiler.Output
             }
 
             return text + $"  ({N(samples)} sample{(samples == 1 ? string.Empty : "s")})";
+        }
+
+        private static string ScalingText(ScalingSummary sc)
+        {
+            var text = sc.Autoscaler switch
+            {
+                "at_max" => $"autoscaler at its maximum ({Val(sc.MaxCurrentReplicas, "count")} of {Val(sc.MaxReplicas, "count")} replicas) while {sc.Component} ran",
+                "below_max" => $"autoscaler below its maximum (at most {Val(sc.MaxCurrentReplicas, "count")} of {Val(sc.MaxReplicas, "count")} replicas) while {sc.Component} ran",
+                _ => "autoscaler no data",
+            };
+            return text + $"; restarts {(sc.Restarts is null ? "n/a" : N(sc.Restarts.Value))}, OOM kills {(sc.OomKills is null ? "n/a" : N(sc.OomKills.Value))}";
         }
 
         /// <summary>What a faster top component would buy, from the re-walked critical path (docs/critical-path.md).</summary>

@@ -17,7 +17,7 @@ namespace Chartly.Profiler.Tests.Output
             var json = ProfileDocument.Write(Run.Sample("run", "run-1004"), DocumentFormat.Json);
             using var doc = System.Text.Json.JsonDocument.Parse(json);
             var sections = doc.RootElement.EnumerateObject().Select(p => p.Name).ToArray();
-            Assert.Equal(new[] { "header", "summary", "breakdown", "signals", "findings", "what_if", "data_quality" }, sections);
+            Assert.Equal(new[] { "header", "summary", "breakdown", "signals", "scaling", "findings", "what_if", "data_quality" }, sections);
             var header = doc.RootElement.GetProperty("header").EnumerateObject().Select(p => p.Name).ToArray();
             Assert.Equal(new[] { "tool", "tool_version", "schema_version", "target", "environment", "window", "precision", "correlation_id" }, header);
             Assert.Equal(7507, doc.RootElement.GetProperty("summary").GetProperty("total_duration_ms").GetInt64());

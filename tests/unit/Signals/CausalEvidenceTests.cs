@@ -108,5 +108,35 @@ namespace Chartly.Profiler.Tests.Signals
             var f = Only(p, "signal.http-429");
             Assert.Equal(0.075m, Cited(f, "throttling.http_429_time_on_path.share_of_roots"));
         }
+    
+        [Fact]
+        public void AStepAtItsAutoscalersMaximumSaysTheScalingLimitWasHit()
+        {
+            // The worker runs as StatefulSet "worker" (pod worker-0); its HPA sat at 5 of 5 replicas
+            // all the while crunch held the critical path, which ran CPU-bound at 95% of its limit.
+            var hpa = Otlp.Attrs("k8s.namespace.name", "core", "k8s.hpa.name", "worker", "k8s.hpa.uid", "4b1c-worker", "deployment.environment.name", "dev");
+            var replicas = MetricJson.Line(
+                hpa,
+                MetricJson.Gauge("k8s.hpa.current_replicas", "{pod}", MetricJson.Scrapes().Select(t => new MPoint(t, Int: 5))),
+                MetricJson.Gauge("k8s.hpa.max_replicas", "{pod}", MetricJson.Scrapes().Select(t => new MPoint(t, Int: 5))));
+            var p = Profile(Traces(), CpuBoundStep().Append(replicas));
+
+            Assert.Equal("cpu", p.Summary.BottleneckKind);
+            Assert.NotNull(p.Scaling);
+            Assert.Equal("at_max", p.Scaling!.Autoscaler);
+            Assert.Equal("crunch", p.Scaling.Component);
+            var f = Only(p, "scaling.at-max-replicas:crunch");
+            Assert.Equal(5m, Cited(f, "scaling.hpa_current_replicas.max{component=\"crunch\"}"));
+            Assert.Equal(5m, Cited(f, "scaling.hpa_max_replicas.max{component=\"crunch\"}"));
+            Assert.Contains("\"autoscaler\": \"at_max\"", Chartly.Profiler.Output.ProfileDocument.Write(p, Chartly.Profiler.Output.DocumentFormat.Json));
+        }
+
+        [Fact]
+        public void WithoutReplicaSeriesTheScalingSectionSaysNoData()
+        {
+            var p = Profile(Traces(), CpuBoundStep());
+            Assert.Equal("no_data", p.Scaling!.Autoscaler);
+            Assert.DoesNotContain(p.Findings, f => f.Id.StartsWith("scaling.", System.StringComparison.Ordinal));
+        }
     }
 }

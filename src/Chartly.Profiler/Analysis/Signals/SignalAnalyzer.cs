@@ -20,8 +20,9 @@ namespace Chartly.Profiler.Analysis.Signals
     /// <summary>The signals, and the facts the taxonomy and the findings read.</summary>
     public sealed class SignalReport
     {
-        public SignalReport(IReadOnlyList<Signal> signals, IReadOnlyList<MeasureResult> measures, IReadOnlyList<string> topComponents, IReadOnlyDictionary<string, decimal> clientShare, long resourcesUncovered, long resources)
+        public SignalReport(IReadOnlyList<Signal> signals, IReadOnlyList<MeasureResult> measures, IReadOnlyList<string> topComponents, IReadOnlyDictionary<string, decimal> clientShare, long resourcesUncovered, long resources, IReadOnlyDictionary<string, WindowSet> componentWindows)
         {
+            ComponentWindows = componentWindows;
             Signals = signals;
             Measures = measures;
             TopComponents = topComponents;
@@ -36,6 +37,9 @@ namespace Chartly.Profiler.Analysis.Signals
         public IReadOnlyList<MeasureResult> Measures { get; }
 
         public IReadOnlyList<string> TopComponents { get; }
+
+        /// <summary>Per top component: where and when it held the critical path (its work, not its messages' queue waits).</summary>
+        public IReadOnlyDictionary<string, WindowSet> ComponentWindows { get; }
 
         /// <summary>Per top component: the share of its critical time spent in CLIENT spans, 3 decimals.</summary>
         public IReadOnlyDictionary<string, decimal> ClientShare { get; }
@@ -93,7 +97,7 @@ namespace Chartly.Profiler.Analysis.Signals
 
             var uncovered = targetWindows.Resources.LongCount(r => !join.Covered(r));
             var anyMetric = SignalCatalog.MetricsFor(inputs.Allowlist).Count > 0;
-            return new SignalReport(signals, measures, top, clientShare, anyMetric ? uncovered : 0, targetWindows.Resources.Count);
+            return new SignalReport(signals, measures, top, clientShare, anyMetric ? uncovered : 0, targetWindows.Resources.Count, componentWindows);
         }
 
         /// <summary>The breakdown's leading components: at most five, each at least 5% of the critical path, the first always.</summary>

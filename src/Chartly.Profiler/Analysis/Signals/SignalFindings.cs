@@ -16,7 +16,7 @@ namespace Chartly.Profiler.Analysis.Signals
     /// </summary>
     public static class SignalFindings
     {
-        public static IReadOnlyList<Finding> Build(Verdict verdict, IReadOnlyList<BreakdownEntry> breakdown, SignalReport report, SpanEvidence spans, MetricCoverage coverage)
+        public static IReadOnlyList<Finding> Build(Verdict verdict, IReadOnlyList<BreakdownEntry> breakdown, SignalReport report, SpanEvidence spans, MetricCoverage coverage, IReadOnlyList<Finding>? scaling = null)
         {
             var findings = new List<Finding>();
             var byComponent = breakdown.ToDictionary(b => b.Component, b => b, System.StringComparer.Ordinal);
@@ -71,6 +71,8 @@ namespace Chartly.Profiler.Analysis.Signals
                 Peak(findings, report, byComponent[component], SignalCatalog.CpuUtilization, "limit_utilization", BottleneckClassifier.CpuLimitAvg, "cpu-limit", "its container ran at up to {0} of its CPU limit in one interval while it ran (mean {1})");
             }
 
+            // Scaling limits beside the kind: were they hit while the bottleneck held the path?
+            findings.AddRange(scaling ?? System.Array.Empty<Finding>());
             Http429(findings, verdict, report, spans);
             QueueWait(findings, verdict, report, spans);
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using Chartly.Profiler.Analysis.Scaling;
 using Chartly.Profiler.Metrics;
 using Chartly.Profiler.Model;
 using Chartly.Profiler.Targets;
@@ -19,7 +20,10 @@ namespace Chartly.Profiler.Analysis.Signals
         long MetricSeriesGaps,
         long MetricCounterResets,
         long MetricResourcesUncovered,
-        long SourcePartialErrors);
+        long SourcePartialErrors,
+        ScalingSummary Scaling,
+        long MetricPointsUnattributed,
+        long ScalingSeriesNotCovering);
 
     /// <summary>
     /// After the critical paths: ask every metric source for the canonical samples of the
@@ -31,7 +35,8 @@ namespace Chartly.Profiler.Analysis.Signals
         /// <summary>The query for a target, or null when no included signal needs a metric or no span ran anywhere.</summary>
         public static MetricQuery? Query(IReadOnlyList<string> allowlist, SpanEvidence spans)
         {
-            var metrics = SignalCatalog.MetricsFor(allowlist);
+            // Replica and restart series are evidence beside the resource signals (docs/taxonomy.md).
+            var metrics = SignalCatalog.MetricsFor(allowlist).Concat(ScalingEvidence.MetricsFor(allowlist)).Distinct(StringComparer.Ordinal).OrderBy(m => m, StringComparer.Ordinal).ToList();
             var resources = spans.Windows().Resources;
             if (metrics.Count == 0 || resources.Count == 0 || spans.MaxEndUnixNano < spans.MinStartUnixNano)
             {
@@ -87,7 +92,8 @@ namespace Chartly.Profiler.Analysis.Signals
             var dominant = report.TopComponents.Count > 0 ? report.TopComponents[0] : null;
             var verdict = BottleneckClassifier.Classify(dominant, report, spans);
             var coverage = new MetricCoverage(metricRecords, stats.PointsUsed, stats.SeriesGaps, report.ResourcesUncovered, report.Resources);
-            var findings = SignalFindings.Build(verdict, breakdown, report, spans, coverage);
+            var scaling = ScalingEvidence.Analyze(samples, dominant, dominant is null ? WindowSet.Empty : report.ComponentWindows[dominant], spans.Windows());
+            var findings = SignalFindings.Build(verdict, breakdown, report, spans, coverage, scaling.Findings);
             return new SignalOutcome(
                 report.Signals,
                 verdict.Kind,
@@ -98,7 +104,10 @@ namespace Chartly.Profiler.Analysis.Signals
                 stats.SeriesGaps,
                 stats.CounterResets,
                 report.ResourcesUncovered,
-                stats.PartialErrors);
+                stats.PartialErrors,
+                new ScalingSummary(scaling.Component, scaling.Autoscaler, scaling.Workloads, scaling.MaxCurrentReplicas, scaling.MaxReplicas, scaling.MinAvailableReplicas, scaling.MaxDesiredReplicas, scaling.Restarts, scaling.OomKills),
+                stats.PointsUnattributed,
+                scaling.Quality.ReplicaSeriesNotCovering);
         }
     }
 }
