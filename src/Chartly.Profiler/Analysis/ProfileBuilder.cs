@@ -130,14 +130,8 @@ namespace Chartly.Profiler.Analysis
             return string.CompareOrdinal(a.Component, b.Component);
         }
 
-        public static string UnitOf(string signal) => signal switch
-        {
-            "cpu_utilization" => "ratio",
-            "memory_utilization" => "ratio",
-            "io_wait" => "ratio",
-            "throttling" => "ratio",
-            _ => "ms",
-        };
+        /// <summary>A signal's unit when it has no data: its first measure's (the catalog is the one place that says).</summary>
+        public static string UnitOf(string signal) => SignalCatalog.Get(signal).DefaultUnit;
 
         /// <summary>Nearest-rank percentile of an ascending list: deterministic and always an observed value.</summary>
         public static long Percentile(IReadOnlyList<long> ascending, int p)

@@ -425,21 +425,6 @@ footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
 
         private static string Cut(string s, int w) => w < 4 || s.Length <= w ? s : s.Substring(0, w - 1) + "\u2026";
 
-        private static string Val(decimal? v, string unit)
-        {
-            if (v is null)
-            {
-                return "n/a";
-            }
-
-            return unit switch
-            {
-                "ratio" => (v.Value * 100m).ToString("0.0", CultureInfo.InvariantCulture) + "%",
-                "percent" => Pct(v.Value),
-                "ms" => v.Value.ToString("#,0.#", CultureInfo.InvariantCulture) + " ms",
-                "count" => v.Value.ToString("#,0.#", CultureInfo.InvariantCulture),
-                _ => v.Value.ToString("#,0.###", CultureInfo.InvariantCulture) + " " + unit,
-            };
-        }
+        private static string Val(decimal? v, string unit) => Units.Display(v, unit);
     }
 }

@@ -212,10 +212,10 @@ namespace Chartly.Profiler.Output
                 return DocScalar.Null;
             }
 
-            return unit switch
+            return Units.Decimals(unit) switch
             {
-                "ratio" or "cores" => DocScalar.Fixed(v.Value, 3),
-                "bytes" or "count" when v.Value == decimal.Truncate(v.Value) && Math.Abs(v.Value) <= long.MaxValue => DocScalar.Integer((long)v.Value),
+                { } digits when digits != 1 => DocScalar.Fixed(v.Value, digits),
+                null when v.Value == decimal.Truncate(v.Value) && Math.Abs(v.Value) <= long.MaxValue => DocScalar.Integer((long)v.Value),
                 _ => DocScalar.OneDecimal(v.Value),
             };
         }
@@ -227,8 +227,16 @@ namespace Chartly.Profiler.Output
             .Add("total", Ratio(c.Total, unit))
             .Add("samples", c.Samples));
 
-        private static DocNode Value(decimal v, string unit) =>
-            unit == "ratio" ? DocScalar.Fixed(v, 3) : unit == "p" ? DocScalar.Fixed(v, 4) : v == decimal.Truncate(v) && unit != "percent" ? DocScalar.Integer((long)v) : DocScalar.OneDecimal(v);
+        /// <summary>
+        /// A cited value: ratios and p-values at their fixed decimals, percentages with one,
+        /// anything else an integer when whole (a citation states exactly the number the text says).
+        /// </summary>
+        private static DocNode Value(decimal v, string unit) => unit switch
+        {
+            Units.Ratio or Units.PValue => DocScalar.Fixed(v, Units.Decimals(unit)!.Value),
+            Units.Percent => DocScalar.OneDecimal(v),
+            _ => v == decimal.Truncate(v) ? DocScalar.Integer((long)v) : DocScalar.OneDecimal(v),
+        };
 
         private static DocList List<T>(IEnumerable<T> items, System.Func<T, DocNode> map) => new(items.Select(map).ToList());
     }

@@ -233,24 +233,7 @@ namespace Chartly.Profiler.Output
 
         private static string SignedPct(decimal v) => (v > 0 ? "+" : string.Empty) + Pct(v);
 
-        private static string Val(decimal? v, string unit)
-        {
-            if (v is null)
-            {
-                return "n/a";
-            }
-
-            return unit switch
-            {
-                "ratio" => (v.Value * 100m).ToString("0.0", CultureInfo.InvariantCulture) + "%",
-                "percent" => Pct(v.Value),
-                "p" => v.Value.ToString("0.0000", CultureInfo.InvariantCulture),
-                "ms" => v.Value.ToString("#,0.#", CultureInfo.InvariantCulture) + " ms",
-                "bytes" => (v.Value / (1024m * 1024m)).ToString("#,0.0", CultureInfo.InvariantCulture) + " MiB",
-                "count" => v.Value.ToString("#,0.#", CultureInfo.InvariantCulture),
-                _ => v.Value.ToString("#,0.###", CultureInfo.InvariantCulture) + " " + unit,
-            };
-        }
+        private static string Val(decimal? v, string unit) => Units.Display(v, unit);
 
         private static string Pad(string s, int w) => s.Length >= w ? s : s + new string(' ', w - s.Length);
 

@@ -296,21 +296,10 @@ namespace Chartly.Profiler.Analysis.Signals
 
         private static decimal Ms(double nanos, bool seconds) => Value(nanos / 1_000_000.0, "ms", seconds);
 
-        /// <summary>Rounds a value to its unit's precision in the document, half away from zero.</summary>
-        public static decimal Value(double v, string unit, bool seconds)
-        {
-            var d = v >= (double)decimal.MaxValue ? decimal.MaxValue : v <= (double)decimal.MinValue ? decimal.MinValue : (decimal)v;
-            return unit switch
-            {
-                "ratio" => Round(d, 3),
-                "cores" => Round(d, 3),
-                "bytes" => Round(d, 0),
-                "ms" => seconds ? Round(d / 1000m, 0) * 1000m : Round(d, 1),
-                _ => Round(d, 1),
-            };
-        }
+        /// <summary>Rounds a value to its unit's precision in the document (<see cref="Units.Round"/>).</summary>
+        public static decimal Value(double v, string unit, bool seconds) => Units.Round(v, unit, seconds);
 
-        public static decimal Round(decimal v, int digits) => decimal.Round(v, digits, MidpointRounding.AwayFromZero);
+        public static decimal Round(decimal v, int digits) => Units.RoundTo(v, digits);
 
         /// <summary>
         /// Samples by metric and resource, and which of them describe a span resource: only those at
