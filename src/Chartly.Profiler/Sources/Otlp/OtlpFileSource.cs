@@ -65,6 +65,7 @@ namespace Chartly.Profiler.Sources.Otlp
                 try
                 {
                     ReadOne(reader, file, new IndexingSink(candidates, index), fileQuality, cancellation);
+                    index.Layout = reader.Layout;
                 }
                 finally
                 {
@@ -121,12 +122,12 @@ namespace Chartly.Profiler.Sources.Otlp
             var results = ParallelFiles.Run(files, Progress, Description, "Loading traces", cancellation, (file, reader) =>
             {
                 var sink = new TraceSink(selected);
-                if (_indexes is not null && _indexes.TryGetValue(file, out var index))
+                if (_indexes is not null && _indexes.TryGetValue(file, out var index) && index.Layout != TelemetryLayout.Compressed)
                 {
                     var ranges = index.RangesFor(hashes);
                     if (ranges.Count > 0)
                     {
-                        Guard(file, () => reader.ReadRanges(file, ranges, sink, new DataQualityCounters(), cancellation));
+                        Guard(file, () => reader.ReadRanges(file, index.Layout, ranges, sink, new DataQualityCounters(), cancellation));
                     }
                 }
                 else
@@ -229,7 +230,7 @@ namespace Chartly.Profiler.Sources.Otlp
             var files = _metricFiles ?? ListFiles();
             RequireFiles(files);
             var reader = new OtlpFileReader();
-            reader.Parser.MetricSink = metrics;
+            reader.MetricSink = metrics;
             var progress = Progress is null ? null : new FileProgressCounter(Progress, Description, "Reading metrics", files);
 
             // Its file and record counts were taken in pass 1: not counted again.
