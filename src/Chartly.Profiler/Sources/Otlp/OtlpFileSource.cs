@@ -11,9 +11,9 @@ using Chartly.Profiler.Telemetry;
 namespace Chartly.Profiler.Sources.Otlp
 {
     /// <summary>
-    /// OTLP/JSON files as the collector's file exporter writes them: a directory (searched
-    /// recursively for *.json and *.jsonl, rotated names included) or single files. Files are only
-    /// ever opened for reading.
+    /// OTLP files as the collector's file exporter writes them, in every format and compression it
+    /// has (and gzip as log shippers add it): a directory (searched recursively, rotated names
+    /// included; <see cref="IsTelemetryFile"/>) or single files. Files are only ever opened for reading.
     /// </summary>
     public sealed class OtlpFileSource : ITraceSource, IProgressSource, IMetricSource
     {
@@ -43,7 +43,7 @@ namespace Chartly.Profiler.Sources.Otlp
             var files = ListFiles();
             return new[]
             {
-                $"read {files.Count} OTLP/JSON file(s) under {string.Join(", ", _paths.Select(p => p.Replace('\\', '/')))}",
+                $"read {files.Count} OTLP file(s) under {string.Join(", ", _paths.Select(p => p.Replace('\\', '/')))}",
                 $"pass 1: spans that begin {request.Target}",
                 $"pass 2: every span of the traces holding a root that starts in [{request.Window.StartText}, {request.Window.EndText})",
                 SignalCatalog.MetricsFor(request.IncludeMetrics).Count == 0
@@ -190,17 +190,47 @@ namespace Chartly.Profiler.Sources.Otlp
             return files;
         }
 
-        private static bool IsTelemetryFile(string path)
+        /// <summary>
+        /// The names the file exporter and log shippers give telemetry: the name only selects files,
+        /// their bytes decide how they are read (a <c>.json</c> may hold protobuf or zstd).
+        /// </summary>
+        internal static bool IsTelemetryFile(string path)
         {
             var name = Path.GetFileName(path);
-            return name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
+            foreach (var compressed in CompressedSuffixes)
+            {
+                if (name.EndsWith(compressed, StringComparison.OrdinalIgnoreCase))
+                {
+                    name = name.Substring(0, name.Length - compressed.Length);
+                    if (name.Length == 0 || name.IndexOf('.') < 0)
+                    {
+                        return compressed != ".gz"; // a bare .zst is the exporter's; a bare .gz could be anything
+                    }
+
+                    break;
+                }
+            }
+
+            foreach (var extension in Extensions)
+            {
+                if (name.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
+
+        private static readonly string[] Extensions = { ".json", ".jsonl", ".pb", ".proto", ".binpb" };
+
+        private static readonly string[] CompressedSuffixes = { ".gz", ".zst", ".zstd" };
 
         private void RequireFiles(IReadOnlyList<string> files)
         {
             if (files.Count == 0)
             {
-                throw ProfilerException.Precondition("NoTelemetryFiles", $"No OTLP/JSON telemetry files (*.json, *.jsonl) were found under {string.Join(", ", _paths.Select(p => "'" + Sanitize.ForMessage(p) + "'"))}.");
+                throw ProfilerException.Precondition("NoTelemetryFiles", $"No OTLP telemetry files (*.json, *.jsonl, *.pb, *.proto, *.binpb, any of them .gz, .zst or .zstd, and *.zst) were found under {string.Join(", ", _paths.Select(p => "'" + Sanitize.ForMessage(p) + "'"))}.");
             }
         }
 
