@@ -36,6 +36,7 @@ namespace Chartly.Profiler.Sources.Otlp
         private readonly List<KeyValuePair<string, string>> _pointAttributes = new();
 
         // Where the message being read goes: the parse is single-threaded and never re-enters a kind.
+        private byte[] _record = Array.Empty<byte>();
         private ISpanSink _sink = SkipAllSpans.Instance;
         private SpanDraft? _draft;
         private ResourceDraft? _resourceTarget;
@@ -70,6 +71,7 @@ namespace Chartly.Profiler.Sources.Otlp
         {
             _spans.Begin();
             _sink = sink;
+            _record = buffer;
             var metrics = ProtoSignal.Probe(buffer, offset, length) == RecordSignal.Metrics;
             var input = new CodedInputStream(buffer, offset, length);
             uint tag;
@@ -114,6 +116,23 @@ namespace Chartly.Profiler.Sources.Otlp
             {
                 throw new FormatException($"Field {WireFormat.GetTagFieldNumber(tag)} has wire type {WireFormat.GetTagWireType(tag)}, not {type}.");
             }
+        }
+
+        /// <summary>
+        /// The bytes of the length-delimited field whose tag was just read, without a copy: the
+        /// stream skips the field (checking its length against the record), and the bytes are the
+        /// record's own, after the length's varint.
+        /// </summary>
+        private ReadOnlySpan<byte> Bytes(CodedInputStream input)
+        {
+            var start = (int)input.Position;
+            input.SkipLastField();
+            var end = (int)input.Position;
+            while ((_record[start++] & 0x80) != 0)
+            {
+            }
+
+            return new ReadOnlySpan<byte>(_record, start, end - start);
         }
 
         private static long ToInt64(ulong value, ref bool ok)
@@ -226,7 +245,7 @@ namespace Chartly.Profiler.Sources.Otlp
                     case 1:
                     {
                         Expect(tag, WireFormat.WireType.LengthDelimited);
-                        var id = input.ReadBytes().Span;
+                        var id = Bytes(input);
                         d.HasTraceId = id.Length == 16;
                         d.Invalid |= !d.HasTraceId;
                         if (d.HasTraceId)
@@ -241,7 +260,7 @@ namespace Chartly.Profiler.Sources.Otlp
                     case 2:
                     {
                         Expect(tag, WireFormat.WireType.LengthDelimited);
-                        var id = input.ReadBytes().Span;
+                        var id = Bytes(input);
                         d.HasSpanId = id.Length == 8;
                         d.Invalid |= !d.HasSpanId;
                         d.SpanId = d.HasSpanId ? BigEndian(id) : 0;
@@ -251,7 +270,7 @@ namespace Chartly.Profiler.Sources.Otlp
                     case 4:
                     {
                         Expect(tag, WireFormat.WireType.LengthDelimited);
-                        var id = input.ReadBytes().Span;
+                        var id = Bytes(input);
                         if (id.Length == 8)
                         {
                             d.ParentSpanId = BigEndian(id);
@@ -272,7 +291,7 @@ namespace Chartly.Profiler.Sources.Otlp
                         Expect(tag, WireFormat.WireType.LengthDelimited);
                         if (d.Interest == SpanInterest.Full || !d.HasTraceId)
                         {
-                            d.Name = OtlpText.Decode(input.ReadBytes().Span);
+                            d.Name = OtlpText.Decode(Bytes(input));
                         }
                         else
                         {
@@ -357,7 +376,7 @@ namespace Chartly.Profiler.Sources.Otlp
                     case 1:
                     {
                         Expect(tag, WireFormat.WireType.LengthDelimited);
-                        var bytes = input.ReadBytes().Span;
+                        var bytes = Bytes(input);
                         if (forPoint)
                         {
                             label = _spans.Interner.Intern(OtlpText.Decode(bytes));
@@ -419,7 +438,7 @@ namespace Chartly.Profiler.Sources.Otlp
                 {
                     case 1:
                         Expect(tag, WireFormat.WireType.LengthDelimited);
-                        _value = OtlpValue.OfText(OtlpText.Decode(input.ReadBytes().Span));
+                        _value = OtlpValue.OfText(OtlpText.Decode(Bytes(input)));
                         break;
                     case 2:
                         Expect(tag, WireFormat.WireType.Varint);
@@ -505,13 +524,13 @@ namespace Chartly.Profiler.Sources.Otlp
                 {
                     case 1:
                         Expect(tag, WireFormat.WireType.LengthDelimited);
-                        m.Name = OtlpText.Decode(input.ReadBytes().Span);
+                        m.Name = OtlpText.Decode(Bytes(input));
                         m.Aliases = MetricSink!.AliasesFor(m.Name);
                         nameKnown = true;
                         break;
                     case 3:
                         Expect(tag, WireFormat.WireType.LengthDelimited);
-                        m.Unit = OtlpText.Decode(input.ReadBytes().Span);
+                        m.Unit = OtlpText.Decode(Bytes(input));
                         break;
                     case 5:
                     case 7:
