@@ -85,6 +85,9 @@ namespace Chartly.Profiler.Sources.Otlp
         /// <summary>The layout of the file read last (pass two needs it to find records again).</summary>
         public TelemetryLayout Layout { get; private set; }
 
+        /// <summary>What the file read last looked like when its layout is unsupported; null otherwise.</summary>
+        public string? UnsupportedKind { get; private set; }
+
         public void ReadFile(string path, ISpanSink sink, DataQualityCounters quality, CancellationToken cancellation)
         {
             // Read-only by construction: FileAccess.Read, and sharing so a live collector may keep writing.
@@ -101,6 +104,7 @@ namespace Chartly.Profiler.Sources.Otlp
                 var head = raw.Peek(TelemetryLayouts.ProbeBytes);
                 var gzip = TelemetryLayouts.IsGzip(head);
                 Layout = TelemetryLayouts.Detect(head, allowCompressed: true);
+                UnsupportedKind = Layout == TelemetryLayout.Unsupported ? TelemetryLayouts.DescribeUnsupported(head) : null;
                 switch (Layout)
                 {
                     case TelemetryLayout.JsonLines:

@@ -72,7 +72,7 @@ namespace Chartly.Profiler.Sources.Otlp
                     reader.Observer = null;
                 }
 
-                return (Candidates: candidates.Candidates, Index: index, Quality: fileQuality);
+                return (Candidates: candidates.Candidates, Index: index, Quality: fileQuality, Unsupported: reader.UnsupportedKind);
             });
 
             // Merged in file order: the same candidates in the same order as a single-threaded read.
@@ -97,6 +97,7 @@ namespace Chartly.Profiler.Sources.Otlp
                 }
             }
 
+            RequireSupported(files, results.Select(r => r.Unsupported).ToList());
             _spanFiles = spanFiles;
             _metricFiles = metricFiles;
             _indexes = indexes;
@@ -232,6 +233,26 @@ namespace Chartly.Profiler.Sources.Otlp
             {
                 throw ProfilerException.Precondition("NoTelemetryFiles", $"No OTLP telemetry files (*.json, *.jsonl, *.pb, *.proto, *.binpb, any of them .gz, .zst or .zstd, and *.zst) were found under {string.Join(", ", _paths.Select(p => "'" + Sanitize.ForMessage(p) + "'"))}.");
             }
+        }
+
+        /// <summary>
+        /// When no file could be read at all, "not found" would be a wrong answer: say how many
+        /// files were skipped as unsupported and what they looked like.
+        /// </summary>
+        private void RequireSupported(IReadOnlyList<string> files, IReadOnlyList<string?> unsupported)
+        {
+            if (unsupported.Count == 0 || unsupported.Any(k => k is null))
+            {
+                return;
+            }
+
+            var kinds = unsupported.Zip(files, (k, f) => (Kind: k!, File: Path.GetFileName(f)))
+                .GroupBy(x => x.Kind, StringComparer.Ordinal)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => $"{g.Count()} {g.Key} ({string.Join(", ", g.Take(3).Select(x => "'" + Sanitize.ForMessage(x.File) + "'"))}{(g.Count() > 3 ? ", ..." : string.Empty)})");
+            throw ProfilerException.Precondition(
+                "TelemetryUnsupported",
+                $"All {files.Count} telemetry file(s) under {string.Join(", ", _paths.Select(p => "'" + Sanitize.ForMessage(p) + "'"))} were skipped as unsupported: {string.Join("; ", kinds)}. The source reads OTLP as JSON, as length-prefixed protobuf or JSON, zstd or gzip.");
         }
 
         private static void ReadOne(OtlpFileReader reader, string file, ISpanSink sink, DataQualityCounters quality, CancellationToken cancellation) =>

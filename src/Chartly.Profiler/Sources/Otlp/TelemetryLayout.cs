@@ -62,5 +62,36 @@ namespace Chartly.Profiler.Sources.Otlp
 
             return binary ? TelemetryLayout.Unsupported : TelemetryLayout.JsonLines;
         }
+
+        /// <summary>What an unsupported file looks like, by its magic number, for the error that says why nothing was read.</summary>
+        public static string DescribeUnsupported(ReadOnlySpan<byte> head)
+        {
+            if (head.Length >= 4 && head[0] == (byte)'P' && head[1] == (byte)'K' && head[2] == 3 && head[3] == 4)
+            {
+                return "zip archive";
+            }
+
+            if (head.Length >= 4 && head[0] == (byte)'P' && head[1] == (byte)'A' && head[2] == (byte)'R' && head[3] == (byte)'1')
+            {
+                return "Parquet";
+            }
+
+            if (head.Length >= 4 && head[0] == 0x04 && head[1] == 0x22 && head[2] == 0x4d && head[3] == 0x18)
+            {
+                return "LZ4 frame";
+            }
+
+            if (head.Length >= 3 && head[0] == (byte)'B' && head[1] == (byte)'Z' && head[2] == (byte)'h')
+            {
+                return "bzip2";
+            }
+
+            if (head.Length >= 6 && head[0] == 0xfd && head[1] == (byte)'7' && head[2] == (byte)'z' && head[3] == (byte)'X' && head[4] == (byte)'Z')
+            {
+                return "xz";
+            }
+
+            return "binary of no known kind";
+        }
     }
 }
