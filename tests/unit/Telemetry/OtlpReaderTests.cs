@@ -175,7 +175,10 @@ namespace Chartly.Profiler.Tests.Telemetry
         {
             var sink = new AllSink();
             var q = new DataQualityCounters();
-            new OtlpFileReader().Read(new MemoryStream(new byte[] { 0x1f, 0x8b, 0x08, 0x00, 0x01, 0x02 }), sink, q, CancellationToken.None);
+
+            // A valid gzip header, then a deflate block of the reserved type 3.
+            var bytes = new byte[] { 0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+            new OtlpFileReader().Read(new MemoryStream(bytes), sink, q, CancellationToken.None);
             Assert.Empty(sink.Spans);
             Assert.Equal(0, q.UnsupportedFiles);
             Assert.Equal(1, q.MalformedRecords);
