@@ -76,6 +76,25 @@ namespace Chartly.Profiler.Tests.Formats
         }
 
         [Fact]
+        public void ARecordThatFailsInsideASpanLeavesNothingBehindForTheNext()
+        {
+            // A SERVER span (kind 2) whose attribute has its key (field 1) as a varint: the record fails while the span is open.
+            var badAttribute = new byte[] { 0x08, 0x01 };
+            var span = new byte[] { 0x0a, 0x10 }.Concat(Enumerable.Repeat((byte)1, 16)).Concat(new byte[] { 0x12, 0x08 }).Concat(Enumerable.Repeat((byte)2, 8))
+                .Concat(new byte[] { 0x30, 0x02, 0x4a, (byte)badAttribute.Length }).Concat(badAttribute).ToArray();
+            var scope = new byte[] { 0x12, (byte)span.Length }.Concat(span).ToArray();
+            var resource = new byte[] { 0x12, (byte)scope.Length }.Concat(scope).ToArray();
+            var request = new byte[] { 0x0a, (byte)resource.Length }.Concat(resource).ToArray();
+
+            var (spans, q) = LayoutRead.Spans(LayoutRead.Framed(request, Proto(2)));
+
+            Assert.Equal(1, q.MalformedRecords);
+            var good = Assert.Single(spans);
+            Assert.Equal("svc", good.Resource.ServiceName);
+            Assert.Equal("dev", good.Resource.Environment);
+        }
+
+        [Fact]
         public void UnknownFieldsAreSkippedAsProtobufAllows()
         {
             // Field 99 (varint) and field 50 (bytes) added to the request: a newer producer's additions.

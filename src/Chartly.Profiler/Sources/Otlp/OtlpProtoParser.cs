@@ -72,6 +72,12 @@ namespace Chartly.Profiler.Sources.Otlp
             _spans.Begin();
             _sink = sink;
             _record = buffer;
+
+            // A record that failed midway left its targets set: none may catch this record's attributes.
+            _draft = null;
+            _resourceTarget = null;
+            _metricDraft = null;
+            _pointDraft = null;
             var metrics = ProtoSignal.Probe(buffer, offset, length) == RecordSignal.Metrics;
             var input = new CodedInputStream(buffer, offset, length);
             uint tag;
