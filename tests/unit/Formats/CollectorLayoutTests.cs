@@ -4,7 +4,10 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
+using System.Threading;
 using Chartly.Profiler.Output;
+using Chartly.Profiler.Sources.Otlp;
+using Chartly.Profiler.Targets;
 using Chartly.TelemetryGen;
 using Chartly.Profiler.Tests.Governance;
 using Chartly.Profiler.Tests.Support;
@@ -107,5 +110,24 @@ namespace Chartly.Profiler.Tests.Formats
             Assert.Contains("\"malformed_records\": 0", actual, StringComparison.Ordinal);
             Assert.Contains("\"unsupported_files\": 0", actual, StringComparison.Ordinal);
         }
+
+        [Theory]
+        [MemberData(nameof(Layouts))]
+        public void TabCompletionFindsTheSameIdsInEveryLayout(string layout)
+        {
+            var expected = TargetIdCatalog.ScanFiles(new OtlpFileSource(new[] { Path.Combine(Repo.Root, "samples", "telemetry") }, "json").ListFiles(), TargetIdCatalog.DefaultMaxBytes, CancellationToken.None);
+            var files = new OtlpFileSource(new[] { Path.Combine(_fx.Root, CollectorLayoutFixture.Folder(layout), "telemetry") }, layout).ListFiles();
+            var actual = TargetIdCatalog.ScanFiles(files, TargetIdCatalog.DefaultMaxBytes, CancellationToken.None);
+
+            Assert.True(actual.Complete);
+            Assert.Equal(5, actual.FilesRead);
+            foreach (var type in new[] { TargetType.Run, TargetType.Workflow, TargetType.Service, TargetType.Operation, TargetType.Connector })
+            {
+                Assert.NotEmpty(expected.Ids(type, "dev"));
+                Assert.Equal(expected.Ids(type, "dev"), actual.Ids(type, "dev"));
+            }
+        }
+
+        public static IEnumerable<object[]> Layouts => CollectorFiles.Names.Where(n => n != "json").Select(n => new object[] { n });
     }
 }
