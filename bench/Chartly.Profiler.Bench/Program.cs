@@ -31,6 +31,8 @@ namespace Chartly.Profiler.Bench
                     return 0;
                 case "reader":
                     return Reader(args[1], Repeat(args));
+                case "layout":
+                    return Layout(args[1], args[2], Repeat(args));
                 case "critical-path":
                     return CriticalPathOf(args[1], Repeat(args));
                 case "smoke":
@@ -38,7 +40,7 @@ namespace Chartly.Profiler.Bench
                 case "profile":
                     return ProfileOnce(args);
                 default:
-                    Console.Error.WriteLine("usage: Chartly.Profiler.Bench micro [BenchmarkDotNet args] | reader <dir-or-file> [--repeat N] | critical-path <file> [--repeat N] | smoke");
+                    Console.Error.WriteLine("usage: Chartly.Profiler.Bench micro [BenchmarkDotNet args] | reader <dir-or-file> [--repeat N] | layout <json-window-dir> <layout> [--repeat N] | critical-path <file> [--repeat N] | smoke");
                     return 2;
             }
         }
@@ -81,6 +83,29 @@ namespace Chartly.Profiler.Bench
             var median = Median(times);
             Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "reader bytes={0} spans={1} median_s={2:0.000} mb_per_s={3:0.0}", bytes, spans, median, bytes / 1e6 / median));
             return 0;
+        }
+
+        /// <summary>
+        /// The first pass over one collector layout of a JSON window (converted once, next to it,
+        /// by TelemetryGen's convert), in a process of its own so the peak working set is this
+        /// layout's: throughput on disk and per JSON byte, allocation, peak memory.
+        /// </summary>
+        private static int Layout(string window, string layout, int repeat)
+        {
+            var target = window.TrimEnd('/', '\\') + "-" + layout.Replace('+', '_');
+            if (!Directory.Exists(target))
+            {
+                Chartly.TelemetryGen.CollectorFiles.Run(window, target + ".tmp", layout);
+                Directory.Move(target + ".tmp", target);
+            }
+
+            long json = Directory.EnumerateFiles(window, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+            GC.Collect();
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            var result = Reader(target, repeat);
+            var allocated = (GC.GetTotalAllocatedBytes(precise: true) - before) / Math.Max(1, repeat);
+            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "layout {0} json_bytes={1} allocated_mb_per_read={2:0.0} peak_ws_mb={3:0.0}", layout, json, allocated / 1e6, Process.GetCurrentProcess().PeakWorkingSet64 / 1e6));
+            return result;
         }
 
         /// <summary>Reads one big trace, then times tree building plus the walk (what the analysis costs), median of N.</summary>

@@ -188,7 +188,7 @@ Describe 'profiler.ps1 precondition failures (exit 3)' {
         $config = New-Config $dir "environments:`n  dev:`n    sources:`n      - type: otlp-file`n        path: telemetry`n"
         $r = Invoke-Cli @('--config', $config, '--env', 'dev', '--target-type', 'run', '--target-id', 'run-1004', '--window-start', '2026-11-24T10:00:00Z', '--window-end', '2026-11-24T11:00:00Z')
         $r.ExitCode | Should -Be 3
-        $r.Stderr | Should -BeLike '*No OTLP/JSON telemetry files*NoTelemetryFiles*'
+        $r.Stderr | Should -BeLike '*No OTLP telemetry files*NoTelemetryFiles*'
     }
 
     It 'reports a missing configuration file' {

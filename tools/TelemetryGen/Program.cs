@@ -13,6 +13,8 @@ internal static class Program
         "  bench       --out <dir> --size-mb <N> [--files <K>] [--seed <S>]   a large window of workflow traces\n" +
         "  bench-trace --out <file> --spans <N> [--depth <D>]            one trace of N spans\n" +
         "  openmetrics --in <dir> --out <file>                           OTLP metric points as OpenMetrics (promtool backfill)\n" +
+        "  convert     --in <dir> --out <dir> --format <F>               OTLP/JSON files in another file-exporter layout:\n" +
+        "              json, json+zstd, proto, proto+zstd, json+zstd-stream, json+zstd-frames, proto+zstd-stream, json.gz\n" +
         "\n" +
         "Flags accept '--flag value' and '--flag=value'. Output depends only on the arguments.\n";
 
@@ -66,6 +68,9 @@ internal static class Program
                     if (depth < 0) throw new ArgumentException("--depth must be >= 0");
                     return BenchTrace.Run(Required(flags, "out"), spans, depth);
                 }
+                case "convert":
+                    Allow(flags, "in", "out", "format");
+                    return CollectorFiles.Run(Required(flags, "in"), Required(flags, "out"), Required(flags, "format"));
                 case "openmetrics":
                     Allow(flags, "in", "out");
                     return OpenMetrics.Run(Required(flags, "in"), Required(flags, "out"));

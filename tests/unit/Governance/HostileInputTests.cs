@@ -269,7 +269,7 @@ namespace Chartly.Profiler.Tests.Governance
         {
             using var t = new TempTelemetry();
             t.Write("t.jsonl", GoodRun(), GoodRun(trace: 2, runId: "run-cut").Substring(0, 200));
-            File.WriteAllBytes(Path.Combine(t.TelemetryDir, "proto.json"), new byte[] { 0x00, 0x00, 0x01, 0x2A, 0x0A, 0x99, 0xFF });
+            File.WriteAllBytes(Path.Combine(t.TelemetryDir, "archive.json"), new byte[] { 0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00 }); // a zip: no layout the source reads (length-prefixed protobuf is read now)
             var p = Profile(t);
             Assert.Equal(1000, p.Summary.TotalDurationMs);
             Assert.Equal(1, p.DataQuality.UnsupportedFiles);

@@ -235,7 +235,7 @@ namespace Chartly.Profiler.Tests.Signals
             var stats = new MetricReadStats();
             var sink = new OtlpMetricSink(query, stats);
             var reader = new OtlpFileReader();
-            reader.Parser.MetricSink = sink;
+            reader.MetricSink = sink;
             var quality = new DataQualityCounters();
             reader.Read(new MemoryStream(Encoding.UTF8.GetBytes(text)), SkipAllSpans.Instance, quality, CancellationToken.None);
             return (SeriesAssembler.Assemble(sink.Points, query, stats), stats, quality);

@@ -160,13 +160,28 @@ namespace Chartly.Profiler.Tests.Telemetry
         }
 
         [Fact]
-        public void BinaryFileIsCountedUnsupported()
+        public void BinaryFileOfNoTelemetryKindIsCountedUnsupported()
         {
             var sink = new AllSink();
             var q = new DataQualityCounters();
-            new OtlpFileReader().Read(new MemoryStream(new byte[] { 0x1f, 0x8b, 0x08, 0x00, 0x01, 0x02 }), sink, q, CancellationToken.None);
+            new OtlpFileReader().Read(new MemoryStream(new byte[] { 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00 }), sink, q, CancellationToken.None);
             Assert.Empty(sink.Spans);
             Assert.Equal(1, q.UnsupportedFiles);
+            Assert.Equal(0, q.MalformedRecords);
+        }
+
+        [Fact]
+        public void AGzipStreamThatDoesNotDecompressIsOneMalformedRecord()
+        {
+            var sink = new AllSink();
+            var q = new DataQualityCounters();
+
+            // A valid gzip header, then a deflate block of the reserved type 3.
+            var bytes = new byte[] { 0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+            new OtlpFileReader().Read(new MemoryStream(bytes), sink, q, CancellationToken.None);
+            Assert.Empty(sink.Spans);
+            Assert.Equal(0, q.UnsupportedFiles);
+            Assert.Equal(1, q.MalformedRecords);
         }
 
         [Fact]
@@ -180,12 +195,13 @@ namespace Chartly.Profiler.Tests.Telemetry
         }
 
         [Fact]
-        public void LengthPrefixedProtobufIsCountedUnsupported()
+        public void ALengthPrefixPastTheEndIsOneMalformedRecordNotAnUnsupportedFile()
         {
             var sink = new AllSink();
             var q = new DataQualityCounters();
             new OtlpFileReader().Read(new MemoryStream(new byte[] { 0x00, 0x00, 0x01, 0x2a, 0x0a, 0x8f, 0x02 }), sink, q, CancellationToken.None);
-            Assert.Equal(1, q.UnsupportedFiles);
+            Assert.Equal(0, q.UnsupportedFiles);
+            Assert.Equal(1, q.MalformedRecords);
         }
 
         [Fact]

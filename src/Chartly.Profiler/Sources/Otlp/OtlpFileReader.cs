@@ -2,19 +2,17 @@ using System;
 using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
+using System.IO.Compression;
 using System.Text.Json;
 using System.Threading;
 using Chartly.Profiler.Metrics;
 using Chartly.Profiler.Telemetry;
+using Google.Protobuf;
+using ZstdSharp;
 
 namespace Chartly.Profiler.Sources.Otlp
 {
-    /// <summary>
-    /// Streams one OTLP/JSON file record by record without holding it whole: the collector's JSON
-    /// lines, and also pretty-printed documents spanning many lines. A record that does not parse is
-    /// counted and skipped; reading resumes at the next line that starts a record.
-    /// </summary>
-    /// <summary>One record's place in its file.</summary>
+    /// <summary>One record's place in its file (for framed files: the record's bytes after its length prefix).</summary>
     internal readonly struct RecordRange
     {
         public RecordRange(long offset, int length)
@@ -33,22 +31,62 @@ namespace Chartly.Profiler.Sources.Otlp
         void OnRecord(long offset, int length, bool parsed);
     }
 
+    /// <summary>
+    /// Streams one telemetry file record by record without holding it whole, in every layout the
+    /// collector's file exporter writes (<see cref="TelemetryLayout"/>): JSON lines (and pretty
+    /// documents spanning many lines), length-prefixed records (protobuf or JSON, each optionally
+    /// one zstd frame), and whole-file gzip or zstd streams of either. A record that does not parse
+    /// is counted and skipped; reading resumes at the next record where the framing allows.
+    /// </summary>
     internal sealed class OtlpFileReader
     {
-        /// <summary>A record (one line, or one pretty document) larger than this is counted malformed, not buffered.</summary>
+        /// <summary>A record (one line, one pretty document, one framed object, compressed or not) larger than this is counted malformed, not buffered.</summary>
         public const int MaxRecordBytes = 256 * 1024 * 1024;
 
         private const int ChunkBytes = 1 << 20;
 
-        private readonly OtlpRecordParser _parser = new();
+        private readonly int _maxRecordBytes;
+        private readonly OtlpRecordParser _parser;
+        private readonly OtlpProtoParser _proto;
+        private readonly ZstdFrames _frames;
 
         // File offset of buffer[0] while a file is read, so each record's byte range is known.
         private long _bufferOffset;
 
-        public OtlpRecordParser Parser => _parser;
+        public OtlpFileReader()
+            : this(MaxRecordBytes)
+        {
+        }
+
+        /// <param name="maxRecordBytes">The bound on one record, before and after decompression.</param>
+        public OtlpFileReader(int maxRecordBytes)
+        {
+            _maxRecordBytes = maxRecordBytes;
+            var spans = new SpanBatch();
+            _parser = new OtlpRecordParser(spans);
+            _proto = new OtlpProtoParser(spans);
+            _frames = new ZstdFrames(maxRecordBytes);
+        }
+
+        /// <summary>Where the metric points of every record go (null: metrics are skipped).</summary>
+        public IMetricSink? MetricSink
+        {
+            get => _parser.MetricSink;
+            set
+            {
+                _parser.MetricSink = value;
+                _proto.MetricSink = value;
+            }
+        }
 
         /// <summary>Told of every record's byte range and whether it parsed (pass one builds its index from this).</summary>
         public IRecordObserver? Observer { get; set; }
+
+        /// <summary>The layout of the file read last (pass two needs it to find records again).</summary>
+        public TelemetryLayout Layout { get; private set; }
+
+        /// <summary>What the file read last looked like when its layout is unsupported; null otherwise.</summary>
+        public string? UnsupportedKind { get; private set; }
 
         public void ReadFile(string path, ISpanSink sink, DataQualityCounters quality, CancellationToken cancellation)
         {
@@ -59,21 +97,232 @@ namespace Chartly.Profiler.Sources.Otlp
 
         public void Read(Stream stream, ISpanSink sink, DataQualityCounters quality, CancellationToken cancellation)
         {
+            var raw = new ReplayStream(stream);
+            var counted = true;
+            try
+            {
+                var head = raw.Peek(TelemetryLayouts.ProbeBytes);
+                var gzip = TelemetryLayouts.IsGzip(head);
+                Layout = TelemetryLayouts.Detect(head, allowCompressed: true);
+                UnsupportedKind = Layout == TelemetryLayout.Unsupported ? TelemetryLayouts.DescribeUnsupported(head) : null;
+                switch (Layout)
+                {
+                    case TelemetryLayout.JsonLines:
+                        ReadLines(raw, sink, quality, cancellation);
+                        break;
+                    case TelemetryLayout.Framed:
+                        ReadFramed(raw, sink, quality, cancellation);
+                        break;
+                    case TelemetryLayout.Compressed:
+                        ReadCompressed(raw, gzip, sink, quality, cancellation);
+                        break;
+                    default:
+                        // Binary content of no kind the exporter writes: not ours to guess at.
+                        quality.AddUnsupportedFile();
+                        counted = false;
+                        break;
+                }
+            }
+            finally
+            {
+                quality.AddFile(counted ? raw.Consumed : 0);
+            }
+        }
+
+        /// <summary>
+        /// A whole-file gzip or zstd stream: decompressed as it is read (so memory stays one chunk
+        /// and one record), its content detected again. Where the stream breaks (corrupt or cut
+        /// short), that costs one malformed record and the rest of the file; what came before stays.
+        /// </summary>
+        private void ReadCompressed(ReplayStream raw, bool gzip, ISpanSink sink, DataQualityCounters quality, CancellationToken cancellation)
+        {
+            try
+            {
+                using Stream decompressed = gzip
+                    ? new GZipStream(raw, CompressionMode.Decompress, leaveOpen: true)
+                    : new DecompressionStream(raw, ChunkBytes, checkEndOfStream: true, leaveOpen: true);
+                var inner = new ReplayStream(decompressed);
+                switch (TelemetryLayouts.Detect(inner.Peek(TelemetryLayouts.ProbeBytes), allowCompressed: false))
+                {
+                    case TelemetryLayout.JsonLines:
+                        ReadLines(inner, sink, quality, cancellation);
+                        break;
+                    case TelemetryLayout.Framed:
+                        ReadFramed(inner, sink, quality, cancellation);
+                        break;
+                    default:
+                        // Compressed twice, or binary of no known kind.
+                        quality.AddMalformedRecord();
+                        break;
+                }
+            }
+            catch (Exception e) when (e is InvalidDataException or ZstdException or EndOfStreamException)
+            {
+                // The stream broke where the decompressor stopped: a record is lost there, and the rest.
+                _parser.Abort();
+                quality.AddMalformedRecord();
+            }
+        }
+
+        /// <summary>
+        /// Length-prefixed records (4 bytes, big-endian, then that many bytes). A prefix past the
+        /// bound or past the end of the file loses the framing: that record is malformed and reading
+        /// stops. A record that does not decompress or parse is malformed and the next one is read.
+        /// The record buffer grows with the bytes that actually arrive, so a lying prefix cannot make
+        /// it allocate more than the file holds.
+        /// </summary>
+        private void ReadFramed(Stream stream, ISpanSink sink, DataQualityCounters quality, CancellationToken cancellation)
+        {
+            var prefix = new byte[4];
+            var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+            long offset = 0;
+            try
+            {
+                while (true)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    var got = ReadFully(stream, prefix, 0, 4);
+                    if (got == 0)
+                    {
+                        return;
+                    }
+
+                    var length = ((uint)prefix[0] << 24) | ((uint)prefix[1] << 16) | ((uint)prefix[2] << 8) | prefix[3];
+                    if (got < 4 || length > (uint)_maxRecordBytes)
+                    {
+                        quality.AddMalformedRecord();
+                        return;
+                    }
+
+                    var filled = 0;
+                    while (filled < (int)length)
+                    {
+                        if (filled == buffer.Length)
+                        {
+                            var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(length, (long)buffer.Length * 2));
+                            Buffer.BlockCopy(buffer, 0, bigger, 0, filled);
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            buffer = bigger;
+                        }
+
+                        var n = ReadFully(stream, buffer, filled, (int)Math.Min(length, buffer.Length) - filled);
+                        if (n == 0)
+                        {
+                            break;
+                        }
+
+                        filled += n;
+                    }
+
+                    if (filled < (int)length)
+                    {
+                        // Cut short: the file ends inside the record (or the prefix lies).
+                        quality.AddMalformedRecord();
+                        return;
+                    }
+
+                    var ok = TryParseFramed(buffer, (int)length, sink, quality);
+                    if (!ok)
+                    {
+                        quality.AddMalformedRecord();
+                    }
+
+                    Observer?.OnRecord(offset + 4, (int)length, ok);
+                    offset += 4 + length;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        private static int ReadFully(Stream stream, byte[] buffer, int offset, int count)
+        {
+            var got = 0;
+            while (got < count)
+            {
+                var n = stream.Read(buffer, offset + got, count - got);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                got += n;
+            }
+
+            return got;
+        }
+
+        /// <summary>One framed record: a zstd frame is decompressed (bounded) first; then JSON if it opens an object, else protobuf.</summary>
+        private bool TryParseFramed(byte[] buffer, int length, ISpanSink sink, DataQualityCounters quality)
+        {
+            var record = buffer;
+            var recordLength = length;
+            if (TelemetryLayouts.IsZstd(new ReadOnlySpan<byte>(buffer, 0, length)))
+            {
+                if (!_frames.TryDecompress(new ReadOnlySpan<byte>(buffer, 0, length), out record, out recordLength))
+                {
+                    return false;
+                }
+            }
+
+            var span = new ReadOnlySpan<byte>(record, 0, recordLength);
+            if (span.Length >= 3 && span[0] == 0xEF && span[1] == 0xBB && span[2] == 0xBF)
+            {
+                span = span.Slice(3);
+            }
+
+            if (span.Length > 0 && span[0] == (byte)'{')
+            {
+                return TryParse(span, sink, quality);
+            }
+
+            try
+            {
+                _proto.Parse(record, 0, recordLength, sink, quality);
+                quality.AddRecords(1);
+                return true;
+            }
+            catch (Exception e) when (e is InvalidProtocolBufferException or FormatException)
+            {
+                _proto.Abort();
+                return false;
+            }
+        }
+
+        /// <summary>One JSON record; false (and nothing kept) when it does not parse.</summary>
+        private bool TryParse(ReadOnlySpan<byte> record, ISpanSink sink, DataQualityCounters quality)
+        {
+            try
+            {
+                _parser.Parse(record, sink, quality);
+                quality.AddRecords(1);
+                return true;
+            }
+            catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
+            {
+                _parser.Abort();
+                return false;
+            }
+        }
+
+        /// <summary>JSON lines, and pretty documents spanning many lines.</summary>
+        private void ReadLines(Stream stream, ISpanSink sink, DataQualityCounters quality, CancellationToken cancellation)
+        {
             var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
             var state = new SplitState();
-            long total = 0;
             _bufferOffset = 0;
             try
             {
                 var filled = 0;
-                var first = true;
                 while (true)
                 {
                     cancellation.ThrowIfCancellationRequested();
                     if (filled == buffer.Length)
                     {
                         // One line fills the buffer: grow it (up to the record limit) rather than split a record.
-                        if (buffer.Length >= MaxRecordBytes)
+                        if (buffer.Length >= _maxRecordBytes)
                         {
                             quality.AddMalformedRecord();
                             state.SkipToNextRecord = true;
@@ -91,18 +340,6 @@ namespace Chartly.Profiler.Sources.Otlp
                     }
 
                     var read = stream.Read(buffer, filled, buffer.Length - filled);
-                    if (first)
-                    {
-                        first = false;
-                        if (read > 0 && LooksBinary(buffer, read))
-                        {
-                            // Protobuf or compressed output of the file exporter: not ours to guess at.
-                            quality.AddUnsupportedFile();
-                            return;
-                        }
-                    }
-
-                    total += read;
                     var end = filled + read;
                     var consumed = ProcessLines(buffer, end, read == 0, sink, quality, ref state);
                     if (read == 0)
@@ -123,37 +360,7 @@ namespace Chartly.Profiler.Sources.Otlp
             finally
             {
                 ArrayPool<byte>.Shared.Return(buffer);
-                quality.AddFile(total);
             }
-        }
-
-        /// <summary>
-        /// Compressed or protobuf output of the file exporter (gzip, zstd, or length-prefixed
-        /// binary with NUL bytes): not ours to guess at. Anything textual is read line by line, so a
-        /// garbage first line costs one malformed record, not the file.
-        /// </summary>
-        private static bool LooksBinary(byte[] buffer, int length)
-        {
-            if (length >= 2 && buffer[0] == 0x1f && buffer[1] == 0x8b)
-            {
-                return true;
-            }
-
-            if (length >= 4 && buffer[0] == 0x28 && buffer[1] == 0xb5 && buffer[2] == 0x2f && buffer[3] == 0xfd)
-            {
-                return true;
-            }
-
-            var probe = Math.Min(length, 4096);
-            for (var i = 0; i < probe; i++)
-            {
-                if (buffer[i] == 0)
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         /// <summary>Where the splitter is between chunks: inside a multi-line record or not.</summary>
@@ -248,7 +455,7 @@ namespace Chartly.Profiler.Sources.Otlp
                         ParseRecord(new ReadOnlySpan<byte>(state.Pending, 0, state.PendingLength), state.PendingOffset, (int)(lineOffset + lineBytes - state.PendingOffset), sink, quality);
                         state.Reset();
                     }
-                    else if (state.PendingLength > MaxRecordBytes)
+                    else if (state.PendingLength > _maxRecordBytes)
                     {
                         quality.AddMalformedRecord();
                         state.Reset();
@@ -303,19 +510,7 @@ namespace Chartly.Profiler.Sources.Otlp
 
         private bool TryParseRecord(ReadOnlySpan<byte> record, long offset, int length, ISpanSink sink, DataQualityCounters quality)
         {
-            bool ok;
-            try
-            {
-                _parser.Parse(record, sink, quality);
-                quality.AddRecords(1);
-                ok = true;
-            }
-            catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
-            {
-                _parser.Abort();
-                ok = false;
-            }
-
+            var ok = TryParse(record, sink, quality);
             Observer?.OnRecord(offset, length, ok);
             return ok;
         }
@@ -330,9 +525,11 @@ namespace Chartly.Profiler.Sources.Otlp
 
         /// <summary>
         /// Pass two with an index: parses only the given byte ranges, each one complete record that
-        /// parsed in pass one. A range that no longer parses (the file changed) is skipped.
+        /// parsed in pass one (a JSON line or document, or a framed record). A range that no longer
+        /// parses (the file changed) is skipped. Compressed files have no ranges to seek to: they
+        /// are read whole instead.
         /// </summary>
-        public void ReadRanges(string path, IReadOnlyList<RecordRange> ranges, ISpanSink sink, DataQualityCounters quality, CancellationToken cancellation)
+        public void ReadRanges(string path, TelemetryLayout layout, IReadOnlyList<RecordRange> ranges, ISpanSink sink, DataQualityCounters quality, CancellationToken cancellation)
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.RandomAccess);
             var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
@@ -348,16 +545,15 @@ namespace Chartly.Profiler.Sources.Otlp
                     }
 
                     stream.Position = r.Offset;
-                    var got = 0;
-                    while (got < r.Length)
+                    var got = ReadFully(stream, buffer, 0, r.Length);
+                    if (layout == TelemetryLayout.Framed)
                     {
-                        var n = stream.Read(buffer, got, r.Length - got);
-                        if (n == 0)
+                        if (got == r.Length)
                         {
-                            break;
+                            TryParseFramed(buffer, got, sink, quality);
                         }
 
-                        got += n;
+                        continue;
                     }
 
                     var record = new ReadOnlySpan<byte>(buffer, 0, got);
@@ -366,14 +562,7 @@ namespace Chartly.Profiler.Sources.Otlp
                         record = record.Slice(3);
                     }
 
-                    try
-                    {
-                        _parser.Parse(record, sink, quality);
-                    }
-                    catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
-                    {
-                        _parser.Abort();
-                    }
+                    TryParse(record, sink, quality);
                 }
             }
             finally

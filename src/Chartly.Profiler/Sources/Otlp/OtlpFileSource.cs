@@ -11,9 +11,9 @@ using Chartly.Profiler.Telemetry;
 namespace Chartly.Profiler.Sources.Otlp
 {
     /// <summary>
-    /// OTLP/JSON files as the collector's file exporter writes them: a directory (searched
-    /// recursively for *.json and *.jsonl, rotated names included) or single files. Files are only
-    /// ever opened for reading.
+    /// OTLP files as the collector's file exporter writes them, in every format and compression it
+    /// has (and gzip as log shippers add it): a directory (searched recursively, rotated names
+    /// included; <see cref="IsTelemetryFile"/>) or single files. Files are only ever opened for reading.
     /// </summary>
     public sealed class OtlpFileSource : ITraceSource, IProgressSource, IMetricSource
     {
@@ -43,7 +43,7 @@ namespace Chartly.Profiler.Sources.Otlp
             var files = ListFiles();
             return new[]
             {
-                $"read {files.Count} OTLP/JSON file(s) under {string.Join(", ", _paths.Select(p => p.Replace('\\', '/')))}",
+                $"read {files.Count} OTLP file(s) under {string.Join(", ", _paths.Select(p => p.Replace('\\', '/')))}",
                 $"pass 1: spans that begin {request.Target}",
                 $"pass 2: every span of the traces holding a root that starts in [{request.Window.StartText}, {request.Window.EndText})",
                 SignalCatalog.MetricsFor(request.IncludeMetrics).Count == 0
@@ -65,13 +65,14 @@ namespace Chartly.Profiler.Sources.Otlp
                 try
                 {
                     ReadOne(reader, file, new IndexingSink(candidates, index), fileQuality, cancellation);
+                    index.Layout = reader.Layout;
                 }
                 finally
                 {
                     reader.Observer = null;
                 }
 
-                return (Candidates: candidates.Candidates, Index: index, Quality: fileQuality);
+                return (Candidates: candidates.Candidates, Index: index, Quality: fileQuality, Unsupported: reader.UnsupportedKind);
             });
 
             // Merged in file order: the same candidates in the same order as a single-threaded read.
@@ -96,6 +97,7 @@ namespace Chartly.Profiler.Sources.Otlp
                 }
             }
 
+            RequireSupported(files, results.Select(r => r.Unsupported).ToList());
             _spanFiles = spanFiles;
             _metricFiles = metricFiles;
             _indexes = indexes;
@@ -121,12 +123,12 @@ namespace Chartly.Profiler.Sources.Otlp
             var results = ParallelFiles.Run(files, Progress, Description, "Loading traces", cancellation, (file, reader) =>
             {
                 var sink = new TraceSink(selected);
-                if (_indexes is not null && _indexes.TryGetValue(file, out var index))
+                if (_indexes is not null && _indexes.TryGetValue(file, out var index) && index.Layout != TelemetryLayout.Compressed)
                 {
                     var ranges = index.RangesFor(hashes);
                     if (ranges.Count > 0)
                     {
-                        Guard(file, () => reader.ReadRanges(file, ranges, sink, new DataQualityCounters(), cancellation));
+                        Guard(file, () => reader.ReadRanges(file, index.Layout, ranges, sink, new DataQualityCounters(), cancellation));
                     }
                 }
                 else
@@ -189,18 +191,68 @@ namespace Chartly.Profiler.Sources.Otlp
             return files;
         }
 
-        private static bool IsTelemetryFile(string path)
+        /// <summary>
+        /// The names the file exporter and log shippers give telemetry: the name only selects files,
+        /// their bytes decide how they are read (a <c>.json</c> may hold protobuf or zstd).
+        /// </summary>
+        internal static bool IsTelemetryFile(string path)
         {
             var name = Path.GetFileName(path);
-            return name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
+            foreach (var compressed in CompressedSuffixes)
+            {
+                if (name.EndsWith(compressed, StringComparison.OrdinalIgnoreCase))
+                {
+                    name = name.Substring(0, name.Length - compressed.Length);
+                    if (name.Length == 0 || name.IndexOf('.') < 0)
+                    {
+                        return compressed != ".gz"; // a bare .zst is the exporter's; a bare .gz could be anything
+                    }
+
+                    break;
+                }
+            }
+
+            foreach (var extension in Extensions)
+            {
+                if (name.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
+
+        private static readonly string[] Extensions = { ".json", ".jsonl", ".pb", ".proto", ".binpb" };
+
+        private static readonly string[] CompressedSuffixes = { ".gz", ".zst", ".zstd" };
 
         private void RequireFiles(IReadOnlyList<string> files)
         {
             if (files.Count == 0)
             {
-                throw ProfilerException.Precondition("NoTelemetryFiles", $"No OTLP/JSON telemetry files (*.json, *.jsonl) were found under {string.Join(", ", _paths.Select(p => "'" + Sanitize.ForMessage(p) + "'"))}.");
+                throw ProfilerException.Precondition("NoTelemetryFiles", $"No OTLP telemetry files (*.json, *.jsonl, *.pb, *.proto, *.binpb, any of them .gz, .zst or .zstd, and *.zst) were found under {string.Join(", ", _paths.Select(p => "'" + Sanitize.ForMessage(p) + "'"))}.");
             }
+        }
+
+        /// <summary>
+        /// When no file could be read at all, "not found" would be a wrong answer: say how many
+        /// files were skipped as unsupported and what they looked like.
+        /// </summary>
+        private void RequireSupported(IReadOnlyList<string> files, IReadOnlyList<string?> unsupported)
+        {
+            if (unsupported.Count == 0 || unsupported.Any(k => k is null))
+            {
+                return;
+            }
+
+            var kinds = unsupported.Zip(files, (k, f) => (Kind: k!, File: Path.GetFileName(f)))
+                .GroupBy(x => x.Kind, StringComparer.Ordinal)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => $"{g.Count()} {g.Key} ({string.Join(", ", g.Take(3).Select(x => "'" + Sanitize.ForMessage(x.File) + "'"))}{(g.Count() > 3 ? ", ..." : string.Empty)})");
+            throw ProfilerException.Precondition(
+                "TelemetryUnsupported",
+                $"All {files.Count} telemetry file(s) under {string.Join(", ", _paths.Select(p => "'" + Sanitize.ForMessage(p) + "'"))} were skipped as unsupported: {string.Join("; ", kinds)}. The source reads OTLP as JSON, as length-prefixed protobuf or JSON, zstd or gzip.");
         }
 
         private static void ReadOne(OtlpFileReader reader, string file, ISpanSink sink, DataQualityCounters quality, CancellationToken cancellation) =>
@@ -229,7 +281,7 @@ namespace Chartly.Profiler.Sources.Otlp
             var files = _metricFiles ?? ListFiles();
             RequireFiles(files);
             var reader = new OtlpFileReader();
-            reader.Parser.MetricSink = metrics;
+            reader.MetricSink = metrics;
             var progress = Progress is null ? null : new FileProgressCounter(Progress, Description, "Reading metrics", files);
 
             // Its file and record counts were taken in pass 1: not counted again.

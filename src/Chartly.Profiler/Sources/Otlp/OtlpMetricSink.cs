@@ -49,11 +49,8 @@ namespace Chartly.Profiler.Sources.Otlp
         /// <summary>Every point kept so far, from committed records only.</summary>
         public IReadOnlyList<RawPoint> Points => _committed;
 
-        public int PendingCount => _pending.Count;
-
-        public void Commit(int pendingBefore)
+        public void Commit()
         {
-            _ = pendingBefore;
             _committed.AddRange(_pending);
             _stats.AddPointsUsed(_pending.Count);
             _stats.AddPointsInvalid(_pendingInvalid);
@@ -72,11 +69,11 @@ namespace Chartly.Profiler.Sources.Otlp
 
         public void ReadResourceMetrics(ref Utf8JsonReader reader, OtlpRecordParser parser)
         {
-            OtlpRecordParser.ExpectArray(ref reader);
+            OtlpJson.ExpectArray(ref reader);
             var metrics = new List<MetricDraft>();
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
-                OtlpRecordParser.ExpectObject(ref reader);
+                OtlpJson.ExpectObject(ref reader);
                 metrics.Clear();
                 var resource = ResourceInfo.Empty;
                 var resourceAt = default(Utf8JsonReader);
@@ -105,32 +102,49 @@ namespace Chartly.Profiler.Sources.Otlp
                 }
 
                 // The resource may follow its metrics in the object: points are resolved once it is done.
-                var baseIdentity = MetricResource.FromSpan(resource);
                 var resourceAttributes = Array.Empty<KeyValuePair<string, string>>();
-                if (hasResource && metrics.Any(m => m.Aliases.Any(a => a.WorkloadKeys is not null || a.ResourceFlagKey is not null)))
+                if (hasResource && NeedsResourceAttributes(metrics))
                 {
                     resourceAttributes = ReadResourceAttributes(ref resourceAt);
                 }
 
-                foreach (var m in metrics)
-                {
-                    Resolve(m, baseIdentity, resourceAttributes);
-                }
+                AddResourceMetrics(resource, metrics, resourceAttributes);
             }
         }
 
+        /// <summary>Whether a metric of the record names its workload or a flag on the resource (replica and OOM series).</summary>
+        public static bool NeedsResourceAttributes(List<MetricDraft> metrics) =>
+            metrics.Any(m => m.Aliases.Any(a => a.WorkloadKeys is not null || a.ResourceFlagKey is not null));
+
+        public void AddResourceMetrics(ResourceInfo resource, List<MetricDraft> metrics) =>
+            AddResourceMetrics(resource, metrics, Array.Empty<KeyValuePair<string, string>>());
+
+        public void AddResourceMetrics(ResourceInfo resource, List<MetricDraft> metrics, KeyValuePair<string, string>[] resourceAttributes)
+        {
+            var baseIdentity = MetricResource.FromSpan(resource);
+            foreach (var m in metrics)
+            {
+                Resolve(m, baseIdentity, resourceAttributes);
+            }
+        }
+
+        public MetricAlias[] AliasesFor(string name) => MetricAliases.For(name).Where(a => _wanted.Contains(a.Canonical)).ToArray();
+
+        /// <summary>Points outside the query's range, widened by its lookback, are not kept.</summary>
+        public bool InWindow(long time) => time >= _from && time <= _to;
+
         private void ReadScopeMetrics(ref Utf8JsonReader reader, List<MetricDraft> into)
         {
-            OtlpRecordParser.ExpectArray(ref reader);
+            OtlpJson.ExpectArray(ref reader);
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
-                OtlpRecordParser.ExpectObject(ref reader);
+                OtlpJson.ExpectObject(ref reader);
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     if (reader.ValueTextEquals("metrics"u8))
                     {
                         reader.Read();
-                        OtlpRecordParser.ExpectArray(ref reader);
+                        OtlpJson.ExpectArray(ref reader);
                         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                         {
                             var m = ReadMetric(ref reader);
@@ -152,7 +166,7 @@ namespace Chartly.Profiler.Sources.Otlp
         /// <summary>One metric: its name decides first whether its points are worth reading at all.</summary>
         private MetricDraft? ReadMetric(ref Utf8JsonReader reader)
         {
-            OtlpRecordParser.ExpectObject(ref reader);
+            OtlpJson.ExpectObject(ref reader);
             var m = new MetricDraft();
             var nameKnown = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -160,26 +174,14 @@ namespace Chartly.Profiler.Sources.Otlp
                 if (reader.ValueTextEquals("name"u8))
                 {
                     reader.Read();
-                    m.Name = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                    if (reader.TokenType != JsonTokenType.String)
-                    {
-                        reader.Skip();
-                    }
-
-                    m.Aliases = m.Name is null ? Array.Empty<MetricAlias>() : MetricAliases.For(m.Name).Where(a => _wanted.Contains(a.Canonical)).ToArray();
+                    m.Name = OtlpText.ReadStringOrSkip(ref reader);
+                    m.Aliases = m.Name is null ? Array.Empty<MetricAlias>() : AliasesFor(m.Name);
                     nameKnown = true;
                 }
                 else if (reader.ValueTextEquals("unit"u8))
                 {
                     reader.Read();
-                    if (reader.TokenType == JsonTokenType.String)
-                    {
-                        m.Unit = reader.GetString();
-                    }
-                    else
-                    {
-                        reader.Skip();
-                    }
+                    m.Unit = OtlpText.ReadStringOrSkip(ref reader);
                 }
                 else if (reader.ValueTextEquals("gauge"u8))
                 {
@@ -219,8 +221,8 @@ namespace Chartly.Profiler.Sources.Otlp
                 return;
             }
 
-            var temporality = shape == DataShape.Summary ? 2 : 0;
-            var monotonic = shape != DataShape.Sum;
+            var temporality = MetricDraft.DefaultTemporality(shape);
+            var monotonic = MetricDraft.DefaultMonotonic(shape);
             var first = m.Points.Count;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -264,19 +266,7 @@ namespace Chartly.Profiler.Sources.Otlp
             }
 
             // Temporality may follow the points (the collector writes it last): kinds are set now.
-            PointKind kind = shape switch
-            {
-                DataShape.Gauge => PointKind.Gauge,
-                DataShape.Sum when temporality == 1 => PointKind.DeltaSum,
-                DataShape.Sum when temporality == 2 && monotonic => PointKind.CumulativeSum,
-                DataShape.Sum => PointKind.Gauge, // a cumulative up-down counter is a current value
-                _ when temporality == 1 => PointKind.DeltaHistogram,
-                _ => PointKind.CumulativeHistogram,
-            };
-            for (var i = first; i < m.Points.Count; i++)
-            {
-                m.Points[i].Kind = kind;
-            }
+            m.SetKind(first, MetricDraft.KindFor(shape, temporality, monotonic));
         }
 
         private static int ReadTemporality(ref Utf8JsonReader reader)
@@ -307,18 +297,17 @@ namespace Chartly.Profiler.Sources.Otlp
             }
 
             var p = new PointDraft();
-            bool hasTime = false, hasValue = false, hasCount = false, hasSum = false, invalid = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("timeUnixNano"u8))
                 {
                     reader.Read();
-                    hasTime = OtlpRecordParser.TryReadInt64(ref reader, out p.Time) && p.Time > 0;
+                    p.HasTime = OtlpJson.TryReadInt64(ref reader, out p.Time) && p.Time > 0;
                 }
                 else if (reader.ValueTextEquals("startTimeUnixNano"u8))
                 {
                     reader.Read();
-                    if (!OtlpRecordParser.TryReadInt64(ref reader, out p.Start))
+                    if (!OtlpJson.TryReadInt64(ref reader, out p.Start))
                     {
                         p.Start = 0;
                     }
@@ -327,24 +316,24 @@ namespace Chartly.Profiler.Sources.Otlp
                 {
                     var isSum = reader.ValueTextEquals("sum"u8);
                     reader.Read();
-                    var ok = TryReadDouble(ref reader, out p.Value);
-                    invalid |= !ok;
-                    hasValue |= ok && !isSum;
-                    hasSum |= ok && isSum;
+                    var ok = OtlpJson.TryReadDouble(ref reader, out p.Value);
+                    p.Bad |= !ok;
+                    p.HasValue |= ok && !isSum;
+                    p.HasSum |= ok && isSum;
                 }
                 else if (reader.ValueTextEquals("asInt"u8))
                 {
                     reader.Read();
-                    var ok = OtlpRecordParser.TryReadInt64(ref reader, out var v);
-                    invalid |= !ok;
-                    hasValue |= ok;
+                    var ok = OtlpJson.TryReadInt64(ref reader, out var v);
+                    p.Bad |= !ok;
+                    p.HasValue |= ok;
                     p.Value = v;
                 }
                 else if (histogram && reader.ValueTextEquals("count"u8))
                 {
                     reader.Read();
-                    hasCount = OtlpRecordParser.TryReadInt64(ref reader, out var c);
-                    invalid |= !hasCount;
+                    p.HasCount = OtlpJson.TryReadInt64(ref reader, out var c);
+                    p.Bad |= !p.HasCount;
                     p.Count = c;
                 }
                 else if (reader.ValueTextEquals("attributes"u8))
@@ -371,18 +360,7 @@ namespace Chartly.Profiler.Sources.Otlp
                 }
             }
 
-            if (p.NoRecordedValue)
-            {
-                return null; // a staleness marker, not a measurement
-            }
-
-            if (hasTime && (p.Time < _from || p.Time > _to))
-            {
-                return null;
-            }
-
-            p.Invalid = invalid || !hasTime || (histogram ? !(hasCount && hasSum) : !hasValue);
-            return p;
+            return p.Keep(this, histogram) ? p : null;
         }
 
         private KeyValuePair<string, string>[] ReadAttributes(ref Utf8JsonReader reader)
@@ -408,16 +386,12 @@ namespace Chartly.Profiler.Sources.Otlp
                     if (reader.ValueTextEquals("key"u8))
                     {
                         reader.Read();
-                        key = reader.TokenType == JsonTokenType.String ? Intern(reader.GetString()) : null;
-                        if (reader.TokenType != JsonTokenType.String)
-                        {
-                            reader.Skip();
-                        }
+                        key = Intern(OtlpText.ReadStringOrSkip(ref reader));
                     }
                     else if (reader.ValueTextEquals("value"u8))
                     {
                         reader.Read();
-                        value = ReadAnyValue(ref reader);
+                        value = Intern(OtlpJson.ReadAnyValue(ref reader).AsLabel);
                     }
                     else
                     {
@@ -433,89 +407,6 @@ namespace Chartly.Profiler.Sources.Otlp
             }
 
             return list is null ? Array.Empty<KeyValuePair<string, string>>() : list.ToArray();
-        }
-
-        /// <summary>An attribute value as text: strings, integers, doubles and booleans; arrays, maps and bytes are skipped.</summary>
-        private string? ReadAnyValue(ref Utf8JsonReader reader)
-        {
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                reader.Skip();
-                return null;
-            }
-
-            string? text = null;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("stringValue"u8))
-                {
-                    reader.Read();
-                    if (reader.TokenType == JsonTokenType.String)
-                    {
-                        var s = reader.GetString();
-                        text = Intern(s is not null && s.Length > 256 ? s.Substring(0, 256) : s);
-                    }
-                    else
-                    {
-                        reader.Skip();
-                    }
-                }
-                else if (reader.ValueTextEquals("intValue"u8))
-                {
-                    reader.Read();
-                    if (OtlpRecordParser.TryReadInt64(ref reader, out var v))
-                    {
-                        text = Intern(v.ToString(CultureInfo.InvariantCulture));
-                    }
-                }
-                else if (reader.ValueTextEquals("doubleValue"u8))
-                {
-                    reader.Read();
-                    if (TryReadDouble(ref reader, out var d))
-                    {
-                        text = Intern(d.ToString("R", CultureInfo.InvariantCulture));
-                    }
-                }
-                else if (reader.ValueTextEquals("boolValue"u8))
-                {
-                    reader.Read();
-                    text = reader.TokenType == JsonTokenType.True ? "true" : reader.TokenType == JsonTokenType.False ? "false" : null;
-                    if (text is null)
-                    {
-                        reader.Skip();
-                    }
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-            }
-
-            return text;
-        }
-
-        /// <summary>A double from a number or a numeric string; NaN and infinities (as the collector spells them) are not usable values.</summary>
-        private static bool TryReadDouble(ref Utf8JsonReader reader, out double value)
-        {
-            value = 0;
-            if (reader.TokenType == JsonTokenType.Number)
-            {
-                return reader.TryGetDouble(out value) && !double.IsNaN(value) && !double.IsInfinity(value);
-            }
-
-            if (reader.TokenType == JsonTokenType.String)
-            {
-                if (!reader.ValueIsEscaped && Utf8Parser.TryParse(reader.ValueSpan, out value, out var consumed) && consumed == reader.ValueSpan.Length)
-                {
-                    return !double.IsNaN(value) && !double.IsInfinity(value);
-                }
-
-                return false;
-            }
-
-            reader.Skip();
-            return false;
         }
 
         /// <summary>The attributes of a <c>resource</c> object (the reader at its start), read as point attributes are.</summary>
@@ -732,34 +623,6 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         private string? Intern(string? s) => _interner.Intern(s);
-
-        private enum DataShape
-        {
-            Gauge,
-            Sum,
-            Histogram,
-            Summary,
-        }
-
-        private sealed class MetricDraft
-        {
-            public string? Name;
-            public string? Unit;
-            public MetricAlias[] Aliases = Array.Empty<MetricAlias>();
-            public readonly List<PointDraft> Points = new();
-        }
-
-        private sealed class PointDraft
-        {
-            public long Start;
-            public long Time;
-            public double Value;
-            public double Count;
-            public bool Invalid;
-            public bool NoRecordedValue;
-            public PointKind Kind;
-            public KeyValuePair<string, string>[] Attributes = Array.Empty<KeyValuePair<string, string>>();
-        }
     }
 
     /// <summary>The span side of a metrics-only pass: every span is skipped as soon as its trace id is read.</summary>

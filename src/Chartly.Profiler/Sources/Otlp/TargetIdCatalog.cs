@@ -10,7 +10,7 @@ using Chartly.Profiler.Telemetry;
 namespace Chartly.Profiler.Sources.Otlp
 {
     /// <summary>
-    /// The target ids seen in OTLP/JSON files, for tab completion: one cheap, bounded pass with a
+    /// The target ids seen in OTLP files (any layout the file source reads), for tab completion: one cheap, bounded pass with a
     /// probe sink that keeps only identity attribute values (no names, no times, no payloads).
     /// Bounded by bytes (deterministic: the first <c>maxBytes</c> of the files in ordinal order) and
     /// by the caller's cancellation token (a time budget); either way the ids found so far are

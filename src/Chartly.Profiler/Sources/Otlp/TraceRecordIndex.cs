@@ -19,6 +19,9 @@ namespace Chartly.Profiler.Sources.Otlp
 
         public int Records => _offsets.Count;
 
+        /// <summary>How the file holds its records: the offsets mean file positions unless it is compressed whole.</summary>
+        public TelemetryLayout Layout { get; set; }
+
         public static ulong Hash(TraceId id)
         {
             var h = id.High ^ (id.Low * 0x9E3779B97F4A7C15UL);
