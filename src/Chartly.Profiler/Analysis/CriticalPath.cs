@@ -115,7 +115,7 @@ namespace Chartly.Profiler.Analysis
             var sections = keepSections ? new List<CriticalSection>() : null;
             var awaited = AwaitedConsumers.Find(tree, rootIndex);
             Dictionary<int, (long, long)>? throttled = null;
-            long clipped = 0, outside = 0, tolerated = 0;
+            long tolerated = 0;
 
             var stack = new Stack<Frame>();
             stack.Push(new Frame { Span = rootIndex, Start = root.StartUnixNano, End = root.EndUnixNano, Cursor = root.EndUnixNano });
@@ -193,43 +193,7 @@ namespace Chartly.Profiler.Analysis
                 }
             }
 
-            // Self time and the quality counts over the whole subtree, blocking or not.
-            var self = new Dictionary<string, long>(StringComparer.Ordinal);
-            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-            var todo = new Stack<int>();
-            todo.Push(rootIndex);
-            var intervals = new List<(long Start, long End)>();
-            while (todo.Count > 0)
-            {
-                var si = todo.Pop();
-                var s = spans[si];
-                Add(counts, s.Label, 1);
-                intervals.Clear();
-                foreach (var ci in tree.ChildrenOf(si))
-                {
-                    var c = spans[ci];
-                    todo.Push(ci);
-                    if (c.EndUnixNano <= s.StartUnixNano || c.StartUnixNano >= s.EndUnixNano)
-                    {
-                        if (c.Kind != SpanKind.Consumer)
-                        {
-                            outside++;
-                        }
-
-                        continue;
-                    }
-
-                    if (c.StartUnixNano < s.StartUnixNano || c.EndUnixNano > s.EndUnixNano)
-                    {
-                        clipped++;
-                    }
-
-                    intervals.Add((Math.Max(c.StartUnixNano, s.StartUnixNano), Math.Min(c.EndUnixNano, s.EndUnixNano)));
-                }
-
-                Add(self, s.Label, s.DurationNanos - UnionLength(intervals));
-            }
-
+            var (self, counts, clipped, outside) = SelfTime.Of(tree, rootIndex);
             quality.AddClippedSpans(clipped);
             quality.AddSpansOutsideParent(outside);
             quality.AddOverlapsTolerated(tolerated);
@@ -247,35 +211,6 @@ namespace Chartly.Profiler.Analysis
         }
 
         private static readonly IReadOnlyDictionary<int, (long, long)> Empty = new Dictionary<int, (long, long)>();
-
-        private static long UnionLength(List<(long Start, long End)> intervals)
-        {
-            if (intervals.Count == 0)
-            {
-                return 0;
-            }
-
-            intervals.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
-            long total = 0;
-            var curStart = intervals[0].Start;
-            var curEnd = intervals[0].End;
-            for (var i = 1; i < intervals.Count; i++)
-            {
-                var (s, e) = intervals[i];
-                if (s > curEnd)
-                {
-                    total += curEnd - curStart;
-                    curStart = s;
-                    curEnd = e;
-                }
-                else if (e > curEnd)
-                {
-                    curEnd = e;
-                }
-            }
-
-            return total + (curEnd - curStart);
-        }
 
         private static void Add(Dictionary<string, long> map, string key, long value)
         {

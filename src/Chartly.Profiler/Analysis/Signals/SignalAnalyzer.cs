@@ -95,7 +95,14 @@ namespace Chartly.Profiler.Analysis.Signals
                     : new Signal(def.Name, SignalStatus.Ok, head.Unit, head.Whole.Avg, head.Whole.Max, head.Whole.Samples, head.Metrics, head.ComponentModels(), head.Whole.Total, models, head.Name));
             }
 
-            var uncovered = targetWindows.Resources.LongCount(r => !join.Covered(r));
+            // A resource is covered when a sample of a measured metric describes it while the target ran there.
+            var measured = SignalCatalog.All.Where(d => SignalCatalog.IsIncluded(d.Name, inputs.Allowlist))
+                .SelectMany(d => d.Measures)
+                .Where(m => m.Source == MeasureSource.Metric)
+                .Select(m => m.Metric!)
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
+            var uncovered = targetWindows.Resources.LongCount(r => !join.Covers(r, targetWindows, measured));
             var anyMetric = SignalCatalog.MetricsFor(inputs.Allowlist).Count > 0;
             return new SignalReport(signals, measures, top, clientShare, anyMetric ? uncovered : 0, targetWindows.Resources.Count, componentWindows);
         }
@@ -309,7 +316,6 @@ namespace Chartly.Profiler.Analysis.Signals
         {
             private readonly Dictionary<string, Dictionary<MetricResource, List<MetricSample>>> _byMetric = new(StringComparer.Ordinal);
             private readonly Dictionary<(string Metric, MetricResource Span), List<MetricResource>> _matches = new();
-            private readonly HashSet<MetricResource> _covered = new();
 
             public SampleJoin(IReadOnlyList<MetricSample> samples)
             {
@@ -337,7 +343,30 @@ namespace Chartly.Profiler.Analysis.Signals
                 }
             }
 
-            public bool Covered(MetricResource spanResource) => _covered.Contains(spanResource);
+            /// <summary>Whether a sample of any of <paramref name="metrics"/> describes <paramref name="spanResource"/> in the windows.</summary>
+            public bool Covers(MetricResource spanResource, WindowSet windows, IReadOnlyList<string> metrics)
+            {
+                foreach (var metric in metrics)
+                {
+                    if (!_byMetric.TryGetValue(metric, out var byResource))
+                    {
+                        continue;
+                    }
+
+                    foreach (var mr in Matching(metric, spanResource, byResource))
+                    {
+                        foreach (var s in byResource[mr])
+                        {
+                            if (windows.Overlaps(spanResource, s))
+                            {
+                                return true;
+                            }
+                        }
+                    }
+                }
+
+                return false;
+            }
 
             /// <summary>The samples of <paramref name="metric"/> that describe any time in the windows, each once, in a fixed order.</summary>
             public List<MetricSample> Select(string metric, WindowSet windows)
@@ -351,25 +380,15 @@ namespace Chartly.Profiler.Analysis.Signals
                 var seen = new HashSet<MetricSample>(ReferenceEqualityComparer.Instance);
                 foreach (var spanResource in windows.Resources)
                 {
-                    var matched = false;
                     foreach (var mr in Matching(metric, spanResource, byResource))
                     {
                         foreach (var s in byResource[mr])
                         {
-                            if (windows.Overlaps(spanResource, s))
+                            if (windows.Overlaps(spanResource, s) && seen.Add(s))
                             {
-                                matched = true;
-                                if (seen.Add(s))
-                                {
-                                    result.Add(s);
-                                }
+                                result.Add(s);
                             }
                         }
-                    }
-
-                    if (matched)
-                    {
-                        _covered.Add(spanResource);
                     }
                 }
 
