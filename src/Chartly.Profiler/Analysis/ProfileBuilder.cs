@@ -18,7 +18,7 @@ namespace Chartly.Profiler.Analysis
             ToolInfo.Name,
             ToolInfo.Version,
             Profile.SchemaVersion,
-            new ProfileTarget(TargetTypes.ToName(request.Target.Type), request.Target.Id),
+            new ProfileTarget(TargetTypes.ToName(request.Target.Type), request.Target.DisplayId),
             request.Environment,
             new ProfileWindow(request.Window.StartText, request.Window.EndText),
             ProfileRequest.PrecisionName(request.Precision),
@@ -32,7 +32,7 @@ namespace Chartly.Profiler.Analysis
                 ToolInfo.Name,
                 ToolInfo.Version,
                 TargetTypes.ToName(request.Target.Type),
-                request.Target.Id,
+                request.Target.DisplayId,
                 request.Environment,
                 request.Window.StartText,
                 request.Window.EndText,
@@ -53,7 +53,10 @@ namespace Chartly.Profiler.Analysis
             var (breakdown, total) = Breakdown(request, roots);
 
             var perRoot = roots.Select(r => Apportion.ToMs(r.DurationNanos, seconds)).OrderBy(v => v).ToList();
-            var rootStats = new RootStatistics(perRoot.Count, Percentile(perRoot, 50), Percentile(perRoot, 95), perRoot.Count == 0 ? 0 : perRoot[perRoot.Count - 1], Thin(perRoot, RootStatistics.MaxSamples));
+            var rootStats = new RootStatistics(perRoot.Count, Percentile(perRoot, 50), Percentile(perRoot, 95), perRoot.Count == 0 ? 0 : perRoot[perRoot.Count - 1], Thin(perRoot, RootStatistics.MaxSamples))
+            {
+                Versions = RootVersions.Of(roots, seconds),
+            };
 
             var bottleneck = breakdown.Count > 0 && breakdown[0].DurationMs > 0 ? breakdown[0].Component : "none";
             var summary = new ProfileSummary(total, bottleneck, signals?.BottleneckKind ?? "unknown", "none", rootStats);
@@ -65,6 +68,13 @@ namespace Chartly.Profiler.Analysis
             {
                 // After the dominant component, before the reader's own data-quality notes.
                 findings.InsertRange(findings.Count > 0 && findings[0].Id == "critical-path.dominant" ? 1 : 0, signals.Findings);
+            }
+
+            if (RootVersions.SlowerVersion(rootStats.Versions) is { } slower)
+            {
+                // Before the notes on the data itself.
+                var notes = findings.FindIndex(f => f.Id.StartsWith("data-quality.", StringComparison.Ordinal));
+                findings.Insert(notes < 0 ? findings.Count : notes, slower);
             }
 
             // What fixing the bottleneck would buy comes right after what the bottleneck is.

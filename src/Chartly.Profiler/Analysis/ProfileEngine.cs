@@ -160,7 +160,8 @@ namespace Chartly.Profiler.Analysis
                 candidates.AddRange(s.FindCandidates(matcher, request, quality, cancellation));
             }
 
-            if (request.ServiceVersion is { } version)
+            // A version:<v> baseline names the version; a target id may carry one (id@version).
+            if ((request.ServiceVersion ?? request.Target.Version) is { } version)
             {
                 candidates = OfServiceVersion(candidates, request, version);
             }

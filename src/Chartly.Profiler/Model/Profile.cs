@@ -87,7 +87,13 @@ namespace Chartly.Profiler.Model
     public sealed record RootStatistics(long Count, long P50Ms, long P95Ms, long MaxMs, IReadOnlyList<long> SamplesMs)
     {
         public const int MaxSamples = 10_000;
+
+        /// <summary>The <c>service.version</c>s the roots ran, each with its count and percentiles (empty in documents of schema 1.0).</summary>
+        public IReadOnlyList<RootVersion> Versions { get; init; } = System.Array.Empty<RootVersion>();
     }
+
+    /// <summary>Roots of one <c>service.version</c> (null: the resource named none): how many, and their p50 / p95 duration.</summary>
+    public sealed record RootVersion(string? Version, long Count, long P50Ms, long P95Ms);
 
     public sealed record ProfileSummary(
         long TotalDurationMs,

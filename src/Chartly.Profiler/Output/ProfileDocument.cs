@@ -33,17 +33,28 @@ namespace Chartly.Profiler.Output
                 .Add("correlation_id", h.CorrelationId));
 
             var s = p.Summary;
+            var v10 = string.Equals(h.SchemaVersion, "1.0", StringComparison.Ordinal);
+            var rootsDoc = new DocMap()
+                .Add("count", s.Roots.Count)
+                .Add("p50_ms", s.Roots.P50Ms)
+                .Add("p95_ms", s.Roots.P95Ms)
+                .Add("max_ms", s.Roots.MaxMs)
+                .Add("samples_ms", new DocList(s.Roots.SamplesMs.Select(v => (DocNode)DocScalar.Integer(v)).ToList()));
+            if (!v10)
+            {
+                rootsDoc.Add("versions", List(s.Roots.Versions, v => new DocMap()
+                    .Add("version", v.Version)
+                    .Add("count", v.Count)
+                    .Add("p50_ms", v.P50Ms)
+                    .Add("p95_ms", v.P95Ms)));
+            }
+
             doc.Add("summary", new DocMap()
                 .Add("total_duration_ms", s.TotalDurationMs)
                 .Add("bottleneck", s.Bottleneck)
                 .Add("bottleneck_kind", s.BottleneckKind)
                 .Add("regression", s.Regression)
-                .Add("roots", new DocMap()
-                    .Add("count", s.Roots.Count)
-                    .Add("p50_ms", s.Roots.P50Ms)
-                    .Add("p95_ms", s.Roots.P95Ms)
-                    .Add("max_ms", s.Roots.MaxMs)
-                    .Add("samples_ms", new DocList(s.Roots.SamplesMs.Select(v => (DocNode)DocScalar.Integer(v)).ToList()))));
+                .Add("roots", rootsDoc));
 
             doc.Add("breakdown", List(p.Breakdown, b => new DocMap()
                 .Add("component", b.Component)
@@ -75,7 +86,6 @@ namespace Chartly.Profiler.Output
                     .Add("components", Components(m.Components, m.Unit))))));
 
             // Sections added in schema 1.1; a saved 1.0 document writes back without them.
-            var v10 = string.Equals(h.SchemaVersion, "1.0", StringComparison.Ordinal);
             if (!v10)
             {
                 var sc = p.Scaling ?? ScalingSummary.NoData;

@@ -86,7 +86,12 @@ namespace Chartly.Profiler.Output
                 Str(s, "bottleneck"),
                 Str(s, "bottleneck_kind"),
                 Str(s, "regression"),
-                new RootStatistics(Int(roots, "count"), Int(roots, "p50_ms"), Int(roots, "p95_ms"), Int(roots, "max_ms"), Longs(roots, "samples_ms")));
+                new RootStatistics(Int(roots, "count"), Int(roots, "p50_ms"), Int(roots, "p95_ms"), Int(roots, "max_ms"), Longs(roots, "samples_ms"))
+                {
+                    Versions = schema == "1.0"
+                        ? Array.Empty<RootVersion>()
+                        : Items(roots, "versions").Select(v => new RootVersion(StrOrNull(v, "version"), Int(v, "count"), Int(v, "p50_ms"), Int(v, "p95_ms"))).ToList(),
+                });
 
             var breakdown = Items(doc, "breakdown").Select(b => new BreakdownEntry(
                 Str(b, "component"), Int(b, "duration_ms"), Dec(b, "pct"), Int(b, "self_ms"), Int(b, "span_count"))).ToList();

@@ -26,6 +26,11 @@ namespace Chartly.Profiler.Output
             Line(sb, string.Empty);
             Line(sb, "Summary");
             Line(sb, $"  Total duration  {Ms(s.TotalDurationMs)}" + (s.Roots.Count > 1 ? $"  over {N(s.Roots.Count)} roots (p50 {Ms(s.Roots.P50Ms)}, p95 {Ms(s.Roots.P95Ms)}, max {Ms(s.Roots.MaxMs)})" : string.Empty));
+            if (s.Roots.Versions.Count > 1)
+            {
+                Line(sb, "  Versions        " + string.Join(", ", s.Roots.Versions.Select(v => $"{v.Version ?? "(none)"}: {N(v.Count)} root(s), p50 {Ms(v.P50Ms)}, p95 {Ms(v.P95Ms)}")));
+            }
+
             Line(sb, $"  Bottleneck      {s.Bottleneck} ({s.BottleneckKind})");
             Line(sb, $"  Regression      {s.Regression}");
             Line(sb, string.Empty);
@@ -193,6 +198,7 @@ namespace Chartly.Profiler.Output
             {
                 "run" => $"{b.Target.Type} {b.Target.Id}",
                 "version" => $"version {b.ServiceVersion} of {b.Target.Type} {b.Target.Id}",
+                "service" => $"{b.Target.Type} {b.Target.Id} (the same service elsewhere)",
                 _ => $"the baseline profile of {b.Target.Type} {b.Target.Id}",
             };
             Line(sb, $"Comparison with {against}  [{b.Window.Start}, {b.Window.End})");

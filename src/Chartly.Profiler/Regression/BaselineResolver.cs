@@ -50,7 +50,14 @@ namespace Chartly.Profiler.Regression
             var type = TargetTypes.Parse(current.Target.Type);
             var currentTarget = TargetSpec.Parse(type, current.Target.Id);
             spec.CheckApplicable(currentTarget);
-            var target = spec.Kind == BaselineKind.Run ? spec.RunTarget(currentTarget) : currentTarget;
+            var target = spec.Kind switch
+            {
+                BaselineKind.Run => spec.RunTarget(currentTarget),
+                BaselineKind.Service => spec.ServiceTarget(currentTarget),
+
+                // The other version of the same target, in the same window unless the spec says otherwise.
+                _ => currentTarget with { Version = spec.Value },
+            };
             var window = Window(spec, current.Window);
             return new ProfileRequest(current.Environment, target, window, ProfileRequest.ParsePrecision(current.Precision), Array.Empty<string>(), null)
             {

@@ -11,6 +11,8 @@ namespace Chartly.Profiler.Regression
         Run,
         /// <summary><c>version:&lt;v&gt;</c>: the same target restricted to roots of one <c>service.version</c>.</summary>
         Version,
+        /// <summary><c>service:&lt;ns&gt;/&lt;name&gt;[@&lt;v&gt;]</c>: the same service in another namespace (a canary beside the stable one).</summary>
+        Service,
     }
 
     /// <summary>
@@ -23,6 +25,7 @@ namespace Chartly.Profiler.Regression
     {
         public const string RunPrefix = "run:";
         public const string VersionPrefix = "version:";
+        public const string ServicePrefix = "service:";
 
         public static BaselineSpec Parse(string? text)
         {
@@ -44,6 +47,11 @@ namespace Chartly.Profiler.Regression
                 kind = BaselineKind.Version;
                 rest = t.Substring(VersionPrefix.Length);
             }
+            else if (t.StartsWith(ServicePrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                kind = BaselineKind.Service;
+                rest = t.Substring(ServicePrefix.Length);
+            }
             else
             {
                 return new BaselineSpec(BaselineKind.Profile, t, null, null);
@@ -51,6 +59,13 @@ namespace Chartly.Profiler.Regression
 
             string? start = null, end = null;
             var at = rest.LastIndexOf('@');
+
+            // A service baseline may carry a version qualifier (ns/name@2.3.1): only an instant after the last '@' is a window.
+            if (at >= 0 && kind == BaselineKind.Service && !LooksLikeInstant(rest.Substring(at + 1)))
+            {
+                at = -1;
+            }
+
             if (at >= 0)
             {
                 var window = rest.Substring(at + 1);
@@ -68,10 +83,21 @@ namespace Chartly.Profiler.Regression
             }
 
             var value = rest.Trim();
-            var what = kind == BaselineKind.Run ? "run id" : "service version";
+            var what = kind switch
+            {
+                BaselineKind.Run => "run id",
+                BaselineKind.Service => "service",
+                _ => "service version",
+            };
             if (value.Length == 0)
             {
-                throw ProfilerException.Invalid("InvalidBaseline", $"The baseline '{Sanitize.ForMessage(t)}' names no {what}: write {(kind == BaselineKind.Run ? "run:<id>" : "version:<v>")}.");
+                var form = kind switch
+                {
+                    BaselineKind.Run => "run:<id>",
+                    BaselineKind.Service => "service:<namespace>/<name>",
+                    _ => "version:<v>",
+                };
+                throw ProfilerException.Invalid("InvalidBaseline", $"The baseline '{Sanitize.ForMessage(t)}' names no {what}: write {form}.");
             }
 
             if (value.Length > TargetSpec.MaxIdLength)
@@ -94,8 +120,33 @@ namespace Chartly.Profiler.Regression
         {
             BaselineKind.Run => "run",
             BaselineKind.Version => "version",
+            BaselineKind.Service => "service",
             _ => "profile",
         };
+
+        /// <summary>Whether the text after a '@' is meant as a baseline window start (an RFC 3339 date), not a version.</summary>
+        private static bool LooksLikeInstant(string text)
+        {
+            var t = text.Trim();
+            return t.Length >= 10 && char.IsDigit(t[0]) && t.IndexOf('T') > 0 && t[4] == '-';
+        }
+
+        /// <summary>
+        /// The baseline's target for a service: baseline: the same service by name, in another
+        /// namespace (or another version); a service of another name is not a baseline (exit 2).
+        /// </summary>
+        public TargetSpec ServiceTarget(TargetSpec current)
+        {
+            var spec = TargetSpec.Parse(TargetType.Service, Value);
+            if (!string.Equals(spec.Name, current.Name, StringComparison.Ordinal))
+            {
+                throw ProfilerException.Invalid(
+                    "BaselineServiceName",
+                    $"The baseline service '{Sanitize.ForMessage(spec.Name)}' is not the current service '{Sanitize.ForMessage(current.Name)}': service:<namespace>/<name> compares the same service in another namespace (a canary with the stable one).");
+            }
+
+            return spec;
+        }
 
         /// <summary>
         /// Fails fast (exit 2) when the baseline kind makes no sense for the target: run:&lt;id&gt; compares one
@@ -110,6 +161,13 @@ namespace Chartly.Profiler.Regression
                 throw ProfilerException.Invalid(
                     "BaselineNotApplicable",
                     $"run:<id> compares one run with another, but a {type} target '{Sanitize.ForMessage(target.Id)}' covers every root in the window: use version:<v> or a saved profile as the baseline.");
+            }
+
+            if (Kind == BaselineKind.Service && target.Type != TargetType.Service)
+            {
+                throw ProfilerException.Invalid(
+                    "BaselineNotApplicable",
+                    $"service:<namespace>/<name> compares a service with the same service elsewhere, but the target is a {type}: use run:<id>, version:<v> or a saved profile as the baseline.");
             }
 
             if (Kind == BaselineKind.Version && single)
@@ -149,6 +207,7 @@ namespace Chartly.Profiler.Regression
             {
                 BaselineKind.Run => RunPrefix + Value,
                 BaselineKind.Version => VersionPrefix + Value,
+                BaselineKind.Service => ServicePrefix + Value,
                 _ => Value,
             };
             if (WindowStart is not null)

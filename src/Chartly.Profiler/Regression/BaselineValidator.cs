@@ -132,6 +132,14 @@ namespace Chartly.Profiler.Regression
                 throw ProfilerException.Validation("ProfileDocumentInvalid", "The current profile's target is not a valid target.");
             }
 
+            // Two versions of one target, or a service in two namespaces (a canary beside the stable one).
+            if (TryParse(current.Type, baseline.Id) is { } other
+                && (string.Equals(other.Id, spec.Id, StringComparison.Ordinal)
+                    || (spec.Type == TargetType.Service && string.Equals(other.Name, spec.Name, StringComparison.Ordinal))))
+            {
+                return;
+            }
+
             if (spec.Type == TargetType.Connector && spec.Name.Length > 0)
             {
                 var slash = baseline.Id.IndexOf('/');
@@ -147,7 +155,19 @@ namespace Chartly.Profiler.Regression
 
             throw ProfilerException.Validation(
                 "BaselineTargetMismatch",
-                $"The baseline profile is of {Sanitize.ForMessage(baseline.ToString())}, the current one of {current}: a {current.Type} is only compared with itself (runs, operations and connector runs of one connector may differ in id).");
+                $"The baseline profile is of {Sanitize.ForMessage(baseline.ToString())}, the current one of {current}: a {current.Type} is only compared with itself (runs, operations and connector runs of one connector may differ in id; a service or workflow with another version of itself, a service with the same service in another namespace).");
+        }
+
+        private static TargetSpec? TryParse(string type, string id)
+        {
+            try
+            {
+                return TargetSpec.Parse(TargetTypes.Parse(type), id);
+            }
+            catch (ProfilerException)
+            {
+                return null;
+            }
         }
 
         private static void CheckConsistent(Profile p, string side)

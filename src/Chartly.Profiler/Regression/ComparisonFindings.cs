@@ -191,6 +191,7 @@ namespace Chartly.Profiler.Regression
             {
                 "run" => F("{0} {1}{2}", b.Target.Type, b.Target.Id, window),
                 "version" => F("version {0} of {1} {2}{3}", b.ServiceVersion, b.Target.Type, b.Target.Id, window),
+                "service" => F("{0} {1} (the same service elsewhere){2}", b.Target.Type, b.Target.Id, window),
                 _ => F("the baseline profile of {0} {1} over {2}", b.Target.Type, b.Target.Id, b.Window),
             };
         }

@@ -5,13 +5,75 @@ namespace Chartly.Profiler.Targets
     /// <summary>
     /// An explicit target as the user named it, split into its parts (conventions section 2).
     /// <see cref="Qualifier"/> is the namespace of a service or the connector of a connector run.
+    /// <see cref="Version"/> restricts a service, workflow or connector to roots whose resource
+    /// <c>service.version</c> is that value (<c>analytics-blue/chartly-analytics@2.4.0</c>,
+    /// docs/targets.md); <see cref="Id"/> is the id without it, <see cref="DisplayId"/> with it.
     /// </summary>
     public sealed record TargetSpec(TargetType Type, string Id, string? Qualifier, string Name)
     {
         /// <summary>The longest id accepted; ids are names, not payloads.</summary>
         public const int MaxIdLength = 256;
 
+        /// <summary>The longest version qualifier accepted.</summary>
+        public const int MaxVersionLength = 128;
+
+        /// <summary>Separates a version qualifier from the id.</summary>
+        public const char VersionSeparator = '@';
+
+        public string? Version { get; init; }
+
+        /// <summary>The id as a profile names its target: with the version qualifier when there is one.</summary>
+        public string DisplayId => Version is null ? Id : Id + VersionSeparator + Version;
+
+        /// <summary>Whether a target of this type may carry a version qualifier (it has several roots that can run different versions).</summary>
+        public static bool CanCarryVersion(TargetType type) => type is TargetType.Service or TargetType.Workflow or TargetType.Connector;
+
         public static TargetSpec Parse(TargetType type, string? id)
+        {
+            var (bare, version) = SplitVersion(type, id);
+            var spec = ParseBare(type, bare);
+            return version is null ? spec : spec with { Version = version };
+        }
+
+        /// <summary>The id and its <c>@version</c>, checked: only types with several roots take one, and it is never empty.</summary>
+        private static (string? Id, string? Version) SplitVersion(TargetType type, string? id)
+        {
+            var at = id?.LastIndexOf(VersionSeparator) ?? -1;
+            if (id is null || at < 0)
+            {
+                return (id, null);
+            }
+
+            if (!CanCarryVersion(type))
+            {
+                throw ProfilerException.Invalid(
+                    "VersionQualifierNotAllowed",
+                    $"A {TargetTypes.ToName(type)} target is one root of one version: '@<version>' qualifies only service, workflow and connector targets.");
+            }
+
+            var version = id.Substring(at + 1).Trim();
+            if (version.Length > MaxVersionLength)
+            {
+                throw ProfilerException.Invalid("InvalidServiceVersion", $"The version qualifier is longer than {MaxVersionLength} characters.");
+            }
+
+            if (version.Length == 0)
+            {
+                throw ProfilerException.Invalid("ServiceVersionEmpty", $"The target id '{Sanitize.ForMessage(id)}' ends in '@' without a version: write <id>@<service.version>.");
+            }
+
+            foreach (var c in version)
+            {
+                if (char.IsControl(c) || char.IsWhiteSpace(c) || c == VersionSeparator)
+                {
+                    throw ProfilerException.Invalid("InvalidServiceVersion", "The version qualifier contains spaces, control characters or a second '@'.");
+                }
+            }
+
+            return (id.Substring(0, at), version);
+        }
+
+        private static TargetSpec ParseBare(TargetType type, string? id)
         {
             if (id is null || id.Trim().Length == 0)
             {
@@ -75,6 +137,6 @@ namespace Chartly.Profiler.Targets
             }
         }
 
-        public override string ToString() => TargetTypes.ToName(Type) + ":" + Id;
+        public override string ToString() => TargetTypes.ToName(Type) + ":" + DisplayId;
     }
 }
