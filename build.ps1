@@ -20,7 +20,8 @@
                Install-PSResource / Install-Module from a local file repository).
       Bench    Build, then tools/bench/Invoke-Bench.ps1: generated windows (10 MB to 2 GB),
                whole-process and in-process figures beside their targets (docs/performance.md).
-      Samples  dotnet run --project tools/TelemetryGen -- samples --out samples/telemetry
+      Samples  dotnet run --project tools/TelemetryGen -- samples --out samples/telemetry, then
+               canary --out samples/canary (the rollout of docs/regression.md)
       Clean    Remove out/ and every bin/ and obj/ folder under src/, tests/ and tools/.
 
     See docs/development.md.
@@ -336,6 +337,8 @@ function Invoke-Samples {
     try {
         Invoke-Native dotnet @('run', '--project', (Join-Path $RepoRoot 'tools/TelemetryGen'), '-c', $Configuration, '-v', 'q', '--',
             'samples', '--out', 'samples/telemetry')
+        Invoke-Native dotnet @('run', '--project', (Join-Path $RepoRoot 'tools/TelemetryGen'), '-c', $Configuration, '-v', 'q', '--no-build', '--',
+            'canary', '--out', 'samples/canary')
     }
     finally {
         Pop-Location

@@ -10,6 +10,7 @@ internal static class Program
         "TelemetryGen: deterministic OTLP/JSON telemetry (OpenTelemetry Collector file-exporter shape)\n" +
         "\n" +
         "  samples     --out <dir>                                      the bundled demo telemetry\n" +
+        "  canary      --out <dir>                                      the bundled rollout (two versions side by side)\n" +
         "  bench       --out <dir> --size-mb <N> [--files <K>] [--seed <S>]   a large window of workflow traces\n" +
         "  bench-trace --out <file> --spans <N> [--depth <D>]            one trace of N spans\n" +
         "  openmetrics --in <dir> --out <file>                           OTLP metric points as OpenMetrics (promtool backfill)\n" +
@@ -49,6 +50,9 @@ internal static class Program
                 case "samples":
                     Allow(flags, "out");
                     return Samples.Run(Required(flags, "out"));
+                case "canary":
+                    Allow(flags, "out");
+                    return Canary.Run(Required(flags, "out"));
                 case "bench":
                 {
                     Allow(flags, "out", "size-mb", "files", "seed");

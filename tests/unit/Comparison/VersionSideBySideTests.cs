@@ -143,5 +143,23 @@ namespace Chartly.Profiler.Tests.Comparison
             Assert.Equal("BaselineServiceName", e.ErrorId);
             Assert.Equal(2, e.ExitCode);
         }
+    
+        [Theory]
+        [InlineData("analytics/chartly-analytics@2.4.0", "version:2.3.1", "version")]
+        [InlineData("analytics-canary/chartly-analytics", "service:analytics/chartly-analytics@2.3.1", "service")]
+        public void TheBundledRolloutRegressesAsDocsRegressionSays(string target, string compareTo, string kind)
+        {
+            // docs/regression.md, "Two versions side by side", on samples/canary (environment staging).
+            var config = ConfigLoader.Load(Repo.SampleConfig);
+            var engine = new ProfileEngine();
+            var p = engine.Run(Run.Request("service", target, "2026-11-24T12:00:00Z", "2026-11-24T13:00:00Z", env: "staging"), config);
+            var spec = BaselineSpec.Parse(compareTo);
+            var baseline = new BaselineResolver(engine).Resolve(spec, p.Header, config);
+            var c = ProfileComparer.Compare(p, baseline, spec.Kind, spec.Kind == BaselineKind.Version ? spec.Value : null).Comparison!;
+            Assert.Equal(kind, c.Baseline.Kind);
+            Assert.Equal("regressed", c.Classification);
+            Assert.Equal(12, c.CurrentRoots);
+            Assert.Equal(12, c.BaselineRoots);
+        }
     }
 }

@@ -70,7 +70,7 @@ namespace Chartly.Profiler.Tests.Experience
             Assert.All(results, r => Assert.Contains("chartly-profiler.yaml", r.ToolTip));
 
             // -ConfigPath wins over the file in the current location.
-            Assert.Equal(new[] { "dev" }, Texts(s, $"Get-ChartlyProfile -ConfigPath '{Repo.SampleConfig}' -Environment "));
+            Assert.Equal(new[] { "dev", "staging" }, Texts(s, $"Get-ChartlyProfile -ConfigPath '{Repo.SampleConfig}' -Environment "));
         }
 
         [Fact]
