@@ -16,6 +16,9 @@ namespace Chartly.Profiler.Configuration
         public const string EnvironmentVariable = "CHARTLY_PROFILER_CONFIG";
         public const string DefaultFileName = "chartly-profiler.yaml";
 
+        /// <summary>A configuration is a few kilobytes; anything past this is not one (and /dev/zero never ends).</summary>
+        public const long MaxConfigBytes = 1024 * 1024;
+
         public static string Locate(string? explicitPath, string currentDirectory, Func<string, string?> getEnvironmentVariable)
         {
             string path;
@@ -39,6 +42,12 @@ namespace Chartly.Profiler.Configuration
             var full = Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(currentDirectory, path));
             if (!File.Exists(full))
             {
+                // File.Exists cannot see into a folder it may not search: that is a denial, not an absence.
+                if (FolderDeniesSearch(full))
+                {
+                    throw ProfilerException.Denied("ConfigAccessDenied", $"Permission denied reading the configuration '{Sanitize.ForMessage(path)}' ({how}): its folder cannot be searched.");
+                }
+
                 throw ProfilerException.Precondition(
                     "ConfigNotFound",
                     $"The configuration file '{Sanitize.ForMessage(path)}' ({how}) does not exist. Pass --config / -ConfigPath, set {EnvironmentVariable}, or create {DefaultFileName}.");
@@ -49,12 +58,15 @@ namespace Chartly.Profiler.Configuration
 
         public static ProfilerConfig Load(string fullPath)
         {
+            var name = Path.GetFileName(fullPath);
             string text;
             try
             {
-                using var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-                using var reader = new StreamReader(stream);
-                text = reader.ReadToEnd();
+                text = InputFile.ReadText(
+                    fullPath,
+                    MaxConfigBytes,
+                    () => ProfilerException.Precondition("ConfigNotAFile", $"The configuration '{Sanitize.ForMessage(name)}' is not a regular file (a device, FIFO or socket): give a file."),
+                    () => Invalid(name, $"it is larger than {InputFile.Mib(MaxConfigBytes)}"));
             }
             catch (UnauthorizedAccessException)
             {
@@ -68,10 +80,10 @@ namespace Chartly.Profiler.Configuration
         {
             var name = Path.GetFileName(fullPath);
             var baseDir = Path.GetDirectoryName(fullPath) ?? ".";
-            var stream = new YamlStream();
+            YamlStream stream;
             try
             {
-                stream.Load(new StringReader(text));
+                stream = BoundedYaml.Configuration.Load(text, why => Invalid(name, why));
             }
             catch (YamlException e)
             {
@@ -185,6 +197,30 @@ namespace Chartly.Profiler.Configuration
             }
 
             return new SourceConfig(type, settings, paths);
+        }
+
+        private static bool FolderDeniesSearch(string full)
+        {
+            var dir = Path.GetDirectoryName(full);
+            if (dir is null || !Directory.Exists(dir))
+            {
+                return false;
+            }
+
+            try
+            {
+                using var e = Directory.EnumerateFileSystemEntries(dir).GetEnumerator();
+                e.MoveNext();
+                return false;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return true;
+            }
+            catch (IOException)
+            {
+                return false;
+            }
         }
 
         private static YamlNode? Child(YamlMappingNode map, string key)

@@ -29,14 +29,11 @@ namespace Chartly.Profiler.Output
             string text;
             try
             {
-                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-                if (stream.Length > MaxDocumentBytes)
-                {
-                    throw Invalid($"it is larger than {MaxDocumentBytes / (1024 * 1024)} MiB");
-                }
-
-                using var reader = new StreamReader(stream);
-                text = reader.ReadToEnd();
+                text = InputFile.ReadText(
+                    path,
+                    MaxDocumentBytes,
+                    () => ProfilerException.Precondition("ProfileDocumentNotAFile", $"The profile document '{Sanitize.ForMessage(path)}' is not a regular file (a device, FIFO or socket): give a file."),
+                    () => Invalid($"it is larger than {InputFile.Mib(MaxDocumentBytes)}"));
             }
             catch (UnauthorizedAccessException)
             {
@@ -225,10 +222,10 @@ namespace Chartly.Profiler.Output
 
         private static DocNode ParseYaml(string text)
         {
-            var stream = new YamlStream();
+            YamlStream stream;
             try
             {
-                stream.Load(new StringReader(text));
+                stream = BoundedYaml.Documents.Load(text, Invalid);
             }
             catch (YamlException e)
             {
@@ -256,7 +253,7 @@ namespace Chartly.Profiler.Output
                     var map = new DocMap();
                     foreach (var pair in m.Children)
                     {
-                        map.Add(((YamlScalarNode)pair.Key).Value ?? string.Empty, FromYaml(pair.Value, depth + 1));
+                        map.Add((pair.Key as YamlScalarNode ?? throw Invalid("a mapping key is not a string")).Value ?? string.Empty, FromYaml(pair.Value, depth + 1));
                     }
 
                     return map;
