@@ -41,18 +41,18 @@ namespace Chartly.Profiler.Tests.Sources
         private static ProfilerConfig LoadConfig(Uri endpoint, string extra = "") =>
             ConfigLoader.Parse(Config(endpoint, extra), Path.Combine(Path.GetTempPath(), "chartly-profiler.yaml"));
 
-        private static LogsClientTuning Fast(TimeSpan? networkTimeout = null) =>
+        private static HttpTuning Fast(TimeSpan? networkTimeout = null) =>
             new(null, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(2), networkTimeout);
 
-        private static ProfileEngine Engine(FakeCredential credential, LogsClientTuning? tuning = null) =>
+        private static ProfileEngine Engine(FakeCredential credential, HttpTuning? tuning = null) =>
             new(c => c.Type == LogsSettings.TypeName
                 ? new AzureMonitorLogsSource(LogsSettings.Parse(c.Settings, why => new ProfilerException(ProfilerErrorKind.ValidationFailed, "ConfigInvalid", why)), () => credential, tuning ?? Fast())
                 : ProfileEngine.DefaultSourceFactory(c));
 
-        private static Profile Profile(LoopbackServer server, FakeCredential credential, string type, string id, LogsClientTuning? tuning = null) =>
+        private static Profile Profile(LoopbackServer server, FakeCredential credential, string type, string id, HttpTuning? tuning = null) =>
             Engine(credential, tuning).Run(Run.Request(type, id), LoadConfig(server.BaseUri));
 
-        private static ProfilerException Fails(LoopbackServer server, FakeCredential credential, LogsClientTuning? tuning = null, string type = "run", string id = "run-1004") =>
+        private static ProfilerException Fails(LoopbackServer server, FakeCredential credential, HttpTuning? tuning = null, string type = "run", string id = "run-1004") =>
             Run.Fails(() => Profile(server, credential, type, id, tuning));
 
         public static IEnumerable<object[]> Targets() => new[]
