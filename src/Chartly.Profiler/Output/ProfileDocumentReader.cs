@@ -316,7 +316,7 @@ namespace Chartly.Profiler.Output
                 throw Invalid($"'{key}' must be a list");
             }
 
-            return list.Items.Select(i => i is DocScalar { Kind: ScalarKind.Text } s ? s.Raw : throw Invalid($"'{key}' must hold strings")).ToList();
+            return list.Items.Select(i => i is DocScalar { Kind: ScalarKind.Text } s ? Sanitize.ForTerminal(s.Raw) : throw Invalid($"'{key}' must hold strings")).ToList();
         }
 
         private static IReadOnlyList<long> Longs(DocMap map, string key)
@@ -329,8 +329,9 @@ namespace Chartly.Profiler.Output
             return list.Items.Select(i => i is DocScalar { Kind: ScalarKind.Integer } s && long.TryParse(s.Raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : throw Invalid($"'{key}' must hold integers")).ToList();
         }
 
+        /// <summary>Every string a document gives (labels, ids, names) reaches terminals as text and HTML: neutralised here, where it enters.</summary>
         private static string Str(DocMap map, string key) =>
-            Required(map, key) is DocScalar { Kind: ScalarKind.Text } s ? s.Raw : throw Invalid($"'{key}' must be a string");
+            Required(map, key) is DocScalar { Kind: ScalarKind.Text } s ? Sanitize.ForTerminal(s.Raw) : throw Invalid($"'{key}' must be a string");
 
         private static long Int(DocMap map, string key) =>
             Required(map, key) is DocScalar { Kind: ScalarKind.Integer } s && long.TryParse(s.Raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)

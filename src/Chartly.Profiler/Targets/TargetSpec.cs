@@ -26,9 +26,9 @@ namespace Chartly.Profiler.Targets
 
             foreach (var c in id)
             {
-                if (char.IsControl(c))
+                if (Sanitize.IsInvisible(c) || char.IsSurrogate(c))
                 {
-                    throw ProfilerException.Invalid("InvalidTargetId", "The target id contains control characters.");
+                    throw ProfilerException.Invalid("InvalidTargetId", "The target id contains control or invisible characters (bidi overrides, zero-width characters, BOMs).");
                 }
             }
 
