@@ -97,13 +97,13 @@ namespace Chartly.Profiler.Configuration
 
             var envs = new Dictionary<string, EnvironmentConfig>(StringComparer.Ordinal);
             var envNode = Child(root, "environments") as YamlMappingNode
-                ?? throw Invalid(name, "'environments' must be a mapping of environment names (dev, staging, prod)");
+                ?? throw Invalid(name, $"'environments' must be a mapping of environment names ({string.Join(", ", ProfileRequestEnvironments)})");
             foreach (var pair in envNode.Children)
             {
                 var envName = Scalar(pair.Key) ?? throw Invalid(name, "an environment name must be a plain string");
-                if (Array.IndexOf(new[] { "dev", "staging", "prod" }, envName) < 0)
+                if (!System.Linq.Enumerable.Contains(ProfileRequestEnvironments, envName, StringComparer.Ordinal))
                 {
-                    throw Invalid(name, $"unknown environment '{Sanitize.ForMessage(envName)}' (valid: dev, staging, prod)");
+                    throw Invalid(name, $"unknown environment '{Sanitize.ForMessage(envName)}' (valid: {string.Join(", ", ProfileRequestEnvironments)})");
                 }
 
                 if (pair.Value is not YamlMappingNode envMap)
@@ -174,29 +174,21 @@ namespace Chartly.Profiler.Configuration
                 }
             }
 
-            switch (type)
+            var kind = Sources.SourceKinds.Find(type)
+                ?? throw Invalid(file, $"unknown source type '{Sanitize.ForMessage(type)}' in '{envName}' (valid: {Sources.SourceKinds.Names})");
+            Func<string, ProfilerException> invalid = why => Invalid(file, $"the {type} source of '{envName}' {why}");
+            if (kind.Remote && paths.Count > 0)
             {
-                case "otlp-file":
-                    if (paths.Count == 0)
-                    {
-                        throw Invalid(file, $"the otlp-file source of '{envName}' needs 'path' or 'paths'");
-                    }
-
-                    for (var i = 0; i < paths.Count; i++)
-                    {
-                        paths[i] = Path.IsPathRooted(paths[i]) ? paths[i] : Path.GetFullPath(Path.Combine(baseDir, paths[i]));
-                    }
-
-                    break;
-                case "prometheus":
-                case "azure-monitor-logs":
-                    Sources.RemoteSources.Validate(type, settings, paths, why => Invalid(file, $"the {type} source of '{envName}' {why}"));
-                    break;
-                default:
-                    throw Invalid(file, $"unknown source type '{Sanitize.ForMessage(type)}' in '{envName}' (valid: otlp-file, prometheus, azure-monitor-logs)");
+                throw invalid("takes no 'path' or 'paths' (it reads from a server, not files)");
             }
 
-            return new SourceConfig(type, settings, paths);
+            var typed = kind.Parse(new Sources.SourceEntry(settings, paths, baseDir, invalid));
+            if (typed is Sources.Otlp.OtlpFileSettings files)
+            {
+                paths = new List<string>(files.Paths);
+            }
+
+            return new SourceConfig(type, settings, paths) { Typed = typed };
         }
 
         private static bool FolderDeniesSearch(string full)
@@ -222,6 +214,8 @@ namespace Chartly.Profiler.Configuration
                 return false;
             }
         }
+
+        private static IReadOnlyList<string> ProfileRequestEnvironments => Targets.ProfileRequest.Environments;
 
         private static YamlNode? Child(YamlMappingNode map, string key)
         {

@@ -39,6 +39,9 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
 
         public string Describe() => TypeName + " workspace " + WorkspaceId;
 
+        /// <summary>The token this source asks for, for the read-only check of the configuration.</summary>
+        public TokenRequest TokenRequest() => new(Endpoint, Scope);
+
         public static LogsSettings Parse(IReadOnlyDictionary<string, string> settings, Func<string, ProfilerException> invalid)
         {
             var r = new SettingsReader(settings, invalid);
