@@ -215,6 +215,32 @@ namespace Chartly.Profiler.Tests.Governance
             Assert.Contains("already listed skipped", plan.Sources.Single().Steps[0], StringComparison.Ordinal);
         }
 
+        [Theory]
+        [InlineData("--env", "")]
+        [InlineData("--env=", null)]
+        [InlineData("--target-type", " ")]
+        [InlineData("--compare-to", "")]
+        [InlineData("--config", "")]
+        public void An_empty_value_is_a_usage_error(string flag, string? value)
+        {
+            var args = new[] { "--env", "dev", "--target-type", "run", "--target-id", "run-1004", "--window-start", Run.SampleStart, "--window-end", Run.SampleEnd }.ToList();
+            var at = args.IndexOf(flag.TrimEnd('='));
+            if (at >= 0)
+            {
+                args.RemoveRange(at, 2);
+            }
+
+            args.Add(flag);
+            if (value is not null)
+            {
+                args.Add(value);
+            }
+
+            var r = CliHarness.Run(args.ToArray());
+            Assert.Equal(2, r.ExitCode);
+            Assert.Contains("needs a value; it was empty", r.Stderr, StringComparison.Ordinal);
+        }
+
         /// <summary>A copy of the sample configuration and telemetry (the files, not links to them).</summary>
         private string SampleCopy(string name)
         {
