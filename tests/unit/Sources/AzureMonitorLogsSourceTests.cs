@@ -424,6 +424,28 @@ namespace Chartly.Profiler.Tests.Sources
         }
 
         [Fact]
+        public void An_endless_answer_is_cut_at_its_cap_and_a_hung_workspace_ends_at_the_deadline()
+        {
+            using var endless = new LoopbackServer(_ => new CannedResponse(200, string.Empty, Endless: true));
+            var capped = LogsSettings.Parse(LoadConfig(endless.BaseUri, "        max-response-mb: 1\n").Environments["dev"].Sources[0].Settings, why => new ProfilerException(ProfilerErrorKind.ValidationFailed, "ConfigInvalid", why));
+            using (var client = new LogsQueryClient(capped, new TokenCache(() => new FakeCredential(), capped.Scope), Fast()))
+            {
+                var e = Assert.Throws<ProfilerException>(() => client.Query("AppRequests", 0, 1, CancellationToken.None));
+                Assert.Equal("SourceMalformedResponse", e.ErrorId);
+                Assert.Single(endless.Requests);
+            }
+
+            using var hung = new LoopbackServer(_ => new CannedResponse(200, string.Empty, Hang: true));
+            var bounded = LogsSettings.Parse(LoadConfig(hung.BaseUri, "        timeout: 1s\n        deadline: 2s\n").Environments["dev"].Sources[0].Settings, why => new ProfilerException(ProfilerErrorKind.ValidationFailed, "ConfigInvalid", why));
+            using (var client = new LogsQueryClient(bounded, new TokenCache(() => new FakeCredential(), bounded.Scope), Fast()))
+            {
+                var e = Assert.Throws<ProfilerException>(() => client.Query("AppRequests", 0, 1, CancellationToken.None));
+                Assert.Equal("SourceTimeout", e.ErrorId);
+                Assert.Contains("deadline of 2s", e.Message, StringComparison.Ordinal);
+            }
+        }
+
+        [Fact]
         public void The_guard_refuses_any_request_but_the_query_call_before_it_is_sent()
         {
             using var server = new LoopbackServer(_ => CannedResponse.Json(200, "{\"tables\":[]}"));
