@@ -69,10 +69,14 @@ namespace Chartly.Profiler.Tests.Governance
             return path;
         }
 
-        private static T Bounded<T>(Func<T> act)
+        /// <summary>Runs a case with a ceiling on time and on what it allocates (the whole process's allocations: a bound, not a measurement).</summary>
+        private static T Bounded<T>(Func<T> act, long maxAllocatedMb = 1024)
         {
+            var before = GC.GetTotalAllocatedBytes(precise: true);
             var task = Task.Run(act);
             Assert.True(task.Wait(Ceiling), "the case did not end within " + Ceiling.TotalSeconds + " s");
+            var allocatedMb = (GC.GetTotalAllocatedBytes(precise: true) - before) / (1024 * 1024);
+            Assert.True(allocatedMb <= maxAllocatedMb, "the case allocated " + allocatedMb + " MiB");
             return task.Result;
         }
 
@@ -94,8 +98,9 @@ namespace Chartly.Profiler.Tests.Governance
             OneLine(r, 4, "ProfileDocumentInvalid");
             Assert.Contains("nested deeper than 32 levels", r.Stderr, StringComparison.Ordinal);
 
-            var e = Bounded(() => Run.Fails(() => ProfileDocumentReader.Read(DeepYaml("header"))));
+            var e = Bounded(() => Run.Fails(() => ProfileDocumentReader.Read(DeepYaml("header"))), maxAllocatedMb: 64);
             Assert.Equal("ProfileDocumentInvalid", e.ErrorId);
+            Assert.Equal("ConfigInvalid", Bounded(() => Run.Fails(() => ConfigLoader.Load(deep)), maxAllocatedMb: 64).ErrorId);
         }
 
         [Fact]
@@ -126,6 +131,9 @@ namespace Chartly.Profiler.Tests.Governance
             OneLine(c, 4, "ConfigInvalid");
             Assert.Contains("aliases expand to more than 10000 nodes", c.Stderr, StringComparison.Ordinal);
 
+            Assert.Equal("ConfigInvalid", Bounded(() => Run.Fails(() => ConfigLoader.Load(config)), maxAllocatedMb: 16).ErrorId);
+            Assert.Equal("ProfileDocumentInvalid", Bounded(() => Run.Fails(() => ProfileDocumentReader.ReadFile(doc)), maxAllocatedMb: 16).ErrorId);
+
             // A fair anchor (shared settings) still works.
             var fair = WriteFile("fair.yaml", "shared: &files\n  type: otlp-file\n  path: " + Path.Combine(Repo.Root, "samples", "telemetry") + "\nenvironments:\n  dev:\n    sources:\n      - *files\n");
             Assert.Equal("otlp-file", ConfigLoader.Load(fair).Environments["dev"].Sources.Single().Type);
@@ -155,7 +163,7 @@ namespace Chartly.Profiler.Tests.Governance
         public void A_configuration_is_capped_by_the_bytes_read()
         {
             var big = WriteFile("big.yaml", "# " + new string('x', (int)ConfigLoader.MaxConfigBytes) + "\n");
-            var e = Run.Fails(() => ConfigLoader.Load(big));
+            var e = Bounded(() => Run.Fails(() => ConfigLoader.Load(big)), maxAllocatedMb: 16);
             Assert.Equal("ConfigInvalid", e.ErrorId);
             Assert.Contains("larger than 1 MiB", e.Message, StringComparison.Ordinal);
         }
