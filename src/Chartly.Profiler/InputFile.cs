@@ -123,6 +123,34 @@ namespace Chartly.Profiler
             return reader.ReadToEnd();
         }
 
+        /// <summary>
+        /// True when the file's folder exists but may not be listed: File.Exists then says false
+        /// for a file that may well be there, and the honest answer is a denial, not an absence.
+        /// </summary>
+        public static bool FolderDeniesSearch(string fullPath)
+        {
+            var dir = Path.GetDirectoryName(fullPath);
+            if (dir is null || !System.IO.Directory.Exists(dir))
+            {
+                return false;
+            }
+
+            try
+            {
+                using var entries = System.IO.Directory.EnumerateFileSystemEntries(dir).GetEnumerator();
+                entries.MoveNext();
+                return false;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return true;
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
+
         /// <summary>"12 MiB", for messages.</summary>
         public static string Mib(long bytes) => (bytes / (1024 * 1024)).ToString(System.Globalization.CultureInfo.InvariantCulture) + " MiB";
     }

@@ -43,7 +43,7 @@ namespace Chartly.Profiler.Configuration
             if (!File.Exists(full))
             {
                 // File.Exists cannot see into a folder it may not search: that is a denial, not an absence.
-                if (FolderDeniesSearch(full))
+                if (InputFile.FolderDeniesSearch(full))
                 {
                     throw ProfilerException.Denied("ConfigAccessDenied", $"Permission denied reading the configuration '{Sanitize.ForMessage(path)}' ({how}): its folder cannot be searched.");
                 }
@@ -71,6 +71,10 @@ namespace Chartly.Profiler.Configuration
             catch (UnauthorizedAccessException)
             {
                 throw ProfilerException.Denied("ConfigAccessDenied", $"Permission denied reading the configuration '{Path.GetFileName(fullPath)}'.");
+            }
+            catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+            {
+                throw ProfilerException.Precondition("ConfigUnreadable", $"The configuration '{Sanitize.ForMessage(name)}' could not be read: {e.GetType().Name}.");
             }
 
             return Parse(text, fullPath);
@@ -189,30 +193,6 @@ namespace Chartly.Profiler.Configuration
             }
 
             return new SourceConfig(type, settings, paths) { Typed = typed };
-        }
-
-        private static bool FolderDeniesSearch(string full)
-        {
-            var dir = Path.GetDirectoryName(full);
-            if (dir is null || !Directory.Exists(dir))
-            {
-                return false;
-            }
-
-            try
-            {
-                using var e = Directory.EnumerateFileSystemEntries(dir).GetEnumerator();
-                e.MoveNext();
-                return false;
-            }
-            catch (UnauthorizedAccessException)
-            {
-                return true;
-            }
-            catch (IOException)
-            {
-                return false;
-            }
         }
 
         private static IReadOnlyList<string> ProfileRequestEnvironments => Targets.ProfileRequest.Environments;

@@ -23,6 +23,11 @@ namespace Chartly.Profiler.Output
         {
             if (!File.Exists(path))
             {
+                if (InputFile.FolderDeniesSearch(Path.GetFullPath(path)))
+                {
+                    throw ProfilerException.Denied("ProfileDocumentAccessDenied", $"Permission denied reading the profile document '{Sanitize.ForMessage(path)}': its folder cannot be searched.");
+                }
+
                 throw ProfilerException.Precondition("ProfileDocumentNotFound", $"The profile document '{Sanitize.ForMessage(path)}' does not exist.");
             }
 
@@ -38,6 +43,10 @@ namespace Chartly.Profiler.Output
             catch (UnauthorizedAccessException)
             {
                 throw ProfilerException.Denied("ProfileDocumentAccessDenied", $"Permission denied reading the profile document '{Path.GetFileName(path)}'.");
+            }
+            catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+            {
+                throw ProfilerException.Precondition("ProfileDocumentUnreadable", $"The profile document '{Sanitize.ForMessage(Path.GetFileName(path))}' could not be read: {e.GetType().Name}.");
             }
 
             return Read(text);
