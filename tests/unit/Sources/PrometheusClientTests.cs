@@ -72,6 +72,7 @@ namespace Chartly.Profiler.Tests.Sources
             Assert.Equal("/prom/api/v1/query_range", req.Path);
             Assert.Equal(string.Empty, req.Body);
             Assert.Null(req.Header("Authorization"));
+            Assert.Null(req.Header("x-ms-client-request-id"));
             Assert.Equal("application/json", req.Header("Accept"));
             var q = System.Web.HttpUtility.ParseQueryString(req.Query);
             Assert.Equal("sum by (pod) (irate(x{pod=\"p-1\"}[60s]))", q["query"]);

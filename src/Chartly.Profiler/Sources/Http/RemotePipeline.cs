@@ -50,7 +50,10 @@ namespace Chartly.Profiler.Sources.Http
             options.Retry.NetworkTimeout = AttemptTimeout;
             options.RetryPolicy = retry;
             options.Transport = new GuardedTransport(transport, new QueryEndpointGuard(source, allowed), limits.MaxResponseBytes);
-            _pipeline = HttpPipelineBuilder.Build(options, perAttempt);
+            var policies = new HttpPipelinePolicy[perAttempt.Length + 1];
+            policies[0] = NoClientRequestIdPolicy.Instance;
+            perAttempt.CopyTo(policies, 1);
+            _pipeline = HttpPipelineBuilder.Build(options, policies);
         }
 
         public string Source { get; }
