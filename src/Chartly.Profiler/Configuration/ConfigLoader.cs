@@ -187,10 +187,7 @@ namespace Chartly.Profiler.Configuration
             }
 
             var typed = kind.Parse(new Sources.SourceEntry(settings, paths, baseDir, invalid));
-            if (typed is Sources.Otlp.OtlpFileSettings files)
-            {
-                paths = new List<string>(files.Paths);
-            }
+            paths = new List<string>(kind.Paths(typed));
 
             return new SourceConfig(type, settings, paths) { Typed = typed };
         }

@@ -13,13 +13,20 @@ namespace Chartly.Profiler.Sources
     /// </summary>
     public sealed class SourceKind
     {
-        internal SourceKind(string name, bool remote, Func<SourceEntry, object> parse, Func<SourceConfig, object, ITraceSource> create, Func<object, TokenRequest?>? token = null)
+        internal SourceKind(
+            string name,
+            bool remote,
+            Func<SourceEntry, object> parse,
+            Func<SourceConfig, object, ITraceSource> create,
+            Func<object, TokenRequest?>? token = null,
+            Func<object, IReadOnlyList<string>>? paths = null)
         {
             Name = name;
             Remote = remote;
             Parse = parse;
             Create = create;
             Token = token ?? (_ => null);
+            Paths = paths ?? (_ => Array.Empty<string>());
         }
 
         /// <summary>The <c>type</c> of a source entry.</summary>
@@ -35,6 +42,9 @@ namespace Chartly.Profiler.Sources
         internal Func<SourceEntry, object> Parse { get; }
 
         internal Func<SourceConfig, object, ITraceSource> Create { get; }
+
+        /// <summary>The files and folders the parsed settings name, resolved (none for a remote kind).</summary>
+        internal Func<object, IReadOnlyList<string>> Paths { get; }
 
         /// <summary>The endpoint and scope of the token the kind requests, for the read-only check; null for a kind that asks for none.</summary>
         internal Func<object, TokenRequest?> Token { get; }
