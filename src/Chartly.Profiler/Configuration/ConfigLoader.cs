@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -127,6 +128,10 @@ namespace Chartly.Profiler.Configuration
                 {
                     throw Invalid(name, $"environment '{envName}' has an empty 'sources' list");
                 }
+
+                Sources.Otlp.OtlpFileSettings.CheckDisjoint(
+                    sources.Select(s => s.Typed).OfType<Sources.Otlp.OtlpFileSettings>().ToList(),
+                    why => Invalid(name, $"environment '{envName}' {why}"));
 
                 // Access policy and read-only scopes (docs/access-control.md).
                 foreach (var s in sources)

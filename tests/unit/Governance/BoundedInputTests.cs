@@ -223,6 +223,29 @@ namespace Chartly.Profiler.Tests.Governance
             Assert.Contains("already listed skipped", plan.Sources.Single().Steps[0], StringComparison.Ordinal);
         }
 
+        [Fact]
+        public void Two_sources_that_would_read_the_same_files_are_refused_when_the_configuration_is_read()
+        {
+            var copy = SampleCopy("two");
+            var telemetry = Path.Combine(copy, "telemetry");
+            Directory.CreateSymbolicLink(Path.Combine(copy, "alias"), telemetry);
+            var first = Directory.EnumerateFiles(telemetry, "*.json").OrderBy(f => f, StringComparer.Ordinal).First();
+            foreach (var (a, b) in new[] { ("telemetry", "telemetry"), ("telemetry", first), ("telemetry/pretty", "telemetry"), ("alias", "telemetry") })
+            {
+                File.WriteAllText(
+                    Path.Combine(copy, "chartly-profiler.yaml"),
+                    "environments:\n  dev:\n    sources:\n      - type: otlp-file\n        path: " + a + "\n      - type: otlp-file\n        path: " + b + "\n");
+                var e = Run.Fails(() => ConfigLoader.Load(Path.Combine(copy, "chartly-profiler.yaml")));
+                Assert.Equal("ConfigInvalid", e.ErrorId);
+                Assert.Contains("two otlp-file sources that read the same files", e.Message, StringComparison.Ordinal);
+            }
+
+            // Disjoint folders are two sources as before.
+            Directory.CreateDirectory(Path.Combine(copy, "more"));
+            File.WriteAllText(Path.Combine(copy, "chartly-profiler.yaml"), "environments:\n  dev:\n    sources:\n      - type: otlp-file\n        path: telemetry\n      - type: otlp-file\n        path: more\n");
+            Assert.Equal(2, ConfigLoader.Load(Path.Combine(copy, "chartly-profiler.yaml")).Environments["dev"].Sources.Count);
+        }
+
         [Theory]
         [InlineData("--env", "")]
         [InlineData("--env=", null)]
