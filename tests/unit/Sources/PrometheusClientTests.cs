@@ -372,6 +372,22 @@ namespace Chartly.Profiler.Tests.Sources
             Assert.Contains(expected, e.Message, StringComparison.Ordinal);
         }
 
+        [Theory]
+        [InlineData("retry-after-ms", "1e300")]
+        [InlineData("Retry-After", "9223372036854775807")]
+        [InlineData("x-ms-retry-after-ms", "86400000000")]
+        public void An_absurd_retry_after_ends_the_retries_without_overflow(string header, string value)
+        {
+            using var server = new LoopbackServer(_ => CannedResponse.Json(429, "{}", (header, value)));
+            var recorder = new Recorder();
+            using var client = Client(Settings(server.BaseUri), recorder);
+            var e = Fails(() => client.QueryRange("up", 0, 15_000, 15, CancellationToken.None));
+            Assert.Equal("SourceThrottled", e.ErrorId);
+            Assert.Contains("longer than the 30 s a profile waits", e.Message, StringComparison.Ordinal);
+            Assert.Single(server.Requests);
+            Assert.Empty(recorder.Waits);
+        }
+
         [Fact]
         public void The_backoff_doubles_up_to_its_bound_and_a_longer_retry_after_ends_the_retries()
         {

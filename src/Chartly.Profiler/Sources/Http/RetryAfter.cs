@@ -11,13 +11,16 @@ namespace Chartly.Profiler.Sources.Http
     /// </summary>
     internal static class RetryAfter
     {
+        private static readonly TimeSpan MaxWait = TimeSpan.FromDays(365);
+
         public static TimeSpan? Of(Response response)
         {
             foreach (var name in new[] { "retry-after-ms", "x-ms-retry-after-ms" })
             {
-                if (response.Headers.TryGetValue(name, out var ms) && double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out var m) && m >= 0 && m < TimeSpan.MaxValue.TotalMilliseconds)
+                if (response.Headers.TryGetValue(name, out var ms) && double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out var m) && m >= 0)
                 {
-                    return TimeSpan.FromMilliseconds(m);
+                    // Anything past a year is "too long" all the same; clamped so no value overflows a TimeSpan.
+                    return TimeSpan.FromMilliseconds(Math.Min(m, MaxWait.TotalMilliseconds));
                 }
             }
 
@@ -29,7 +32,7 @@ namespace Chartly.Profiler.Sources.Http
             text = text.Trim();
             if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
             {
-                return TimeSpan.FromSeconds(Math.Min(seconds, (long)TimeSpan.MaxValue.TotalSeconds - 1));
+                return TimeSpan.FromSeconds(Math.Min(seconds, (long)MaxWait.TotalSeconds));
             }
 
             if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
