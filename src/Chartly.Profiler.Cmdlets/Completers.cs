@@ -217,7 +217,7 @@ namespace Chartly.Profiler.Cmdlets
                 .OrderBy(e => e.Name, StringComparer.Ordinal);
             var paths = environments
                 .SelectMany(e => e.Sources)
-                .Where(s => s.Type == "otlp-file")
+                .Where(s => s.Kind is { Remote: false })
                 .SelectMany(s => s.Paths)
                 .Distinct(StringComparer.Ordinal)
                 .ToList();

@@ -75,6 +75,12 @@ if ($opts.ContainsKey('help')) {
     exit 0
 }
 
+# An empty value is a usage error here (exit 2), not a PowerShell binding error later (exit 4).
+# target-id and the window have their own rule below: missing is a precondition (exit 3).
+foreach ($name in @('env', 'target-type', 'format', 'compare-to', 'precision', 'include-metrics', 'config')) {
+    if ($opts.ContainsKey($name) -and [string]::IsNullOrWhiteSpace($opts[$name])) { Stop-Profiler 2 "--$name needs a value; it was empty" }
+}
+
 # Arguments the command line must have; the cmdlets validate their values.
 if (-not $opts.ContainsKey('env')) { Stop-Profiler 2 '--env is required (dev, staging or prod)' }
 if (-not $opts.ContainsKey('target-type')) { Stop-Profiler 2 '--target-type is required (service, workflow, run, operation or connector)' }

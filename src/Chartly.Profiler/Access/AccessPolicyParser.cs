@@ -101,16 +101,17 @@ namespace Chartly.Profiler.Access
 
             foreach (var env in envs.Values)
             {
-                if (env.Access?.Identity == AccessPolicy.IdentityAzureToken && !env.Sources.Any(s => s.Type == "azure-monitor-logs"))
+                if (env.Access?.Identity == AccessPolicy.IdentityAzureToken && !env.Sources.Any(s => s.Kind is { } k && s.Typed is { } t && k.GivesToken(t)))
                 {
                     throw invalid($"the 'access' of '{env.Name}' takes the identity from an Azure token, but '{env.Name}' has no azure-monitor-logs source whose credential would give one");
                 }
             }
 
-            var order = new[] { "dev", "staging", "prod" };
-            for (var i = 0; i < order.Length; i++)
+            // The environments in order of criticality, as the request knows them.
+            var order = Targets.ProfileRequest.Environments;
+            for (var i = 0; i < order.Count; i++)
             {
-                for (var j = i + 1; j < order.Length; j++)
+                for (var j = i + 1; j < order.Count; j++)
                 {
                     if (!envs.TryGetValue(order[i], out var wider) || !envs.TryGetValue(order[j], out var narrower) || wider.Access is null)
                     {

@@ -43,37 +43,25 @@ namespace Chartly.Profiler.Access
         /// <summary>Throws (via <paramref name="invalid"/>) when the source would request more than read access.</summary>
         public static void Check(SourceConfig source, string envName, Func<string, ProfilerException> invalid)
         {
-            if (source.Type != "azure-monitor-logs")
+            if (source.Kind is not { } kind || source.Typed is not { } settings || kind.Token(settings) is not { } token)
             {
                 return;
             }
 
-            var endpointText = Get(source, "endpoint") ?? "https://api.loganalytics.io";
-            if (!Uri.TryCreate(endpointText, UriKind.Absolute, out var endpoint))
-            {
-                // The source's own settings reader explains a malformed URL; nothing to grant here.
-                return;
-            }
-
+            var endpoint = token.Endpoint;
             if (!IsQueryHost(endpoint.Host) && !IsLoopback(endpoint))
             {
-                throw invalid($"the azure-monitor-logs source of '{envName}' has an endpoint on '{Sanitize.ForMessage(endpoint.Host)}', which is not a Log Analytics query host ({string.Join(", ", QueryHosts)}): its token would not be a read-only query token");
+                throw invalid($"the {kind.Name} source of '{envName}' has an endpoint on '{Sanitize.ForMessage(endpoint.Host)}', which is not a Log Analytics query host ({string.Join(", ", QueryHosts)}): its token would not be a read-only query token");
             }
 
-            var scopeText = Get(source, "scope");
-            if (scopeText is null)
-            {
-                return;
-            }
-
-            var readOnly = Uri.TryCreate(scopeText, UriKind.Absolute, out var scope)
+            var readOnly = Uri.TryCreate(token.Scope, UriKind.Absolute, out var scope)
                 && scope.Scheme == Uri.UriSchemeHttps
                 && (IsQueryHost(scope.Host) || string.Equals(scope.Host, endpoint.Host, StringComparison.OrdinalIgnoreCase))
                 && scope.AbsolutePath == "/.default"
                 && scope.Query.Length == 0;
             if (!readOnly)
             {
-                throw invalid($"the azure-monitor-logs source of '{envName}' asks for the token scope '{Sanitize.ForMessage(scopeText)}', which is not the read-only Log Analytics query scope (https://<query host>/.default)");
+                throw invalid($"the {kind.Name} source of '{envName}' asks for the token scope '{Sanitize.ForMessage(token.Scope)}', which is not the read-only Log Analytics query scope (https://<query host>/.default)");
             }
         }
 
@@ -81,8 +69,5 @@ namespace Chartly.Profiler.Access
 
         private static bool IsLoopback(Uri uri) =>
             uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
-
-        private static string? Get(SourceConfig source, string key) =>
-            source.Settings.TryGetValue(key, out var v) && v.Trim().Length > 0 ? v.Trim() : null;
     }
 }

@@ -16,7 +16,19 @@ namespace Chartly.Profiler.Analysis
         public const string Unnamed = "(unnamed)";
         private const int MaxCacheEntries = 65536;
 
-        private static readonly string[] SecretPrefixes = { "eyJ", "sk_", "sk-", "pk_", "ghp_", "gho_", "xoxb-", "xoxp-", "AKIA", "AIza" };
+        private static readonly string[] SecretPrefixes =
+        {
+            "eyJ", "sk_", "sk-", "pk_", "rk_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "npm_", "pypi-",
+            "xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xapp-", "AKIA", "ASIA", "AIza", "shpat_", "SG.", "dop_v1_", "hf_",
+        };
+
+        /// <summary>Words that follow a credential's name without being its value ("token refresh", "password reset").</summary>
+        private static readonly string[] NotAValue =
+        {
+            "refresh", "reset", "change", "changed", "expired", "expiry", "expiration", "validation", "validate", "verify", "verification",
+            "check", "rotation", "rotate", "update", "create", "grant", "exchange", "request", "lookup", "issue", "revoke", "policy",
+            "hash", "hashing", "store", "cache", "endpoint", "service", "handler", "flow", "provider", "manager", "client",
+        };
 
         private readonly Dictionary<string, string> _cache = new(StringComparer.Ordinal);
 
@@ -43,6 +55,7 @@ namespace Chartly.Profiler.Analysis
 
         public static string NormalizeUncached(string raw)
         {
+            raw = CredentialShapes.Redact(raw);
             var sb = new StringBuilder(Math.Min(raw.Length, MaxLabelLength + 8));
             var i = 0;
             while (i < raw.Length && sb.Length <= MaxLabelLength * 2)
@@ -79,7 +92,7 @@ namespace Chartly.Profiler.Analysis
 
                 if (IsSeparator(c))
                 {
-                    sb.Append(char.IsWhiteSpace(c) || char.IsControl(c) ? ' ' : c);
+                    sb.Append(char.IsWhiteSpace(c) || char.IsControl(c) ? ' ' : Sanitize.IsInvisible(c) ? '?' : c);
                     i++;
                     continue;
                 }
@@ -104,6 +117,14 @@ namespace Chartly.Profiler.Analysis
                     // A header or field that holds a credential ("Authorization: Basic ...", "x-api-key: ..."): the rest of the segment goes.
                     sb.Append(token).Append(':');
                     i = RedactValue(raw, raw.IndexOf(':', i) + 1, sb, untilSegmentEnd: true);
+                    continue;
+                }
+
+                if (IsSecretName(token) && FollowedByValue(raw, i))
+                {
+                    // "password hunter2", "api token s3cr3t": the word after a credential's name, unless it names an action on it.
+                    sb.Append(token);
+                    i = RedactValue(raw, i, sb, untilSegmentEnd: false);
                     continue;
                 }
 
@@ -156,6 +177,42 @@ namespace Chartly.Profiler.Analysis
             return false;
         }
 
+        private static bool FollowedByValue(string raw, int i)
+        {
+            if (i >= raw.Length || raw[i] != ' ')
+            {
+                return false;
+            }
+
+            var start = i;
+            while (start < raw.Length && raw[start] == ' ')
+            {
+                start++;
+            }
+
+            var end = start;
+            while (end < raw.Length && !IsSeparator(raw[end]) && raw[end] != '?' && raw[end] != '=')
+            {
+                end++;
+            }
+
+            if (end == start || IsQuote(raw[start]))
+            {
+                return false;
+            }
+
+            var word = raw.Substring(start, end - start);
+            foreach (var w in NotAValue)
+            {
+                if (word.Equals(w, StringComparison.OrdinalIgnoreCase))
+                {
+                    return false;
+                }
+            }
+
+            return !word.StartsWith("{", StringComparison.Ordinal);
+        }
+
         private static char NextNonSpace(string raw, int i)
         {
             while (i < raw.Length && raw[i] == ' ')
@@ -206,19 +263,45 @@ namespace Chartly.Profiler.Analysis
             if (i > start)
             {
                 sb.Append("{value}");
+                if (!untilSegmentEnd && IsScheme(raw.Substring(start, i - start)))
+                {
+                    // Authorization=Bearer <token>: the scheme was the value's first word; its credential goes too.
+                    var next = i;
+                    while (next < raw.Length && raw[next] == ' ')
+                    {
+                        next++;
+                    }
+
+                    var end = next;
+                    while (end < raw.Length && !char.IsWhiteSpace(raw[end]) && raw[end] != ';' && raw[end] != '&' && raw[end] != ',')
+                    {
+                        end++;
+                    }
+
+                    return end;
+                }
             }
 
             return i;
         }
 
         private static bool IsSeparator(char c) =>
-            c == '/' || c == ' ' || c == '&' || c == '=' || c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '[' || c == ']' || c == '{' || c == '}' || c == '|' || char.IsWhiteSpace(c) || char.IsControl(c);
+            c == '/' || c == ' ' || c == '&' || c == '=' || c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '[' || c == ']' || c == '{' || c == '}' || c == '|' || char.IsWhiteSpace(c) || char.IsControl(c) || Sanitize.IsInvisible(c);
 
         private static void AppendToken(StringBuilder sb, string token)
         {
-            if (token.IndexOf('@') > 0 && token.IndexOf('.', token.IndexOf('@')) > 0)
+            var at = token.IndexOf('@');
+            if (at > 0 && token.IndexOf('.', at) > 0)
             {
                 sb.Append("{email}");
+                return;
+            }
+
+            if (at > 0)
+            {
+                // user@host: the account goes, the host stays.
+                sb.Append("{user}");
+                AppendToken(sb, token.Substring(at));
                 return;
             }
 

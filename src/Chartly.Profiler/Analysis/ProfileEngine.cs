@@ -62,12 +62,7 @@ namespace Chartly.Profiler.Analysis
         /// <summary>Sees each root as it is analysed (its trace and walk), e.g. to draw the slowest one (Analysis/Waterfall.cs).</summary>
         public Action<TraceTree, int, RootAnalysis>? RootAnalysed { get; set; }
 
-        public static ITraceSource? DefaultSourceFactory(SourceConfig config) => config.Type switch
-        {
-            "otlp-file" => new OtlpFileSource(config.Paths, "otlp-file " + string.Join(", ", config.Paths)),
-            "prometheus" or "azure-monitor-logs" => Sources.RemoteSources.Create(config),
-            _ => null,
-        };
+        public static ITraceSource? DefaultSourceFactory(SourceConfig config) => Sources.SourceKinds.Create(config);
 
         public ProfilePlan Plan(ProfileRequest request, ProfilerConfig config)
         {

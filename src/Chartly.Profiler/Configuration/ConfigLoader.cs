@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -15,6 +16,9 @@ namespace Chartly.Profiler.Configuration
     {
         public const string EnvironmentVariable = "CHARTLY_PROFILER_CONFIG";
         public const string DefaultFileName = "chartly-profiler.yaml";
+
+        /// <summary>A configuration is a few kilobytes; anything past this is not one (and /dev/zero never ends).</summary>
+        public const long MaxConfigBytes = 1024 * 1024;
 
         public static string Locate(string? explicitPath, string currentDirectory, Func<string, string?> getEnvironmentVariable)
         {
@@ -39,6 +43,12 @@ namespace Chartly.Profiler.Configuration
             var full = Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(currentDirectory, path));
             if (!File.Exists(full))
             {
+                // File.Exists cannot see into a folder it may not search: that is a denial, not an absence.
+                if (InputFile.FolderDeniesSearch(full))
+                {
+                    throw ProfilerException.Denied("ConfigAccessDenied", $"Permission denied reading the configuration '{Sanitize.ForMessage(path)}' ({how}): its folder cannot be searched.");
+                }
+
                 throw ProfilerException.Precondition(
                     "ConfigNotFound",
                     $"The configuration file '{Sanitize.ForMessage(path)}' ({how}) does not exist. Pass --config / -ConfigPath, set {EnvironmentVariable}, or create {DefaultFileName}.");
@@ -49,16 +59,23 @@ namespace Chartly.Profiler.Configuration
 
         public static ProfilerConfig Load(string fullPath)
         {
+            var name = Path.GetFileName(fullPath);
             string text;
             try
             {
-                using var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-                using var reader = new StreamReader(stream);
-                text = reader.ReadToEnd();
+                text = InputFile.ReadText(
+                    fullPath,
+                    MaxConfigBytes,
+                    () => ProfilerException.Precondition("ConfigNotAFile", $"The configuration '{Sanitize.ForMessage(name)}' is not a regular file (a device, FIFO or socket): give a file."),
+                    () => Invalid(name, $"it is larger than {InputFile.Mib(MaxConfigBytes)}"));
             }
             catch (UnauthorizedAccessException)
             {
                 throw ProfilerException.Denied("ConfigAccessDenied", $"Permission denied reading the configuration '{Path.GetFileName(fullPath)}'.");
+            }
+            catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+            {
+                throw ProfilerException.Precondition("ConfigUnreadable", $"The configuration '{Sanitize.ForMessage(name)}' could not be read: {e.GetType().Name}.");
             }
 
             return Parse(text, fullPath);
@@ -68,10 +85,10 @@ namespace Chartly.Profiler.Configuration
         {
             var name = Path.GetFileName(fullPath);
             var baseDir = Path.GetDirectoryName(fullPath) ?? ".";
-            var stream = new YamlStream();
+            YamlStream stream;
             try
             {
-                stream.Load(new StringReader(text));
+                stream = BoundedYaml.Configuration.Load(text, why => Invalid(name, why));
             }
             catch (YamlException e)
             {
@@ -85,13 +102,13 @@ namespace Chartly.Profiler.Configuration
 
             var envs = new Dictionary<string, EnvironmentConfig>(StringComparer.Ordinal);
             var envNode = Child(root, "environments") as YamlMappingNode
-                ?? throw Invalid(name, "'environments' must be a mapping of environment names (dev, staging, prod)");
+                ?? throw Invalid(name, $"'environments' must be a mapping of environment names ({string.Join(", ", ProfileRequestEnvironments)})");
             foreach (var pair in envNode.Children)
             {
                 var envName = Scalar(pair.Key) ?? throw Invalid(name, "an environment name must be a plain string");
-                if (Array.IndexOf(new[] { "dev", "staging", "prod" }, envName) < 0)
+                if (!System.Linq.Enumerable.Contains(ProfileRequestEnvironments, envName, StringComparer.Ordinal))
                 {
-                    throw Invalid(name, $"unknown environment '{Sanitize.ForMessage(envName)}' (valid: dev, staging, prod)");
+                    throw Invalid(name, $"unknown environment '{Sanitize.ForMessage(envName)}' (valid: {string.Join(", ", ProfileRequestEnvironments)})");
                 }
 
                 if (pair.Value is not YamlMappingNode envMap)
@@ -111,6 +128,10 @@ namespace Chartly.Profiler.Configuration
                 {
                     throw Invalid(name, $"environment '{envName}' has an empty 'sources' list");
                 }
+
+                Sources.Otlp.OtlpFileSettings.CheckDisjoint(
+                    sources.Select(s => s.Typed).OfType<Sources.Otlp.OtlpFileSettings>().ToList(),
+                    why => Invalid(name, $"environment '{envName}' {why}"));
 
                 // Access policy and read-only scopes (docs/access-control.md).
                 foreach (var s in sources)
@@ -162,30 +183,21 @@ namespace Chartly.Profiler.Configuration
                 }
             }
 
-            switch (type)
+            var kind = Sources.SourceKinds.Find(type)
+                ?? throw Invalid(file, $"unknown source type '{Sanitize.ForMessage(type)}' in '{envName}' (valid: {Sources.SourceKinds.Names})");
+            Func<string, ProfilerException> invalid = why => Invalid(file, $"the {type} source of '{envName}' {why}");
+            if (kind.Remote && paths.Count > 0)
             {
-                case "otlp-file":
-                    if (paths.Count == 0)
-                    {
-                        throw Invalid(file, $"the otlp-file source of '{envName}' needs 'path' or 'paths'");
-                    }
-
-                    for (var i = 0; i < paths.Count; i++)
-                    {
-                        paths[i] = Path.IsPathRooted(paths[i]) ? paths[i] : Path.GetFullPath(Path.Combine(baseDir, paths[i]));
-                    }
-
-                    break;
-                case "prometheus":
-                case "azure-monitor-logs":
-                    Sources.RemoteSources.Validate(type, settings, paths, why => Invalid(file, $"the {type} source of '{envName}' {why}"));
-                    break;
-                default:
-                    throw Invalid(file, $"unknown source type '{Sanitize.ForMessage(type)}' in '{envName}' (valid: otlp-file, prometheus, azure-monitor-logs)");
+                throw invalid("takes no 'path' or 'paths' (it reads from a server, not files)");
             }
 
-            return new SourceConfig(type, settings, paths);
+            var typed = kind.Parse(new Sources.SourceEntry(settings, paths, baseDir, invalid));
+            paths = new List<string>(kind.Paths(typed));
+
+            return new SourceConfig(type, settings, paths) { Typed = typed };
         }
+
+        private static IReadOnlyList<string> ProfileRequestEnvironments => Targets.ProfileRequest.Environments;
 
         private static YamlNode? Child(YamlMappingNode map, string key)
         {

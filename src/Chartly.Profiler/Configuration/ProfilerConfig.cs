@@ -38,6 +38,16 @@ namespace Chartly.Profiler.Configuration
         public Access.AccessPolicy? Access { get; init; }
     }
 
-    /// <summary>One source entry: its type and its settings, kept as text for the source to interpret.</summary>
-    public sealed record SourceConfig(string Type, IReadOnlyDictionary<string, string> Settings, IReadOnlyList<string> Paths);
+    /// <summary>
+    /// One source entry: its type, its settings as written, and its paths (resolved). The loader
+    /// also keeps the settings its kind parsed (<see cref="Typed"/>), so they are read once.
+    /// </summary>
+    public sealed record SourceConfig(string Type, IReadOnlyDictionary<string, string> Settings, IReadOnlyList<string> Paths)
+    {
+        /// <summary>The row of the registry this entry is an instance of; null for a type no row knows.</summary>
+        public Sources.SourceKind? Kind => Sources.SourceKinds.Find(Type);
+
+        /// <summary>The settings as the kind's typed object, parsed when the configuration was loaded.</summary>
+        internal object? Typed { get; init; }
+    }
 }

@@ -23,24 +23,30 @@ namespace Chartly.Profiler.Output
         {
             if (!File.Exists(path))
             {
+                if (InputFile.FolderDeniesSearch(Path.GetFullPath(path)))
+                {
+                    throw ProfilerException.Denied("ProfileDocumentAccessDenied", $"Permission denied reading the profile document '{Sanitize.ForMessage(path)}': its folder cannot be searched.");
+                }
+
                 throw ProfilerException.Precondition("ProfileDocumentNotFound", $"The profile document '{Sanitize.ForMessage(path)}' does not exist.");
             }
 
             string text;
             try
             {
-                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-                if (stream.Length > MaxDocumentBytes)
-                {
-                    throw Invalid($"it is larger than {MaxDocumentBytes / (1024 * 1024)} MiB");
-                }
-
-                using var reader = new StreamReader(stream);
-                text = reader.ReadToEnd();
+                text = InputFile.ReadText(
+                    path,
+                    MaxDocumentBytes,
+                    () => ProfilerException.Precondition("ProfileDocumentNotAFile", $"The profile document '{Sanitize.ForMessage(path)}' is not a regular file (a device, FIFO or socket): give a file."),
+                    () => Invalid($"it is larger than {InputFile.Mib(MaxDocumentBytes)}"));
             }
             catch (UnauthorizedAccessException)
             {
                 throw ProfilerException.Denied("ProfileDocumentAccessDenied", $"Permission denied reading the profile document '{Path.GetFileName(path)}'.");
+            }
+            catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+            {
+                throw ProfilerException.Precondition("ProfileDocumentUnreadable", $"The profile document '{Sanitize.ForMessage(Path.GetFileName(path))}' could not be read: {e.GetType().Name}.");
             }
 
             return Read(text);
@@ -269,10 +275,10 @@ namespace Chartly.Profiler.Output
 
         private static DocNode ParseYaml(string text)
         {
-            var stream = new YamlStream();
+            YamlStream stream;
             try
             {
-                stream.Load(new StringReader(text));
+                stream = BoundedYaml.Documents.Load(text, Invalid);
             }
             catch (YamlException e)
             {
@@ -300,7 +306,7 @@ namespace Chartly.Profiler.Output
                     var map = new DocMap();
                     foreach (var pair in m.Children)
                     {
-                        map.Add(((YamlScalarNode)pair.Key).Value ?? string.Empty, FromYaml(pair.Value, depth + 1));
+                        map.Add((pair.Key as YamlScalarNode ?? throw Invalid("a mapping key is not a string")).Value ?? string.Empty, FromYaml(pair.Value, depth + 1));
                     }
 
                     return map;
@@ -363,7 +369,7 @@ namespace Chartly.Profiler.Output
                 throw Invalid($"'{key}' must be a list");
             }
 
-            return list.Items.Select(i => i is DocScalar { Kind: ScalarKind.Text } s ? s.Raw : throw Invalid($"'{key}' must hold strings")).ToList();
+            return list.Items.Select(i => i is DocScalar { Kind: ScalarKind.Text } s ? Sanitize.ForTerminal(s.Raw) : throw Invalid($"'{key}' must hold strings")).ToList();
         }
 
         private static IReadOnlyList<long> Longs(DocMap map, string key)
@@ -376,8 +382,9 @@ namespace Chartly.Profiler.Output
             return list.Items.Select(i => i is DocScalar { Kind: ScalarKind.Integer } s && long.TryParse(s.Raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : throw Invalid($"'{key}' must hold integers")).ToList();
         }
 
+        /// <summary>Every string a document gives (labels, ids, names) reaches terminals as text and HTML: neutralised here, where it enters.</summary>
         private static string Str(DocMap map, string key) =>
-            Required(map, key) is DocScalar { Kind: ScalarKind.Text } s ? s.Raw : throw Invalid($"'{key}' must be a string");
+            Required(map, key) is DocScalar { Kind: ScalarKind.Text } s ? Sanitize.ForTerminal(s.Raw) : throw Invalid($"'{key}' must be a string");
 
         private static long Int(DocMap map, string key) =>
             Required(map, key) is DocScalar { Kind: ScalarKind.Integer } s && long.TryParse(s.Raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)

@@ -20,6 +20,12 @@ namespace Chartly.Profiler.Sources
                 "SourceTimeout",
                 $"The telemetry source {source} did not answer within {seconds.ToString("0.###", CultureInfo.InvariantCulture)} s ({Attempts(attempts)}).");
 
+        /// <summary>Exit 3: the source's requests of this profile, retries and waits included, ran past its 'deadline'.</summary>
+        public static ProfilerException DeadlineReached(string source, int attempts, System.TimeSpan deadline) =>
+            ProfilerException.Precondition(
+                "SourceTimeout",
+                $"The telemetry source {source} did not finish within its deadline of {SettingsReader.Format(deadline)} for one profile ({Attempts(attempts)} of the last query); raise 'deadline' in its settings if the server is only slow.");
+
         /// <summary>Exit 3: still 429 or 5xx after the bounded retries.</summary>
         public static ProfilerException GaveUp(string source, int status, int attempts, System.TimeSpan? longWait = null, System.TimeSpan? maxWait = null) =>
             ProfilerException.Precondition(

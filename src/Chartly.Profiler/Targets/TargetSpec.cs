@@ -64,7 +64,7 @@ namespace Chartly.Profiler.Targets
 
             foreach (var c in version)
             {
-                if (char.IsControl(c) || char.IsWhiteSpace(c) || c == VersionSeparator)
+                if (char.IsControl(c) || char.IsWhiteSpace(c) || Sanitize.IsInvisible(c) || char.IsSurrogate(c) || c == VersionSeparator)
                 {
                     throw ProfilerException.Invalid("InvalidServiceVersion", "The version qualifier contains spaces, control characters or a second '@'.");
                 }
@@ -88,9 +88,9 @@ namespace Chartly.Profiler.Targets
 
             foreach (var c in id)
             {
-                if (char.IsControl(c))
+                if (Sanitize.IsInvisible(c) || char.IsSurrogate(c))
                 {
-                    throw ProfilerException.Invalid("InvalidTargetId", "The target id contains control characters.");
+                    throw ProfilerException.Invalid("InvalidTargetId", "The target id contains control or invisible characters (bidi overrides, zero-width characters, BOMs).");
                 }
             }
 

@@ -88,10 +88,39 @@ namespace Chartly.Profiler.Tests.Governance
 
         public static readonly PlantedSecret CommandLine = new("payload", "java -jar app.jar --spring.datasource.password=Pl4intextPassw0rd", new[] { "Pl4intextPassw0rd", "spring.datasource" });
 
+        // Issue 18's shapes: each one a credential that crosses the tokenizer's separators or lacks the ':' of a header.
+        public static readonly PlantedSecret AuthorizationAssignment = new("bearer", "Authorization=Bearer Zk9vQmFyU2VjcmV0VG9rZW5WYWx1ZQ", new[] { "Zk9vQmFyU2VjcmV0VG9rZW5WYWx1ZQ" });
+
+        public static readonly PlantedSecret PostgresUri = new("uri-userinfo", "postgres://svc:Sup3rS3cretPw@pgdb:5432/app", new[] { "Sup3rS3cretPw" });
+
+        public static readonly PlantedSecret HttpsUserInfo = new("uri-userinfo", "https://admin:adm1nPassWord@intranet.example/x", new[] { "adm1nPassWord" });
+
+        public static readonly PlantedSecret RedisPassword = new("uri-userinfo", "redis://:r3disPassw0rd@cache:6379", new[] { "r3disPassw0rd" });
+
+        public static readonly PlantedSecret AwsSecretKey = new("api-key", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", new[] { "wJalrXUtnFEMI", "bPxRfiCYEXAMPLEKEY" });
+
+        public static readonly PlantedSecret SlackWebhook = new("webhook", "https://hooks.slack.com/services/T0ABCDEFG/B0HIJKLMN/aBcDeFgHiJkLmNoPqRsTuVwX", new[] { "T0ABCDEFG", "B0HIJKLMN", "aBcDeFgHiJkLmNoPqRsTuVwX" });
+
+        public static readonly PlantedSecret NpmToken = new("api-key", "npm_Abc123Def456Ghi789Jkl012Mno345Pqr678", new[] { "Abc123Def456" });
+
+        public static readonly PlantedSecret ApiTokenWords = new("api-key", "api token s3cr3tApiValue", new[] { "s3cr3tApiValue" });
+
+        public static readonly PlantedSecret ResetLink = new("one-time-link", "/account/reset-password/qzxwvutsrponmlkj", new[] { "qzxwvutsrponmlkj" });
+
+        public static readonly PlantedSecret BareBasic = new("basic", "dXNlcjpodW50ZXIy", new[] { "dXNlcjpodW50ZXIy" });
+
+        public static readonly PlantedSecret PasswordWords = new("password", "password hunter2isme", new[] { "hunter2isme" });
+
+        public static readonly PlantedSecret UserAtHost = new("user-id", "deploy@buildhost", new[] { "deploy@" });
+
+        public static readonly PlantedSecret Ipv6 = new("address", "2001:db8:85a3::8a2e:370:7334", new[] { "2001:db8", "85a3", "8a2e:370" });
+
         public static IReadOnlyList<PlantedSecret> All { get; } = new[]
         {
             Jwt, Bearer, OpaqueBearer, Basic, StripeKey, AwsKey, GitHubToken, ApiKeyHeader, ConnectionString, StorageConnection,
             Email, UserId, UserGuid, TenantId, TenantName, SqlLiteral, RequestBody, Phone, StackTrace, CommandLine,
+            AuthorizationAssignment, PostgresUri, HttpsUserInfo, RedisPassword, AwsSecretKey, SlackWebhook, NpmToken, ApiTokenWords,
+            ResetLink, BareBasic, PasswordWords, UserAtHost, Ipv6,
         };
 
         /// <summary>Span names as careless instrumentation writes them: every secret inside a name.</summary>
@@ -114,6 +143,19 @@ namespace Chartly.Profiler.Tests.Governance
             "sms " + Phone.Text,
             "token " + Jwt.Text,
             "/tenants/" + TenantId.Text + "/users/" + Email.Text + "/avatar.png",
+            "call " + AuthorizationAssignment.Text + ";retry=1",
+            "connect " + PostgresUri.Text,
+            "GET " + HttpsUserInfo.Text,
+            "cache " + RedisPassword.Text + " get",
+            "s3 sign " + AwsSecretKey.Text,
+            "POST " + SlackWebhook.Text,
+            "publish " + NpmToken.Text,
+            "call with " + ApiTokenWords.Text,
+            "GET " + ResetLink.Text,
+            "auth " + BareBasic.Text,
+            "login " + PasswordWords.Text,
+            "ssh " + UserAtHost.Text,
+            "connect [" + Ipv6.Text + "]:443",
         };
 
         /// <summary>Attributes that are never part of a profile, with a secret in each value.</summary>

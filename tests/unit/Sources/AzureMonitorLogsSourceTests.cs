@@ -41,18 +41,18 @@ namespace Chartly.Profiler.Tests.Sources
         private static ProfilerConfig LoadConfig(Uri endpoint, string extra = "") =>
             ConfigLoader.Parse(Config(endpoint, extra), Path.Combine(Path.GetTempPath(), "chartly-profiler.yaml"));
 
-        private static LogsClientTuning Fast(TimeSpan? networkTimeout = null) =>
+        private static HttpTuning Fast(TimeSpan? networkTimeout = null) =>
             new(null, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(2), networkTimeout);
 
-        private static ProfileEngine Engine(FakeCredential credential, LogsClientTuning? tuning = null) =>
+        private static ProfileEngine Engine(FakeCredential credential, HttpTuning? tuning = null) =>
             new(c => c.Type == LogsSettings.TypeName
                 ? new AzureMonitorLogsSource(LogsSettings.Parse(c.Settings, why => new ProfilerException(ProfilerErrorKind.ValidationFailed, "ConfigInvalid", why)), () => credential, tuning ?? Fast())
                 : ProfileEngine.DefaultSourceFactory(c));
 
-        private static Profile Profile(LoopbackServer server, FakeCredential credential, string type, string id, LogsClientTuning? tuning = null) =>
+        private static Profile Profile(LoopbackServer server, FakeCredential credential, string type, string id, HttpTuning? tuning = null) =>
             Engine(credential, tuning).Run(Run.Request(type, id), LoadConfig(server.BaseUri));
 
-        private static ProfilerException Fails(LoopbackServer server, FakeCredential credential, LogsClientTuning? tuning = null, string type = "run", string id = "run-1004") =>
+        private static ProfilerException Fails(LoopbackServer server, FakeCredential credential, HttpTuning? tuning = null, string type = "run", string id = "run-1004") =>
             Run.Fails(() => Profile(server, credential, type, id, tuning));
 
         public static IEnumerable<object[]> Targets() => new[]
@@ -421,6 +421,28 @@ namespace Chartly.Profiler.Tests.Sources
             Assert.Equal(0, credential.Calls);
             var text = global::Chartly.Profiler.Output.PlanDocument.Write(plan, global::Chartly.Profiler.Output.DocumentFormat.Text);
             Assert.Contains("| where tostring(Properties[\"chartly.run.id\"]) == @\"run-1004\"", text, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void An_endless_answer_is_cut_at_its_cap_and_a_hung_workspace_ends_at_the_deadline()
+        {
+            using var endless = new LoopbackServer(_ => new CannedResponse(200, string.Empty, Endless: true));
+            var capped = LogsSettings.Parse(LoadConfig(endless.BaseUri, "        max-response-mb: 1\n").Environments["dev"].Sources[0].Settings, why => new ProfilerException(ProfilerErrorKind.ValidationFailed, "ConfigInvalid", why));
+            using (var client = new LogsQueryClient(capped, new TokenCache(() => new FakeCredential(), capped.Scope), Fast()))
+            {
+                var e = Assert.Throws<ProfilerException>(() => client.Query("AppRequests", 0, 1, CancellationToken.None));
+                Assert.Equal("SourceMalformedResponse", e.ErrorId);
+                Assert.Single(endless.Requests);
+            }
+
+            using var hung = new LoopbackServer(_ => new CannedResponse(200, string.Empty, Hang: true));
+            var bounded = LogsSettings.Parse(LoadConfig(hung.BaseUri, "        timeout: 1s\n        deadline: 2s\n").Environments["dev"].Sources[0].Settings, why => new ProfilerException(ProfilerErrorKind.ValidationFailed, "ConfigInvalid", why));
+            using (var client = new LogsQueryClient(bounded, new TokenCache(() => new FakeCredential(), bounded.Scope), Fast()))
+            {
+                var e = Assert.Throws<ProfilerException>(() => client.Query("AppRequests", 0, 1, CancellationToken.None));
+                Assert.Equal("SourceTimeout", e.ErrorId);
+                Assert.Contains("deadline of 2s", e.Message, StringComparison.Ordinal);
+            }
         }
 
         [Fact]

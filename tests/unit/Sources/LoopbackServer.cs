@@ -19,7 +19,7 @@ namespace Chartly.Profiler.Tests.Sources
     }
 
     /// <summary>What the server answers; <see cref="Hang"/> never answers (until the client gives up or the server stops).</summary>
-    public sealed record CannedResponse(int Status, string Body, IReadOnlyDictionary<string, string>? Headers = null, bool Hang = false)
+    public sealed record CannedResponse(int Status, string Body, IReadOnlyDictionary<string, string>? Headers = null, bool Hang = false, bool Endless = false)
     {
         public static CannedResponse Json(int status, string body, params (string Name, string Value)[] headers) =>
             new(status, body, headers.ToDictionary(h => h.Name, h => h.Value));
@@ -179,6 +179,19 @@ namespace Chartly.Profiler.Tests.Sources
                 foreach (var h in response.Headers ?? new Dictionary<string, string>())
                 {
                     ctx.Response.Headers[h.Key] = h.Value;
+                }
+
+                if (response.Endless)
+                {
+                    // A body that never ends, chunk after chunk, until the client hangs up.
+                    ctx.Response.SendChunked = true;
+                    var chunk = Encoding.UTF8.GetBytes(response.Body.Length > 0 ? response.Body : new string(' ', 64 * 1024));
+                    while (!_stop.IsCancellationRequested)
+                    {
+                        await ctx.Response.OutputStream.WriteAsync(chunk, 0, chunk.Length, _stop.Token).ConfigureAwait(false);
+                    }
+
+                    return;
                 }
 
                 var bytes = Encoding.UTF8.GetBytes(response.Body);

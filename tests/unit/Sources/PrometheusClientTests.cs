@@ -44,7 +44,7 @@ namespace Chartly.Profiler.Tests.Sources
         }
 
         private static PrometheusClient Client(PrometheusSettings settings, Recorder? recorder = null, Func<string, string?>? env = null, TimeSpan? attemptTimeout = null) =>
-            new(settings, env ?? (_ => null), RetryRules.Default(settings.MaxRetries), (recorder ?? new Recorder()).Delay, attemptTimeout: attemptTimeout);
+            new(settings, env ?? (_ => null), new HttpTuning(Delay: (recorder ?? new Recorder()).Delay, AttemptTimeout: attemptTimeout));
 
         private static ProfilerException Fails(Action a)
         {
@@ -72,6 +72,7 @@ namespace Chartly.Profiler.Tests.Sources
             Assert.Equal("/prom/api/v1/query_range", req.Path);
             Assert.Equal(string.Empty, req.Body);
             Assert.Null(req.Header("Authorization"));
+            Assert.Null(req.Header("x-ms-client-request-id"));
             Assert.Equal("application/json", req.Header("Accept"));
             var q = System.Web.HttpUtility.ParseQueryString(req.Query);
             Assert.Equal("sum by (pod) (irate(x{pod=\"p-1\"}[60s]))", q["query"]);
@@ -277,41 +278,120 @@ namespace Chartly.Profiler.Tests.Sources
         }
 
         [Fact]
-        public async Task The_guard_refuses_every_method_and_path_but_the_query_calls_before_sending()
+        public void The_guard_refuses_every_method_and_path_but_the_query_calls_before_sending()
         {
             using var server = new LoopbackServer(_ => CannedResponse.Json(200, Matrix));
-            var settings = Settings(server.BaseUri);
-            var guard = new QueryEndpointGuard(settings.Describe(), new[] { ("GET", settings.QueryRangeUri), ("GET", settings.QueryUri) });
-            using var http = new HttpClient(new GuardHandler(guard, new HttpClientHandler { AllowAutoRedirect = false }));
+            var settings = Settings(server.BaseUri, ("max-retries", "0"));
+            using var pipeline = new RemotePipeline(settings.Describe(), settings.Limits, new[] { ("GET", settings.QueryRangeUri), ("GET", settings.QueryUri) }, TimeSpan.FromSeconds(10), null);
 
-            foreach (var method in new[] { HttpMethod.Post, HttpMethod.Put, HttpMethod.Delete, HttpMethod.Patch, HttpMethod.Head })
+            Azure.Response Send(Azure.Core.RequestMethod method, Uri uri)
             {
-                var e = await Assert.ThrowsAsync<ProfilerException>(() => http.SendAsync(new HttpRequestMessage(method, settings.QueryRangeUri)));
+                using var message = pipeline.CreateMessage();
+                message.Request.Method = method;
+                message.Request.Uri.Reset(uri);
+                return pipeline.SendAsync(message, CancellationToken.None).GetAwaiter().GetResult();
+            }
+
+            foreach (var method in new[] { Azure.Core.RequestMethod.Post, Azure.Core.RequestMethod.Put, Azure.Core.RequestMethod.Delete, Azure.Core.RequestMethod.Patch, Azure.Core.RequestMethod.Head })
+            {
+                var e = Assert.Throws<ProfilerException>(() => Send(method, settings.QueryRangeUri));
                 Assert.Equal("SourceReadOnlyViolation", e.ErrorId);
                 Assert.Equal(5, e.ExitCode);
             }
 
             foreach (var path in new[] { "api/v1/admin/tsdb/delete_series", "api/v1/admin/tsdb/snapshot", "-/quit", "api/v1/series", "api/v1/query_range/../admin" })
             {
-                var e = await Assert.ThrowsAsync<ProfilerException>(() => http.GetAsync(new Uri(server.BaseUri, path)));
+                var e = Assert.Throws<ProfilerException>(() => Send(Azure.Core.RequestMethod.Get, new Uri(server.BaseUri, path)));
                 Assert.Equal("SourceReadOnlyViolation", e.ErrorId);
             }
 
             Assert.Empty(server.Requests);
-            (await http.GetAsync(new Uri(settings.QueryRangeUri + "?query=up&start=0&end=1&step=1s"))).Dispose();
-            (await http.GetAsync(new Uri(settings.QueryUri + "?query=up"))).Dispose();
+            Send(Azure.Core.RequestMethod.Get, new Uri(settings.QueryRangeUri + "?query=up&start=0&end=1&step=1s"));
+            Send(Azure.Core.RequestMethod.Get, new Uri(settings.QueryUri + "?query=up"));
             Assert.Equal(2, server.Requests.Count);
             Assert.All(server.Requests, r => Assert.Equal("GET", r.Method));
         }
 
         [Fact]
-        public void Retry_after_as_a_date_is_measured_against_the_servers_own_clock()
+        public void Retry_after_as_a_date_is_measured_against_the_servers_own_clock_and_retry_after_ms_wins()
         {
-            using var response = new HttpResponseMessage(System.Net.HttpStatusCode.TooManyRequests);
-            response.Headers.Date = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
-            response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(new DateTimeOffset(2026, 11, 24, 10, 0, 12, TimeSpan.Zero));
-            Assert.Equal(TimeSpan.FromSeconds(12), RetryRules.RetryAfter(response));
-            var rules = RetryRules.Default(3);
+            var calls = 0;
+            using var server = new LoopbackServer(_ => Interlocked.Increment(ref calls) switch
+            {
+                1 => CannedResponse.Json(503, "{}", ("Date", "Tue, 24 Nov 2026 10:00:00 GMT"), ("Retry-After", "Tue, 24 Nov 2026 10:00:12 GMT")),
+                2 => CannedResponse.Json(503, "{}", ("Retry-After", "9"), ("retry-after-ms", "2500")),
+                _ => CannedResponse.Json(200, Matrix),
+            });
+            var recorder = new Recorder();
+            using var client = Client(Settings(server.BaseUri), recorder);
+            client.QueryRange("up", 0, 15_000, 15, CancellationToken.None);
+            Assert.Equal(new[] { TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(2.5) }, recorder.Waits);
+        }
+
+        [Fact]
+        public void An_endless_answer_is_cut_at_its_cap_not_buffered_and_not_retried()
+        {
+            using var server = new LoopbackServer(_ => new CannedResponse(200, string.Empty, Endless: true));
+            var recorder = new Recorder();
+            using var client = Client(Settings(server.BaseUri, ("max-response-mb", "1")), recorder);
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            var e = Fails(() => client.QueryRange("up", 0, 15_000, 15, CancellationToken.None));
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+            Assert.Equal("SourceMalformedResponse", e.ErrorId);
+            Assert.Equal(4, e.ExitCode);
+            Assert.Contains("larger than 1 MiB (max-response-mb)", e.Message, StringComparison.Ordinal);
+            Assert.Single(server.Requests);
+            Assert.Empty(recorder.Waits);
+            Assert.True(allocated < 64L * 1024 * 1024, allocated + " bytes allocated for a 1 MiB cap");
+        }
+
+        [Fact]
+        public void A_hung_server_ends_at_the_deadline_of_the_profile_whatever_the_retries()
+        {
+            using var server = new LoopbackServer(_ => new CannedResponse(200, string.Empty, Hang: true));
+            using var client = Client(Settings(server.BaseUri, ("timeout", "1s"), ("max-retries", "10"), ("deadline", "2s")));
+            var e = Fails(() => client.QueryRange("up", 0, 15_000, 15, CancellationToken.None));
+            Assert.Equal("SourceTimeout", e.ErrorId);
+            Assert.Equal(3, e.ExitCode);
+            Assert.Contains("deadline of 2s", e.Message, StringComparison.Ordinal);
+            Assert.Single(server.Requests);
+
+            // The deadline holds for the whole profile: the next query fails at once.
+            Assert.Equal("SourceTimeout", Fails(() => client.Query("up", 0, CancellationToken.None)).ErrorId);
+            Assert.Single(server.Requests);
+        }
+
+        [Theory]
+        [InlineData("deadline", "30s", "shorter than its 'timeout'")]
+        [InlineData("deadline", "3h", "'deadline: 3h'")]
+        [InlineData("max-response-mb", "0", "'max-response-mb: 0'")]
+        [InlineData("max-response-mb", "5000", "'max-response-mb: 5000'")]
+        public void The_limits_are_validated_when_the_configuration_is_read(string key, string value, string expected)
+        {
+            var e = Assert.Throws<ProfilerException>(() => Settings(new Uri("http://127.0.0.1:9090/"), (key, value)));
+            Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        }
+
+        [Theory]
+        [InlineData("retry-after-ms", "1e300")]
+        [InlineData("Retry-After", "9223372036854775807")]
+        [InlineData("x-ms-retry-after-ms", "86400000000")]
+        public void An_absurd_retry_after_ends_the_retries_without_overflow(string header, string value)
+        {
+            using var server = new LoopbackServer(_ => CannedResponse.Json(429, "{}", (header, value)));
+            var recorder = new Recorder();
+            using var client = Client(Settings(server.BaseUri), recorder);
+            var e = Fails(() => client.QueryRange("up", 0, 15_000, 15, CancellationToken.None));
+            Assert.Equal("SourceThrottled", e.ErrorId);
+            Assert.Contains("longer than the 30 s a profile waits", e.Message, StringComparison.Ordinal);
+            Assert.Single(server.Requests);
+            Assert.Empty(recorder.Waits);
+        }
+
+        [Fact]
+        public void The_backoff_doubles_up_to_its_bound_and_a_longer_retry_after_ends_the_retries()
+        {
+            var rules = new BoundedRetryPolicy(3, TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(30));
             Assert.Equal(TimeSpan.FromSeconds(12), rules.DelayBefore(1, TimeSpan.FromSeconds(12)));
             Assert.Null(rules.DelayBefore(1, TimeSpan.FromHours(1)));
             Assert.Equal(TimeSpan.FromSeconds(30), rules.DelayBefore(10, null));

@@ -148,7 +148,7 @@ namespace Chartly.Profiler.Tests.Sources
         {
             var counting = new CountingHandler(new HttpClientHandler { AllowAutoRedirect = false });
             var settings = Settings("        step: 1s\n");
-            using var source = new PrometheusSource(settings, () => new PrometheusClient(settings, innerHandler: counting));
+            using var source = new PrometheusSource(settings, () => new PrometheusClient(settings, tuning: new HttpTuning(Transport: new Azure.Core.Pipeline.HttpClientTransport(counting))));
             var query = new MetricQuery(
                 SampleResources.Take(2).ToArray(),
                 Targets.TimeWindow.ParseInstant("2026-11-24T10:00:00Z", "s"),
@@ -170,7 +170,7 @@ namespace Chartly.Profiler.Tests.Sources
         [PrometheusFact]
         public void The_servers_own_refusals_map_onto_exit_codes()
         {
-            using var client = new PrometheusClient(Settings(), retry: new RetryRules(0, TimeSpan.Zero, TimeSpan.Zero));
+            using var client = new PrometheusClient(Settings("        max-retries: 0\n"));
             var tooMany = Assert.Throws<ProfilerException>(() => client.QueryRange("vector(1)", 0, 12_000_000, 1, CancellationToken.None));
             Assert.Equal("SourceQueryRejected", tooMany.ErrorId);
             Assert.Contains("bad_data", tooMany.Message, StringComparison.Ordinal);

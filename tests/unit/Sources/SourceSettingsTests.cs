@@ -73,7 +73,7 @@ namespace Chartly.Profiler.Tests.Sources
             var s = LogsSettings.Parse(sources[0].Settings, why => new ProfilerException(ProfilerErrorKind.ValidationFailed, "x", why));
             Assert.Equal(new Uri("https://api.loganalytics.io/v1/workspaces/" + Workspace + "/query"), s.QueryUri);
             Assert.Equal("https://api.loganalytics.io/.default", s.Scope);
-            Assert.Equal(5, s.MaxRetries);
+            Assert.Equal(5, s.Limits.MaxRetries);
             var p = PrometheusSettings.Parse(sources[1].Settings, why => new ProfilerException(ProfilerErrorKind.ValidationFailed, "x", why));
             Assert.Equal(new Uri("https://prometheus.monitoring:9090/prom/api/v1/query_range"), p.QueryRangeUri);
             Assert.Equal(TimeSpan.FromSeconds(30), p.Step);

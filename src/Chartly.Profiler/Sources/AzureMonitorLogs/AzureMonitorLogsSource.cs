@@ -16,7 +16,7 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
     /// batches, over the time the pass-1 roots span (plus <c>trace-margin</c>). Rows come back in
     /// any order: the result is sorted, so the profile never depends on the server's order.
     /// </summary>
-    internal sealed class AzureMonitorLogsSource : ITraceSource, IPrincipalSource, IProgressSource
+    internal sealed class AzureMonitorLogsSource : ITraceSource, IPrincipalSource, IProgressSource, IDisposable
     {
         /// <summary>Starts the "nearest" query returns: enough for three distinct ones after the environment filter.</summary>
         private const int NearestRows = 10;
@@ -26,7 +26,7 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
         private readonly TokenCache _tokens;
         private readonly Dictionary<TraceId, (long Start, long End)> _extents = new();
 
-        public AzureMonitorLogsSource(LogsSettings settings, Func<TokenCredential>? credential = null, LogsClientTuning? tuning = null)
+        public AzureMonitorLogsSource(LogsSettings settings, Func<TokenCredential>? credential = null, Http.HttpTuning? tuning = null)
         {
             _settings = settings;
             Description = settings.Describe();
@@ -37,6 +37,15 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
         }
 
         public string Description { get; }
+
+        /// <summary>The client holds connections and the profile's deadline: released with the source.</summary>
+        public void Dispose()
+        {
+            if (_client.IsValueCreated)
+            {
+                _client.Value.Dispose();
+            }
+        }
 
         /// <summary>The identity for the access policy: the claims of the very token the queries will carry.</summary>
         public IPrincipalProvider PrincipalProvider => new AzureTokenPrincipalProvider(_tokens.GetToken);

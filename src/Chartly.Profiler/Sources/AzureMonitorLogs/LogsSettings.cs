@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text.RegularExpressions;
+using Chartly.Profiler.Sources.Http;
 
 namespace Chartly.Profiler.Sources.AzureMonitorLogs
 {
@@ -17,14 +18,16 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
         string? ClientId,
         string? TenantId,
         Uri? AuthorityHost,
-        TimeSpan Timeout,
-        int MaxRetries,
+        RemoteLimits Limits,
         TimeSpan TraceMargin,
         TimeSpan NearestLookaround,
         int TracesPerQuery)
     {
         public const string TypeName = "azure-monitor-logs";
         public const string DefaultEndpoint = "https://api.loganalytics.io";
+
+        /// <summary>Every query of one profile together (pass 1, the nearest starts, the pass-2 batches).</summary>
+        public static readonly TimeSpan DefaultDeadline = TimeSpan.FromMinutes(10);
 
         public static IReadOnlyList<string> Credentials { get; } = new[] { "default", "managed-identity", "workload-identity", "azure-cli", "environment" };
 
@@ -35,6 +38,9 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
         public Uri QueryUri => new(Endpoint, "v1/workspaces/" + WorkspaceId + "/query");
 
         public string Describe() => TypeName + " workspace " + WorkspaceId;
+
+        /// <summary>The token this source asks for, for the read-only check of the configuration.</summary>
+        public TokenRequest TokenRequest() => new(Endpoint, Scope);
 
         public static LogsSettings Parse(IReadOnlyDictionary<string, string> settings, Func<string, ProfilerException> invalid)
         {
@@ -89,8 +95,7 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
                 clientId,
                 tenantId,
                 authority,
-                r.Duration("timeout", TimeSpan.FromMinutes(3), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)),
-                r.Int("max-retries", 3, 0, 10),
+                RemoteLimits.Parse(r, TimeSpan.FromMinutes(3), DefaultDeadline),
                 r.Duration("trace-margin", TimeSpan.FromMinutes(5), TimeSpan.Zero, TimeSpan.FromDays(1)),
                 r.Duration("nearest-lookaround", TimeSpan.FromDays(7), TimeSpan.Zero, TimeSpan.FromDays(90)),
                 r.Int("traces-per-query", 100, 1, 1000));

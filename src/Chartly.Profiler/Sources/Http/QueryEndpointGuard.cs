@@ -30,6 +30,9 @@ namespace Chartly.Profiler.Sources.Http
 
         public IReadOnlyList<(string Method, Uri Endpoint)> Allowed => _allowed;
 
+        /// <summary>The source the guard stands in front of, for messages.</summary>
+        public string Source => _source;
+
         /// <summary>Throws <see cref="ProfilerException"/> (SourceReadOnlyViolation, exit 5) unless the call is allowed.</summary>
         public void Check(string method, Uri uri)
         {

@@ -40,10 +40,11 @@ namespace Chartly.Profiler.Sources.Otlp
 
         public IReadOnlyList<string> Plan(ProfileRequest request)
         {
-            var files = ListFiles();
+            var walk = Walk();
+            var files = walk.Files;
             return new[]
             {
-                $"read {files.Count} OTLP file(s) under {string.Join(", ", _paths.Select(p => p.Replace('\\', '/')))}",
+                $"read {files.Count} OTLP file(s) under {string.Join(", ", _paths.Select(p => p.Replace('\\', '/')))}{Skipped(walk)}",
                 $"pass 1: spans that begin {request.Target}",
                 $"pass 2: every span of the traces holding a root that starts in [{request.Window.StartText}, {request.Window.EndText})",
                 SignalCatalog.MetricsFor(request.IncludeMetrics).Count == 0
@@ -54,7 +55,13 @@ namespace Chartly.Profiler.Sources.Otlp
 
         public IReadOnlyList<SpanRecord> FindCandidates(TargetMatcher matcher, ProfileRequest request, DataQualityCounters quality, CancellationToken cancellation)
         {
-            var files = ListFiles();
+            var walk = Walk();
+            var files = walk.Files;
+            for (var i = 0; i < walk.SpecialFiles; i++)
+            {
+                quality.AddUnsupportedFile();
+            }
+
             RequireFiles(files);
             var results = ParallelFiles.Run(files, Progress, Description, "Finding target roots", cancellation, (file, reader) =>
             {
@@ -161,35 +168,10 @@ namespace Chartly.Profiler.Sources.Otlp
             return SeriesAssembler.Assemble(sink.Points, query, stats);
         }
 
-        /// <summary>Every file this source reads, in ordinal order so nothing depends on how the OS lists them.</summary>
-        public IReadOnlyList<string> ListFiles()
-        {
-            var files = new List<string>();
-            foreach (var p in _paths)
-            {
-                if (File.Exists(p))
-                {
-                    files.Add(Path.GetFullPath(p));
-                }
-                else if (Directory.Exists(p))
-                {
-                    foreach (var f in Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories))
-                    {
-                        if (IsTelemetryFile(f))
-                        {
-                            files.Add(Path.GetFullPath(f));
-                        }
-                    }
-                }
-                else
-                {
-                    throw ProfilerException.Precondition("TelemetryPathNotFound", $"The telemetry path '{Sanitize.ForMessage(p)}' does not exist.");
-                }
-            }
+        /// <summary>Every file this source reads, each once, in ordinal order so nothing depends on how the OS lists them.</summary>
+        public IReadOnlyList<string> ListFiles() => Walk().Files;
 
-            files.Sort(StringComparer.Ordinal);
-            return files;
-        }
+        private TelemetryFolderWalk Walk() => TelemetryFolderWalk.Of(_paths, IsTelemetryFile);
 
         /// <summary>
         /// The names the file exporter and log shippers give telemetry: the name only selects files,
@@ -221,6 +203,23 @@ namespace Chartly.Profiler.Sources.Otlp
             }
 
             return false;
+        }
+
+        /// <summary>What the walk left out, for the plan: nothing when nothing was.</summary>
+        private static string Skipped(TelemetryFolderWalk walk)
+        {
+            var parts = new List<string>();
+            if (walk.Duplicates > 0)
+            {
+                parts.Add($"{walk.Duplicates} name(s) of a file or folder already listed skipped (links, repeated or overlapping paths)");
+            }
+
+            if (walk.SpecialFiles > 0)
+            {
+                parts.Add($"{walk.SpecialFiles} FIFO, socket or device file(s) not opened");
+            }
+
+            return parts.Count == 0 ? string.Empty : "; " + string.Join("; ", parts);
         }
 
         private static readonly string[] Extensions = { ".json", ".jsonl", ".pb", ".proto", ".binpb" };

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Chartly.Profiler.Sources.Http;
 
 namespace Chartly.Profiler.Sources.Prometheus
 {
@@ -14,8 +15,7 @@ namespace Chartly.Profiler.Sources.Prometheus
         string? TokenEnv,
         string? Username,
         string? PasswordEnv,
-        TimeSpan Timeout,
-        int MaxRetries,
+        RemoteLimits Limits,
         TimeSpan? Step,
         string NamespaceLabel,
         string PodLabel,
@@ -28,6 +28,9 @@ namespace Chartly.Profiler.Sources.Prometheus
 
         /// <summary>Prometheus refuses a range query of more points than this per series.</summary>
         public const int MaxPointsPerSeries = 11_000;
+
+        /// <summary>Every query of one profile together: twice the default timeout, so a hung server costs two minutes, not four retries of one.</summary>
+        public static readonly TimeSpan DefaultDeadline = TimeSpan.FromMinutes(2);
 
         public Uri QueryRangeUri => new(Url, "api/v1/query_range");
 
@@ -101,8 +104,7 @@ namespace Chartly.Profiler.Sources.Prometheus
                 tokenEnv,
                 username,
                 passwordEnv,
-                r.Duration("timeout", TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)),
-                r.Int("max-retries", 3, 0, 10),
+                RemoteLimits.Parse(r, TimeSpan.FromMinutes(1), DefaultDeadline),
                 step,
                 Label(r, "namespace-label", "namespace"),
                 Label(r, "pod-label", "pod"),

@@ -1,0 +1,57 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+
+namespace Chartly.Profiler.Sources.Otlp
+{
+    /// <summary>The settings of an <c>otlp-file</c> source: its files and folders, relative ones resolved against the configuration's folder.</summary>
+    internal sealed record OtlpFileSettings(IReadOnlyList<string> Paths)
+    {
+        public static OtlpFileSettings Parse(SourceEntry entry)
+        {
+            if (entry.Paths.Count == 0)
+            {
+                throw entry.Invalid("needs 'path' or 'paths'");
+            }
+
+            var paths = new List<string>(entry.Paths.Count);
+            foreach (var p in entry.Paths)
+            {
+                paths.Add(Path.IsPathRooted(p) ? p : Path.GetFullPath(Path.Combine(entry.BaseDirectory, p)));
+            }
+
+            return new OtlpFileSettings(paths);
+        }
+
+        /// <summary>
+        /// Two otlp-file sources of one environment are two readers: a file both reach would be
+        /// read twice (doubled samples, duplicate spans). Overlaps by real path (a path equal to or
+        /// inside another source's) are refused; within one source's <c>paths</c> the walk reads
+        /// each file once.
+        /// </summary>
+        public static void CheckDisjoint(IReadOnlyList<OtlpFileSettings> sources, Func<string, ProfilerException> invalid)
+        {
+            var claimed = new List<(string Real, string Given, int Source)>();
+            for (var s = 0; s < sources.Count; s++)
+            {
+                foreach (var p in sources[s].Paths)
+                {
+                    var real = InputFile.RealPath(p);
+                    foreach (var (otherReal, otherGiven, other) in claimed)
+                    {
+                        if (other != s && (Within(real, otherReal) || Within(otherReal, real)))
+                        {
+                            throw invalid($"has two otlp-file sources that read the same files ('{Sanitize.ForMessage(otherGiven)}' and '{Sanitize.ForMessage(p)}'): list them in one source's 'paths', which reads each file once");
+                        }
+                    }
+
+                    claimed.Add((real, p, s));
+                }
+            }
+        }
+
+        private static bool Within(string path, string folder) =>
+            string.Equals(path, folder, StringComparison.Ordinal)
+            || path.StartsWith(folder.EndsWith(Path.DirectorySeparatorChar.ToString(), StringComparison.Ordinal) ? folder : folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+    }
+}
