@@ -115,15 +115,16 @@ namespace Chartly.Profiler.Analysis.Scaling
             }
 
             return new ScalingReport(
-                component,
-                component is null ? AutoscalerStatus.NoData : status,
-                component is null || status == AutoscalerStatus.NoData ? Array.Empty<string>() : hpa.Workloads,
-                maxCurrent,
-                maxReplicas,
-                minAvailable,
-                maxDesired,
-                restarts,
-                oomKills,
+                new ScalingSummary(
+                    component,
+                    component is null ? AutoscalerStatus.NoData : status,
+                    component is null || status == AutoscalerStatus.NoData ? Array.Empty<string>() : hpa.Workloads,
+                    maxCurrent,
+                    maxReplicas,
+                    minAvailable,
+                    maxDesired,
+                    restarts,
+                    oomKills),
                 containers.Items,
                 citations,
                 findings,

@@ -29,25 +29,38 @@ namespace Chartly.Profiler.Analysis.Scaling
     public sealed record ContainerRestarts(string? Namespace, string Pod, string? Container, long Restarts, bool OomKilled);
 
     /// <summary>
-    /// The scaling evidence of one target: the dominant component's autoscaler state while it held
-    /// the critical path, and the restarts and OOM kills of the containers the target ran on.
+    /// The scaling evidence of one target: what the profile says (<see cref="Summary"/>, the
+    /// model's <see cref="ScalingSummary"/>: the dominant component's autoscaler state while it held
+    /// the critical path, the restarts and OOM kills of the containers the target ran on), and
+    /// what it rests on: per container, the citations and findings, and the data quality.
     /// Autoscaler figures are null when <see cref="Autoscaler"/> is no_data, deployment figures
     /// when no deployment's series covered the component's critical time; <see cref="Restarts"/>
     /// is null when no restart series described the target's time, <see cref="OomKills"/> when no
     /// termination-reason series did.
     /// </summary>
     public sealed record ScalingReport(
-        string? Component,
-        string Autoscaler,
-        IReadOnlyList<string> Workloads,
-        decimal? MaxCurrentReplicas,
-        decimal? MaxReplicas,
-        decimal? MinAvailableReplicas,
-        decimal? MaxDesiredReplicas,
-        long? Restarts,
-        long? OomKills,
+        ScalingSummary Summary,
         IReadOnlyList<ContainerRestarts> Containers,
         IReadOnlyList<MetricCitation> Citations,
         IReadOnlyList<Finding> Findings,
-        ScalingDataQuality Quality);
+        ScalingDataQuality Quality)
+    {
+        public string? Component => Summary.Component;
+
+        public string Autoscaler => Summary.Autoscaler;
+
+        public IReadOnlyList<string> Workloads => Summary.Workloads;
+
+        public decimal? MaxCurrentReplicas => Summary.MaxCurrentReplicas;
+
+        public decimal? MaxReplicas => Summary.MaxReplicas;
+
+        public decimal? MinAvailableReplicas => Summary.MinAvailableReplicas;
+
+        public decimal? MaxDesiredReplicas => Summary.MaxDesiredReplicas;
+
+        public long? Restarts => Summary.Restarts;
+
+        public long? OomKills => Summary.OomKills;
+    }
 }

@@ -105,7 +105,7 @@ namespace Chartly.Profiler.Analysis.Signals
                 stats.CounterResets,
                 report.ResourcesUncovered,
                 stats.PartialErrors,
-                new ScalingSummary(scaling.Component, scaling.Autoscaler, scaling.Workloads, scaling.MaxCurrentReplicas, scaling.MaxReplicas, scaling.MinAvailableReplicas, scaling.MaxDesiredReplicas, scaling.Restarts, scaling.OomKills),
+                scaling.Summary,
                 stats.PointsUnattributed,
                 scaling.Quality.ReplicaSeriesNotCovering);
         }
