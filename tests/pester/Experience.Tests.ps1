@@ -232,7 +232,7 @@ Describe 'Export-ChartlyProfileReport in a browser' {
         $script:Chromium = Find-Tool @('chromium', 'chromium-browser', 'google-chrome')
         $script:Html = Join-Path $TestDrive 'report.html'
         $script:HtmlUri = [System.UriBuilder]::new('file', '', -1, $script:Html).Uri.AbsoluteUri
-        $script:Export = Invoke-Module "Get-ChartlyProfile -ConfigPath '$($script:Config)' -Environment dev -TargetType run -TargetId run-1004 $($script:Window) -CompareTo run:run-1003 | Export-ChartlyProfileReport -Path '$($script:Html)' -ConfigPath '$($script:Config)' | ForEach-Object FullName"
+        $script:Export = Invoke-Module "Get-ChartlyProfile -ConfigPath '$($script:Config)' -Environment dev -TargetType run -TargetId run-1004 $($script:Window) -CompareTo run:run-1003 | Export-ChartlyProfileReport -Path '$($script:Html)' -ConfigPath '$($script:Config)' -PassThru | ForEach-Object FullName"
 
         # Headless, with no way to the network: every host name resolves to nothing and the
         # proxy is a closed port, so a page that tried to load anything would still render alone.

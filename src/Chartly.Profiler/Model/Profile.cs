@@ -42,8 +42,23 @@ namespace Chartly.Profiler.Model
 
         public DataQuality DataQuality { get; }
 
+        /// <summary>
+        /// The configuration file (full path) the profile was made from, so a comparison or a report
+        /// reads the same telemetry without being told again. Not part of the document (its bytes do
+        /// not depend on where the configuration lives); null for a profile read from a document.
+        /// </summary>
+        public string? ConfigPath { get; private set; }
+
+        /// <summary>This profile, remembering the configuration it was made from.</summary>
+        public Profile MadeFrom(string? configPath)
+        {
+            var copy = With();
+            copy.ConfigPath = configPath;
+            return copy;
+        }
+
         public Profile With(ProfileSummary? summary = null, IReadOnlyList<Finding>? findings = null, Comparison? comparison = null, ProfileHeader? header = null) =>
-            new(header ?? Header, summary ?? Summary, Breakdown, Signals, findings ?? Findings, comparison ?? Comparison, DataQuality);
+            new(header ?? Header, summary ?? Summary, Breakdown, Signals, findings ?? Findings, comparison ?? Comparison, DataQuality) { ConfigPath = ConfigPath };
     }
 
     public sealed record ProfileTarget(string Type, string Id)
