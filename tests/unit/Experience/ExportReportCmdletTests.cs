@@ -88,18 +88,28 @@ namespace Chartly.Profiler.Tests.Experience
         }
 
         [Fact]
-        public void TheReportReadsTheTelemetryTheProfileWasMadeFromWithoutBeingToldAgain()
+        public void TheReportAndTheComparisonReadTheTelemetryTheProfileWasMadeFrom()
         {
-            // Issue 13: from the repository root, no -ConfigPath on Export and no CHARTLY_PROFILER_CONFIG.
+            // Issue 13: the profile is made with -ConfigPath; Export and Compare are not told again, and
+            // neither CHARTLY_PROFILER_CONFIG nor a chartly-profiler.yaml in the current location exists.
             var before = Environment.GetEnvironmentVariable(ConfigLoader.EnvironmentVariable);
             Environment.SetEnvironmentVariable(ConfigLoader.EnvironmentVariable, null);
             try
             {
-                using var s = new Session();
-                var r = s.Run($"{Run1004} | Export-ChartlyProfileReport -Path {Quoted("r.html")}");
+                using var s = new Session(_dir);
+                var r = s.Run(
+                    $"$p = Get-ChartlyProfile -ConfigPath '{Repo.SampleConfig}' -Environment dev -TargetType run -TargetId run-1004 -WindowStart 2026-11-24T10:00:00Z -WindowEnd 2026-11-24T11:00:00Z\n" +
+                    "$p | Export-ChartlyProfileReport -Path r.html\n" +
+                    "($p | Compare-ChartlyProfile -Baseline run:run-1001).Summary.Regression\n" +
+                    "$p.ConfigPath");
                 Assert.Empty(r.Errors);
                 Assert.Empty(r.Warnings);
+                Assert.Equal(new[] { "regressed", Repo.SampleConfig }, r.Output.Select(o => o.ToString()));
                 Assert.Contains("waterfall-chart", File.ReadAllText(Path.Combine(_dir, "r.html")));
+
+                // The document does not carry it: read back, the profile has none and says so.
+                r = s.Run("$p | ConvertTo-ChartlyProfileDocument | Import-ChartlyProfile | Export-ChartlyProfileReport -Path back.html");
+                Assert.Contains("ConfigNotFound", Assert.Single(r.Warnings));
             }
             finally
             {
