@@ -29,6 +29,7 @@
     VariablesToExport    = @()
 
     FormatsToProcess     = @('ChartlyProfiler.format.ps1xml')
+    TypesToProcess       = @('ChartlyProfiler.types.ps1xml')
 
     PrivateData          = @{
         PSData = @{

@@ -24,6 +24,7 @@ namespace Chartly.Profiler.Cmdlets
 
         /// <summary>The current profile (from Get-ChartlyProfile or Import-ChartlyProfile).</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = BaselineSet)]
+        [ProfileTransformation]
         public Profile InputObject { get; set; } = null!;
 
         /// <summary>A profile object, the path of a saved profile document, run:&lt;id&gt; or version:&lt;v&gt;.</summary>
@@ -88,10 +89,10 @@ namespace Chartly.Profiler.Cmdlets
         /// <summary>PSObject wrappers and one-element arrays (what a variable holding one profile often is) come off.</summary>
         public static object? Unwrap(object? value)
         {
-            value = value is PSObject pso ? pso.BaseObject : value;
+            value = value is PSObject pso ? Base(pso) : value;
             if (value is object[] { Length: 1 } one)
             {
-                value = one[0] is PSObject inner ? inner.BaseObject : one[0];
+                value = one[0] is PSObject inner ? Base(inner) : one[0];
             }
 
             if (value is object[] many)
@@ -101,5 +102,8 @@ namespace Chartly.Profiler.Cmdlets
 
             return value;
         }
+
+        /// <summary>A deserialized profile (Import-Clixml, a job, remoting) is the profile it was.</summary>
+        private static object? Base(PSObject pso) => ProfileConverter.Rehydrate(pso) is Profile p ? p : pso.BaseObject;
     }
 }

@@ -17,6 +17,7 @@ namespace Chartly.Profiler.Cmdlets
         private DocumentFormat _format;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [ProfileTransformation]
         public Profile InputObject { get; set; } = null!;
 
         [Parameter]

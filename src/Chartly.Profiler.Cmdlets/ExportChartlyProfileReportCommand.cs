@@ -32,6 +32,7 @@ namespace Chartly.Profiler.Cmdlets
 
         /// <summary>The profile to draw (from Get-ChartlyProfile, Compare-ChartlyProfile or Import-ChartlyProfile).</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        [ProfileTransformation]
         public Profile InputObject { get; set; } = null!;
 
         /// <summary>The HTML file to write. Takes a script block per piped profile, e.g. { "$($_.Header.Target.Id).html" }.</summary>

@@ -89,6 +89,10 @@ namespace Chartly.Profiler.Model
     public sealed record RootStatistics(long Count, long P50Ms, long P95Ms, long MaxMs, IReadOnlyList<long> SamplesMs)
     {
         public const int MaxSamples = 10_000;
+
+        /// <summary>How a console shows it nested in a summary (not a list's type name).</summary>
+        public override string ToString() =>
+            string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0} root{4} (p50 {1} ms, p95 {2} ms, max {3} ms)", Count, P50Ms, P95Ms, MaxMs, Count == 1 ? string.Empty : "s");
     }
 
     public sealed record ProfileSummary(
