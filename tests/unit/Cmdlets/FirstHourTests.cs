@@ -177,5 +177,20 @@ namespace Chartly.Profiler.Tests.Cmdlets
             Assert.True(NaturalOrder.Instance.Compare("run-2", "run-10") < 0);
             Assert.True(NaturalOrder.Instance.Compare("run-010", "run-10") != 0);
         }
+
+        [Fact]
+        public void GetHelpOnlineHasAPageForEveryCmdletAndTheManifestFindsIt()
+        {
+            var manifest = File.ReadAllText(Path.Combine(Repo.Root, "module", "ChartlyProfiler.psd1"));
+            Assert.Contains("HelpInfoURI          = '" + HelpLinks.Base + "'", manifest);
+            foreach (var t in typeof(ChartlyCmdlet).Assembly.GetTypes().Where(t => t.GetCustomAttributes(typeof(CmdletAttribute), false).Length > 0))
+            {
+                var a = (CmdletAttribute)t.GetCustomAttributes(typeof(CmdletAttribute), false)[0];
+                var name = a.VerbName + "-" + a.NounName;
+                Assert.Equal(HelpLinks.Base + name + ".md", a.HelpUri);
+                Assert.True(File.Exists(Path.Combine(Repo.Root, "docs", "help", name + ".md")), name);
+                Assert.Contains("'PSCmdlet_" + name + "', 'PSCommand_" + name + "'", manifest);
+            }
+        }
     }
 }
