@@ -66,7 +66,9 @@ $manifest, $jobFile, $resultFile = $args
 $results = [ordered]@{}
 foreach ($job in @(Get-Content -LiteralPath $jobFile -Raw | ConvertFrom-Json)) {
     $iss = [initialsessionstate]::CreateDefault2()
-    $iss.ImportPSModule([string[]]@($manifest))
+    # Through the root's out/ link: the README's 'Import-Module ./out/ChartlyProfiler' is then the
+    # module already loaded, as in a user's session, not a second copy from another folder.
+    $iss.ImportPSModule([string[]]@((Join-Path $job.Root 'out/ChartlyProfiler/ChartlyProfiler.psd1')))
     $rs = [runspacefactory]::CreateRunspace($iss)
     $rs.Open()
     $ps = [powershell]::Create()
