@@ -199,5 +199,32 @@ namespace Chartly.Profiler.Tests.Experience
 
         private static SpanRecord Span(TraceId trace, ulong id, ulong parent, long startMicros, long endMicros, string label) =>
             new(trace, id, parent, Otlp.BaseNanos + startMicros * 1_000, Otlp.BaseNanos + endMicros * 1_000, SpanKind.Internal, 0, ResourceInfo.Empty, label, TargetIdentity.None, 0, 0);
+
+        [Fact]
+        public void SignalsShowEachComponentWhileItRanAndNoEmptyNotApplicablePairs()
+        {
+            var profile = Run.Sample("workflow", "wf-daily-report");
+            var html = System.Text.Encoding.UTF8.GetString(HtmlReport.RenderBytes(profile, null, "none"));
+            var table = html.Substring(html.IndexOf("id=\"signals-table\"", StringComparison.Ordinal));
+            table = table.Substring(0, table.IndexOf("</table>", StringComparison.Ordinal));
+
+            // CPU and throttling while the bottleneck ran, as rows of the table, not only in findings text.
+            var cpu = profile.Signals.Single(s => s.Name == "cpu_utilization");
+            Assert.NotEmpty(cpu.Components);
+            Assert.Contains("<tr class=\"component\" data-component=\"analytics_query_exec\">", table);
+            Assert.Equal(
+                profile.Signals.Sum(s => s.Components.Count + s.Measures.Where(m => m.Status == "ok" && m.Name != s.Measure).Sum(m => 1 + m.Components.Count)),
+                System.Text.RegularExpressions.Regex.Matches(table, "<tr class=\"(component|measure)\"").Count);
+            Assert.DoesNotContain("n/a", table, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void EveryComponentBeyondTheTenthHasAColourOfItsOwn()
+        {
+            var colours = Enumerable.Range(10, 40).Select(HtmlReport.Generated).ToList();
+            Assert.Equal(colours.Count, colours.Distinct(StringComparer.Ordinal).Count());
+            Assert.All(colours, c => Assert.Matches("^#[0-9a-f]{6}$", c));
+            Assert.Equal(colours, Enumerable.Range(10, 40).Select(HtmlReport.Generated)); // the same every time
+        }
     }
 }
