@@ -79,6 +79,7 @@ svg.bar { display: block; width: 100%; height: 12px; }
 #waterfall-chart text { fill: var(--fg); font: 11px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 #waterfall-chart .axis { stroke: var(--line); }
 #waterfall-chart .extent { fill: var(--track); }
+#waterfall-chart text.mark { fill: var(--up); font-weight: 600; }
 ul.findings { padding-left: 18px; }
 ul.findings li { margin-bottom: 6px; }
 footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
@@ -189,7 +190,7 @@ td code { overflow-wrap: anywhere; }
                 var y = top + i * rowHeight;
                 var colour = colours.TryGetValue(r.Label, out var c) ? c : OtherColour;
                 sb.Append("<g class=\"row\" data-component=\"").Append(Esc(r.Label)).Append("\"><title>")
-                    .Append(Esc($"{r.Label} ({r.Kind}): span {MsExact(r.StartNanos)} to {MsExact(r.EndNanos)} ms, {MsExact(r.CriticalNanos)} ms on the critical path"))
+                    .Append(Esc($"{r.Label} ({r.Kind}): span {MsExact(r.StartNanos)} to {MsExact(r.EndNanos)} ms, {MsExact(r.CriticalNanos)} ms on the critical path{(Mark(r).Length > 0 ? "; " + Mark(r) : string.Empty)}"))
                     .Append("</title>");
                 var indent = Math.Min(r.Depth, 12) * 10;
                 sb.Append("<text x=\"").Append(4 + indent).Append("\" y=\"").Append(y + 13).Append("\">").Append(Esc(Cut(r.Label, (labelWidth - indent) / 7))).Append("</text>");
@@ -199,6 +200,14 @@ td code { overflow-wrap: anywhere; }
                 {
                     sb.Append("<rect class=\"critical\" x=\"").Append(X(s.StartNanos)).Append("\" y=\"").Append(y + 4).Append("\" width=\"").Append(W(s.EndNanos - s.StartNanos, duration, chartWidth))
                         .Append("\" height=\"12\" fill=\"").Append(colour).Append("\"/>");
+                }
+
+                // Throttling and retries, where they happened: the mark sits just after the span.
+                var mark = Mark(r);
+                if (mark.Length > 0)
+                {
+                    sb.Append("<text class=\"mark\" x=\"").Append(F(Math.Min(x0 + chartWidth - 2m, x0 + (decimal)r.EndNanos / duration * chartWidth + 3m))).Append("\" y=\"").Append(y + 13)
+                        .Append("\" text-anchor=\"").Append(r.EndNanos * 10 > duration * 9 ? "end" : "start").Append("\">").Append(Esc(mark)).Append("</text>");
                 }
 
                 sb.Append("</g>\n");
@@ -211,6 +220,23 @@ td code { overflow-wrap: anywhere; }
             }
 
             sb.Append("</section>\n");
+        }
+
+        /// <summary>"HTTP 429" for a throttled response, "2 resends" for retried requests; empty otherwise.</summary>
+        private static string Mark(WaterfallRow r)
+        {
+            var parts = new List<string>();
+            if (r.HttpStatusCode == 429)
+            {
+                parts.Add("HTTP 429");
+            }
+
+            if (r.ResendCount > 0)
+            {
+                parts.Add(r.ResendCount == 1 ? "1 resend" : N(r.ResendCount) + " resends");
+            }
+
+            return string.Join(", ", parts);
         }
 
         private static void Breakdown(StringBuilder sb, Profile p, IReadOnlyDictionary<string, string> colours)

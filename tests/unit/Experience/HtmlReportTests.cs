@@ -226,5 +226,23 @@ namespace Chartly.Profiler.Tests.Experience
             Assert.All(colours, c => Assert.Matches("^#[0-9a-f]{6}$", c));
             Assert.Equal(colours, Enumerable.Range(10, 40).Select(HtmlReport.Generated)); // the same every time
         }
+
+        [Fact]
+        public void ThrottledResponsesAndRetriesAreMarkedWhereTheyHappened()
+        {
+            using var t = new TempTelemetry();
+            t.Write("run.json", Otlp.Line(Otlp.Resource("engine"), new[]
+            {
+                new TestSpan(Otlp.Trace(1), Otlp.Span(1), null, "workflow w", 2, 0, 10_000, Otlp.Attrs("chartly.run.id", "run-429")),
+                new TestSpan(Otlp.Trace(1), Otlp.Span(2), Otlp.Span(1), "POST /export", 3, 100, 6_000, null, new Dictionary<string, long> { ["http.response.status_code"] = 429, ["http.request.resend_count"] = 2 }),
+                new TestSpan(Otlp.Trace(1), Otlp.Span(3), Otlp.Span(1), "POST /render", 3, 6_000, 9_000, null, new Dictionary<string, long> { ["http.response.status_code"] = 200 }),
+            }));
+            var (profile, w) = Waterfall.OfSlowestRoot(Run.Request("run", "run-429"), ConfigLoader.Load(t.ConfigPath), CancellationToken.None);
+            var html = Encoding.UTF8.GetString(HtmlReport.RenderBytes(profile, w, null));
+            var marks = Regex.Matches(html, "<text class=\"mark\"[^>]*>([^<]*)</text>").Select(m => m.Groups[1].Value).ToList();
+            Assert.Equal(new[] { "HTTP 429, 2 resends" }, marks);
+            Assert.Contains("POST /export (client): span", html);
+            Assert.Contains("on the critical path; HTTP 429, 2 resends</title>", html);
+        }
     }
 }
