@@ -192,5 +192,17 @@ namespace Chartly.Profiler.Tests.Cmdlets
                 Assert.Contains("'PSCmdlet_" + name + "', 'PSCommand_" + name + "'", manifest);
             }
         }
+
+        [Fact]
+        public void GetHelpOfTheCommandLineScriptHasItsSynopsisAndExitCodes()
+        {
+            using var s = NewSession();
+            var script = Path.Combine(Repo.Root, "tools", "profiler", "profiler.ps1");
+            var r = s.Run($"$h = Get-Help '{script}' -Full; $h.Synopsis; ($h | Out-String -Width 200)");
+            Assert.Empty(r.Errors);
+            Assert.StartsWith("Chartly Profiler: the contract's command line.", r.Output[0].ToString());
+            Assert.Contains("0 success, 2 invalid arguments", r.Output[1].ToString());
+            Assert.Contains("--format text", r.Output[1].ToString());
+        }
     }
 }
