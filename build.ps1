@@ -223,10 +223,14 @@ function Assert-TestPrerequisites {
     }
 
     $aptGet = Get-Command apt-get -CommandType Application -ErrorAction SilentlyContinue
-    $isRoot = $IsLinux -and ((& id -u) -eq '0')
-    $sudo = if ($isRoot) { $null } else { Get-Command sudo -CommandType Application -ErrorAction SilentlyContinue }
+    $isRoot = $false
     $canSudo = $false
-    if ($sudo) { & $sudo.Source -n true 2>$null; $canSudo = $LASTEXITCODE -eq 0 }
+    if ($aptGet) {
+        $id = Get-Command id -CommandType Application -ErrorAction SilentlyContinue
+        $isRoot = $null -ne $id -and ((& $id.Source -u) -eq '0')
+        $sudo = if ($isRoot) { $null } else { Get-Command sudo -CommandType Application -ErrorAction SilentlyContinue }
+        if ($sudo) { & $sudo.Source -n true 2>$null; $canSudo = $LASTEXITCODE -eq 0 }
+    }
     if ($aptGet -and ($isRoot -or $canSudo)) {
         Write-Step "Installing the tests' prerequisites with apt-get: $($packages -join ' ')"
         $prefix = if ($isRoot) { @() } else { @($sudo.Source) }
