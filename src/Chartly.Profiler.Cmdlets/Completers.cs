@@ -160,7 +160,7 @@ namespace Chartly.Profiler.Cmdlets
     /// </summary>
     public sealed class TargetIdCompleter : IArgumentCompleter
     {
-        public static readonly TimeSpan TimeBudget = TimeSpan.FromSeconds(2);
+        public static readonly TimeSpan TimeBudget = TimeSpan.FromMilliseconds(800);
 
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
         {
