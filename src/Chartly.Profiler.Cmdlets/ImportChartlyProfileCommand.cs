@@ -95,7 +95,36 @@ namespace Chartly.Profiler.Cmdlets
                 }
             }
 
-            WriteObject(ProfileDocumentReader.Read(string.Join("\n", _content)));
+            try
+            {
+                WriteObject(ProfileDocumentReader.Read(string.Join("\n", _content)));
+            }
+            catch (ProfilerException e) when (_content.Count == 1 && LooksLikeAPath(_content[0]))
+            {
+                throw new ProfilerException(
+                    e.Kind,
+                    e.ErrorId,
+                    $"{e.Message} Piped text is the document itself, as for ConvertFrom-Json; to read the file '{Sanitize.ForMessage(_content[0].Trim())}', use -Path or pipe Get-Item / Get-ChildItem.");
+            }
+        }
+
+        /// <summary>One short line naming a file that exists: most likely a path piped by habit.</summary>
+        private bool LooksLikeAPath(string text)
+        {
+            var t = text.Trim();
+            if (t.Length == 0 || t.Length > 1024 || t.IndexOfAny(new[] { '\n', '{' }) >= 0)
+            {
+                return false;
+            }
+
+            try
+            {
+                return System.IO.File.Exists(GetUnresolvedProviderPathFromPSPath(t));
+            }
+            catch (System.Exception e) when (e is ItemNotFoundException or DriveNotFoundException or ProviderNotFoundException or System.NotSupportedException or System.ArgumentException)
+            {
+                return false;
+            }
         }
 
         private static bool TryRead(string text, out Profile? profile)

@@ -67,6 +67,11 @@ namespace Chartly.Profiler.Tests.Cmdlets
                 "@(Get-ChildItem -Filter *.yaml | Import-ChartlyProfile).Count");
             Assert.Empty(r.Errors);
             Assert.Equal(new[] { "7507", "7507", "7507", "7507", "2", "2", "1", "3" }, r.Output.Select(o => o.ToString()));
+
+            // A path piped by habit: the error says how to read a file.
+            r = s.Run("'p.yaml' | Import-ChartlyProfile");
+            var e = Assert.Single(r.Errors);
+            Assert.Contains("use -Path or pipe Get-Item", e.Exception.Message, StringComparison.Ordinal);
         }
 
         [Fact]
