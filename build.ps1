@@ -11,8 +11,13 @@
                assemblies at the root, every other published assembly in Dependencies/),
                generate the help from docs/help (tools/help/New-MamlHelp.ps1) and run
                Test-ModuleManifest on it.
-      Test     Build, dotnet test tests/unit (trx), Pester tests/pester/*.Tests.ps1 in a
-               child pwsh; prints each suite's counts, then 'N passed, N failed' as the last
+      Test     First the tools the tests need ($TestPrerequisites: prometheus/promtool,
+               chromium, python3): missing ones are installed with apt-get when this user
+               can (root, or sudo without a password); otherwise the task stops and lists
+               what to install (-SkipPrerequisites runs anyway; those tests then count as
+               skipped). Then Build, dotnet test tests/unit (trx), Pester
+               tests/pester/*.Tests.ps1 in a child pwsh; prints each suite's passed, failed
+               and skipped counts, the skipped total, then 'N passed, N failed' as the last
                line. Exits non-zero when anything failed or when no test ran.
       Demo     Build, then run tools/profiler/profiler.ps1 on the sample configuration in a
                child pwsh.
@@ -34,7 +39,11 @@ param(
     [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Bench', 'Samples', 'Clean')]
     [string[]]$Task = 'Build',
 
-    [string]$Configuration = 'Release'
+    [string]$Configuration = 'Release',
+
+    # Test: run without installing or demanding the tools of $TestPrerequisites (the tests that
+    # need a missing one are skipped, and counted as skipped).
+    [switch]$SkipPrerequisites
 )
 
 $ErrorActionPreference = 'Stop'
@@ -74,6 +83,16 @@ $DemoArguments = @(
     '--window-start', '2026-11-24T10:00:00Z'
     '--window-end', '2026-11-24T11:00:00Z'
     '--format', 'text'
+)
+# ---------------------------------------------------------------------------------------
+# What the tests need that is not in the repository: the command, the Debian package that
+# provides it, and who needs it. Add a row when a test starts needing a tool; .ci/run relies
+# on this table (it calls the Test task).
+$TestPrerequisites = @(
+    [pscustomobject]@{ Command = 'prometheus'; Package = 'prometheus'; NeededBy = 'the Prometheus source tests (a real server)' }
+    [pscustomobject]@{ Command = 'promtool'; Package = 'prometheus'; NeededBy = 'the Prometheus source tests (backfill)' }
+    [pscustomobject]@{ Command = 'chromium'; Package = 'chromium'; NeededBy = 'the HTML report screenshot test' }
+    [pscustomobject]@{ Command = 'python3'; Package = 'python3'; NeededBy = 'the tools/profiler/profiler.py tests' }
 )
 # ---------------------------------------------------------------------------------------
 
@@ -175,21 +194,63 @@ function Invoke-Build {
     $script:Built = $true
 }
 
-# Reads a VSTest .trx file: passed, failed (failed + error + timeout + aborted), skipped.
+# Reads a VSTest .trx file: passed, failed, skipped, counted from each test's own outcome.
+# The summary counters are not used: xunit's skipped tests (outcome NotExecuted) appear in
+# none of them, so a run with skips reported '0 skipped'.
 function Read-TrxCounts([string]$Path) {
     [xml]$trx = Get-Content -LiteralPath $Path -Raw
     $ns = @{ t = 'http://microsoft.com/schemas/VisualStudio/TeamTest/2010' }
-    $counters = (Select-Xml -Xml $trx -XPath '//t:ResultSummary/t:Counters' -Namespace $ns).Node
-    if ($null -eq $counters) { throw "No ResultSummary/Counters in $Path." }
-    $get = { param($n) $v = $counters.GetAttribute($n); if ($v) { [int]$v } else { 0 } }
-    [pscustomobject]@{
-        Passed  = & $get 'passed'
-        Failed  = (& $get 'failed') + (& $get 'error') + (& $get 'timeout') + (& $get 'aborted')
-        Skipped = (& $get 'notExecuted')
+    $outcomes = @((Select-Xml -Xml $trx -XPath '//t:Results//t:UnitTestResult' -Namespace $ns) | ForEach-Object { $_.Node.GetAttribute('outcome') })
+    $counts = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 }
+    foreach ($o in $outcomes) {
+        switch ($o) {
+            'Passed' { $counts.Passed++ }
+            { $_ -in 'NotExecuted', 'Inconclusive', 'Skipped' } { $counts.Skipped++ }
+            default { $counts.Failed++ } # Failed, Error, Timeout, Aborted, ... never passes silently
+        }
     }
+    $counts
+}
+
+# The tools of $TestPrerequisites: present, installed now with apt-get, or a clear stop.
+function Assert-TestPrerequisites {
+    $missing = @($TestPrerequisites | Where-Object { -not (Get-Command $_.Command -CommandType Application -ErrorAction SilentlyContinue) })
+    if ($missing.Count -eq 0) { return }
+    $packages = @($missing.Package | Sort-Object -Unique)
+    $list = ($missing | ForEach-Object { "    $($_.Command) (Debian package $($_.Package)): $($_.NeededBy)" }) -join [Environment]::NewLine
+    if ($SkipPrerequisites) {
+        Write-Warning "Missing, and -SkipPrerequisites given: the tests that need them are skipped.`n$list"
+        return
+    }
+
+    $aptGet = Get-Command apt-get -CommandType Application -ErrorAction SilentlyContinue
+    $isRoot = $false
+    $canSudo = $false
+    if ($aptGet) {
+        $id = Get-Command id -CommandType Application -ErrorAction SilentlyContinue
+        $isRoot = $null -ne $id -and ((& $id.Source -u) -eq '0')
+        $sudo = if ($isRoot) { $null } else { Get-Command sudo -CommandType Application -ErrorAction SilentlyContinue }
+        if ($sudo) { & $sudo.Source -n true 2>$null; $canSudo = $LASTEXITCODE -eq 0 }
+    }
+    if ($aptGet -and ($isRoot -or $canSudo)) {
+        Write-Step "Installing the tests' prerequisites with apt-get: $($packages -join ' ')"
+        $prefix = if ($isRoot) { @() } else { @($sudo.Source) }
+        $apt = @('env', 'DEBIAN_FRONTEND=noninteractive', $aptGet.Source)
+        $run = { param([string[]]$a) $all = $prefix + $apt + $a; & $all[0] @($all | Select-Object -Skip 1) | Out-Host; if ($LASTEXITCODE -ne 0) { throw "apt-get $($a -join ' ') failed with exit code $LASTEXITCODE." } }
+        & $run @('update', '-qq')
+        & $run (@('install', '-y', '-qq', '--no-install-recommends') + $packages)
+        $still = @($missing | Where-Object { -not (Get-Command $_.Command -CommandType Application -ErrorAction SilentlyContinue) })
+        if ($still.Count -eq 0) { return }
+        $missing = $still
+        $list = ($missing | ForEach-Object { "    $($_.Command) (Debian package $($_.Package)): $($_.NeededBy)" }) -join [Environment]::NewLine
+    }
+
+    throw ("The tests need tools that are not installed, and this user cannot install them (apt-get as root or with sudo -n):`n$list`n" +
+        "Install them (Debian/Ubuntu: sudo apt-get install -y $($packages -join ' ')), or run './build.ps1 Test -SkipPrerequisites' to skip the tests that need them.")
 }
 
 function Invoke-Test {
+    Assert-TestPrerequisites
     Invoke-Build
 
     if (Test-Path $TestResultsDir) { Remove-Item $TestResultsDir -Recurse -Force }
@@ -248,11 +309,14 @@ function Invoke-Test {
     # Totals ----------------------------------------------------------------------------
     $passed = $unit.Passed + $pester.Passed
     $failed = $unit.Failed + $pester.Failed
+    $skipped = $unit.Skipped + $pester.Skipped
     foreach ($problem in $problems) { Write-Host "ERROR: $problem" }
     if ($passed + $failed -eq 0) { Write-Host 'ERROR: no test ran.' }
     Write-Host ''
     Write-Host ("xunit: {0} passed, {1} failed, {2} skipped" -f $unit.Passed, $unit.Failed, $unit.Skipped)
     Write-Host ("pester: {0} passed, {1} failed, {2} skipped" -f $pester.Passed, $pester.Failed, $pester.Skipped)
+    # The contract's last line stays 'N passed, N failed'; the skips, counted as they were, come just before.
+    Write-Host ("{0} skipped" -f $skipped)
     Write-Host ("{0} passed, {1} failed" -f $passed, $failed)
 
     if ($failed -gt 0 -or $problems.Count -gt 0 -or ($passed + $failed) -eq 0) {

@@ -25,17 +25,29 @@
         'Export-ChartlyProfileReport'
     )
     FunctionsToExport    = @()
+    # Where Update-Help looks; Get-Help -Online uses each cmdlet's HelpUri (docs/help/<name>.md).
+    HelpInfoURI          = 'https://example.invalid/chartly/chartly-profiler/blob/main/docs/help/'
     AliasesToExport      = @()
     VariablesToExport    = @()
 
     FormatsToProcess     = @('ChartlyProfiler.format.ps1xml')
+    TypesToProcess       = @('ChartlyProfiler.types.ps1xml')
 
     PrivateData          = @{
         PSData = @{
-            Tags         = @('Profiling', 'Performance', 'OpenTelemetry', 'Tracing', 'CriticalPath', 'Chartly', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
+            # PSCmdlet_/PSCommand_ tags: how Find-PSResource -CommandName finds the module.
+            Tags         = @(
+                'Profiling', 'Performance', 'OpenTelemetry', 'Tracing', 'CriticalPath', 'Chartly', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS'
+                'PSCmdlet_Get-ChartlyProfile', 'PSCommand_Get-ChartlyProfile'
+                'PSCmdlet_Get-ChartlyProfilePlan', 'PSCommand_Get-ChartlyProfilePlan'
+                'PSCmdlet_ConvertTo-ChartlyProfileDocument', 'PSCommand_ConvertTo-ChartlyProfileDocument'
+                'PSCmdlet_Import-ChartlyProfile', 'PSCommand_Import-ChartlyProfile'
+                'PSCmdlet_Compare-ChartlyProfile', 'PSCommand_Compare-ChartlyProfile'
+                'PSCmdlet_Export-ChartlyProfileReport', 'PSCommand_Export-ChartlyProfileReport'
+            )
             ProjectUri   = 'https://example.invalid/chartly/chartly-profiler'
             LicenseUri   = 'https://example.invalid/chartly/chartly-profiler/LICENSE'
-            ReleaseNotes = '0.1.0: first release. Profiles from OTLP/JSON files; profile documents in JSON and YAML; comparison with a baseline profile.'
+            ReleaseNotes = '0.1.0: Get-ChartlyProfile and Get-ChartlyProfilePlan (profiles and dry runs of an explicit target and window from OTLP/JSON files, Prometheus and Azure Monitor Logs, with per-environment access policies); ConvertTo-ChartlyProfileDocument and Import-ChartlyProfile (the canonical JSON, YAML and text documents, byte-identical to tools/profiler/profiler.ps1); Compare-ChartlyProfile and -CompareTo (regression verdicts against run:, version: or saved baselines); Export-ChartlyProfileReport (a self-contained HTML report with the critical-path waterfall). Profiles survive Export-Clixml, jobs and remoting; the console view fits the window.'
         }
     }
 }

@@ -1,10 +1,8 @@
 using System;
 using System.IO;
 using System.Management.Automation;
-using System.Threading;
 using Chartly.Profiler;
 using Chartly.Profiler.Analysis;
-using Chartly.Profiler.Configuration;
 using Chartly.Profiler.Model;
 using Chartly.Profiler.Regression;
 
@@ -16,63 +14,46 @@ namespace Chartly.Profiler.Cmdlets
     /// ConvertTo-ChartlyProfileDocument or ConvertTo-Json. The baseline is a profile object, the path
     /// of a saved profile (JSON or YAML), run:&lt;id&gt; or version:&lt;v&gt; (docs/regression.md).
     /// </summary>
-    [Cmdlet(VerbsData.Compare, "ChartlyProfile", DefaultParameterSetName = BaselineSet)]
+    [Cmdlet(VerbsData.Compare, "ChartlyProfile", DefaultParameterSetName = BaselineSet, HelpUri = HelpLinks.CompareChartlyProfile)]
     [OutputType(typeof(Profile))]
-    public sealed class CompareChartlyProfileCommand : PSCmdlet
+    public sealed class CompareChartlyProfileCommand : ChartlyCmdlet
     {
         private const string BaselineSet = "Baseline";
 
-        private readonly CancellationTokenSource _cancel = new();
         private BaselineResolver? _resolver;
-        private readonly ConfigCache _configs = new();
 
         /// <summary>The current profile (from Get-ChartlyProfile or Import-ChartlyProfile).</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = BaselineSet)]
+        [ProfileTransformation]
         public Profile InputObject { get; set; } = null!;
 
         /// <summary>A profile object, the path of a saved profile document, run:&lt;id&gt; or version:&lt;v&gt;.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = BaselineSet)]
+        [ArgumentCompleter(typeof(BaselineCompleter))]
         public object Baseline { get; set; } = null!;
 
-        /// <summary>The magnitude gate: the smallest change per root, in percent of the baseline, that counts (default 5).</summary>
+        /// <summary>The magnitude gate: the smallest change per root, in percent of the baseline, that counts (0 to 1000, default 5).</summary>
         [Parameter(ParameterSetName = BaselineSet)]
         public decimal Threshold { get; set; } = ProfileComparer.DefaultThresholdPct;
 
-        /// <summary>The configuration that names the telemetry, for run:&lt;id&gt; and version:&lt;v&gt; baselines.</summary>
+        /// <summary>
+        /// The configuration that names the telemetry, for run:&lt;id&gt; and version:&lt;v&gt; baselines;
+        /// by default the one the profile was made from.
+        /// </summary>
         [Parameter(ParameterSetName = BaselineSet)]
         [Alias("Config")]
         public string? ConfigPath { get; set; }
 
-        protected override void ProcessRecord()
+        protected override string Failed => "The comparison could not be made";
+
+        protected override object? ErrorTarget => InputObject?.Header?.Target?.ToString();
+
+        protected override void ProcessItem()
         {
-            var target = InputObject?.Header.Target.ToString();
-            try
-            {
-                ProfileComparer.ValidateThreshold(Threshold);
-                var (baseline, kind, version) = ResolveBaseline();
-                WriteObject(ProfileComparer.Compare(InputObject!, baseline, kind, version, Threshold));
-            }
-            catch (ProfilerException e)
-            {
-                WriteError(ErrorRecords.From(e, target));
-            }
-            catch (OperationCanceledException)
-            {
-                throw new PipelineStoppedException();
-            }
-            catch (PipelineStoppedException)
-            {
-                throw;
-            }
-            catch (Exception e) when (e is not OutOfMemoryException and not StackOverflowException)
-            {
-                WriteError(ErrorRecords.Unexpected(e, target));
-            }
+            ProfileComparer.ValidateThreshold(Threshold);
+            var (baseline, kind, version) = ResolveBaseline();
+            WriteObject(ProfileComparer.Compare(InputObject, baseline, kind, version, Threshold));
         }
-
-        protected override void StopProcessing() => _cancel.Cancel();
-
-        protected override void EndProcessing() => _cancel.Dispose();
 
         private (Profile Baseline, BaselineKind Kind, string? Version) ResolveBaseline()
         {
@@ -87,10 +68,11 @@ namespace Chartly.Profiler.Cmdlets
                     var spec = BaselineSpec.Parse(s);
                     if (spec.Kind == BaselineKind.Profile)
                     {
-                        return (Resolver.ReadDocument(BaselineArgument.ResolvePath(this, spec.Value)), BaselineKind.Profile, null);
+                        return (Resolver.ReadDocument(ResolvePath(spec.Value, "ProfileDocumentNotFound", "profile document")), BaselineKind.Profile, null);
                     }
 
-                    return (Resolver.Resolve(spec, InputObject.Header, LoadConfig(), _cancel.Token), spec.Kind, spec.Kind == BaselineKind.Version ? spec.Value : null);
+                    var config = LoadConfig(ConfigPath, InputObject.ConfigPath);
+                    return (Resolver.Resolve(spec, InputObject.Header, config, Cancellation), spec.Kind, spec.Kind == BaselineKind.Version ? spec.Value : null);
                 default:
                     throw ProfilerException.Invalid(
                         "InvalidBaseline",
@@ -98,9 +80,7 @@ namespace Chartly.Profiler.Cmdlets
             }
         }
 
-        private BaselineResolver Resolver => _resolver ??= new BaselineResolver(new ProfileEngine { Verbose = WriteVerbose });
-
-        private ProfilerConfig LoadConfig() => _configs.Get(this, ConfigPath);
+        private BaselineResolver Resolver => _resolver ??= new BaselineResolver(NewEngine());
     }
 
     /// <summary>How -Baseline and -CompareTo values become a baseline, shared by the two cmdlets.</summary>
@@ -109,10 +89,10 @@ namespace Chartly.Profiler.Cmdlets
         /// <summary>PSObject wrappers and one-element arrays (what a variable holding one profile often is) come off.</summary>
         public static object? Unwrap(object? value)
         {
-            value = value is PSObject pso ? pso.BaseObject : value;
+            value = value is PSObject pso ? Base(pso) : value;
             if (value is object[] { Length: 1 } one)
             {
-                value = one[0] is PSObject inner ? inner.BaseObject : one[0];
+                value = one[0] is PSObject inner ? Base(inner) : one[0];
             }
 
             if (value is object[] many)
@@ -123,17 +103,7 @@ namespace Chartly.Profiler.Cmdlets
             return value;
         }
 
-        /// <summary>A document path, relative to PowerShell's current location (not the process's).</summary>
-        public static string ResolvePath(PSCmdlet cmdlet, string path)
-        {
-            try
-            {
-                return cmdlet.GetUnresolvedProviderPathFromPSPath(path);
-            }
-            catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException or PSArgumentException)
-            {
-                throw new ProfilerException(ProfilerErrorKind.PreconditionFailed, "ProfileDocumentNotFound", $"The profile document '{Sanitize.ForMessage(path)}' does not exist.");
-            }
-        }
+        /// <summary>A deserialized profile (Import-Clixml, a job, remoting) is the profile it was.</summary>
+        private static object? Base(PSObject pso) => ProfileConverter.Rehydrate(pso) is Profile p ? p : pso.BaseObject;
     }
 }

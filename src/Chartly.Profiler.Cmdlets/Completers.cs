@@ -21,13 +21,13 @@ namespace Chartly.Profiler.Cmdlets
         public static IEnumerable<CompletionResult> From(IEnumerable<string> values, string wordToComplete, string toolTipPrefix) =>
             From(values, wordToComplete, v => toolTipPrefix + v);
 
-        public static IEnumerable<CompletionResult> From(IEnumerable<string> values, string wordToComplete, Func<string, string> toolTip)
+        public static IEnumerable<CompletionResult> From(IEnumerable<string> values, string wordToComplete, Func<string, string> toolTip, IComparer<string>? order = null)
         {
             var prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
             return values
                 .Where(v => v.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
                 .Distinct(StringComparer.Ordinal)
-                .OrderBy(v => v, StringComparer.Ordinal)
+                .OrderBy(v => v, order ?? StringComparer.Ordinal)
                 .Take(MaxResults)
                 .Select(v => new CompletionResult(Quote(v), v, CompletionResultType.ParameterValue, toolTip(v)))
                 .ToList();
@@ -82,7 +82,7 @@ namespace Chartly.Profiler.Cmdlets
         }
 
         /// <summary>PowerShell's current file-system location (what the cmdlet will resolve against), else the process's.</summary>
-        private static string CurrentDirectory()
+        public static string CurrentDirectory()
         {
             try
             {
@@ -160,7 +160,7 @@ namespace Chartly.Profiler.Cmdlets
     /// </summary>
     public sealed class TargetIdCompleter : IArgumentCompleter
     {
-        public static readonly TimeSpan TimeBudget = TimeSpan.FromSeconds(2);
+        public static readonly TimeSpan TimeBudget = TimeSpan.FromMilliseconds(800);
 
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
         {
@@ -231,7 +231,114 @@ namespace Chartly.Profiler.Cmdlets
             var typeName = TargetTypes.ToName(type);
             var where = env is null ? "the configured telemetry" : env + " telemetry";
             var note = scan.Complete ? string.Empty : $" (first {scan.BytesRead / (1024 * 1024)} MiB of {scan.FilesTotal} file(s) scanned)";
-            return Completion.From(scan.Ids(type, env), wordToComplete, id => $"{typeName} {id}: seen in {where}{note}");
+            return Completion.From(scan.Ids(type, env), wordToComplete, id => $"{typeName} {id}: seen in {where}{note}", NaturalOrder.Instance);
+        }
+    }
+
+    /// <summary>
+    /// Completes a baseline (-CompareTo, -Baseline): the run:&lt;id&gt; and version:&lt;v&gt; forms, then the
+    /// saved profile documents (*.json, *.yaml, *.yml) of the folder being typed.
+    /// </summary>
+    public sealed class BaselineCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            var word = (wordToComplete ?? string.Empty).Trim('\'', '"');
+            var forms = Completion.From(new[] { "run:", "version:" }, word, f => f == "run:" ? "run:<id>[@start[/end]]: the profile of another run" : "version:<v>[@start[/end]]: every run of that version");
+            return forms.Concat(Documents(word)).ToList();
+        }
+
+        private static IEnumerable<CompletionResult> Documents(string word)
+        {
+            if (word.IndexOf(':') > 1)
+            {
+                return Array.Empty<CompletionResult>(); // run:..., version:... (a drive letter is one character)
+            }
+
+            try
+            {
+                var folderPart = word.Length == 0 ? string.Empty : System.IO.Path.GetDirectoryName(word) ?? string.Empty;
+                var folder = System.IO.Path.Combine(Completion.CurrentDirectory(), folderPart);
+                if (!System.IO.Directory.Exists(folder))
+                {
+                    return Array.Empty<CompletionResult>();
+                }
+
+                var names = System.IO.Directory.EnumerateFiles(folder)
+                    .Where(f => f.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+                    .Select(f => folderPart.Length == 0 ? System.IO.Path.GetFileName(f) : System.IO.Path.Combine(folderPart, System.IO.Path.GetFileName(f)));
+                return Completion.From(names, word, "Saved profile document ");
+            }
+            catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                return Array.Empty<CompletionResult>();
+            }
+        }
+    }
+
+    /// <summary>
+    /// For timestamps: no file names (PowerShell's fallback), only the form expected, shown as a hint
+    /// that completes to what was typed.
+    /// </summary>
+    public sealed class NoCompletion : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            var word = wordToComplete ?? string.Empty;
+            return new[] { new CompletionResult(word.Length == 0 ? "''" : word, "RFC 3339 with an offset, e.g. 2026-11-24T10:00:00Z", CompletionResultType.ParameterValue, "[start, end): RFC 3339 with an explicit offset (Z or +hh:mm)") };
+        }
+    }
+
+    /// <summary>Ids as people count them (run-2 before run-10): digit runs by value, the rest ordinal; ordinal breaks ties.</summary>
+    internal sealed class NaturalOrder : IComparer<string>
+    {
+        public static readonly NaturalOrder Instance = new();
+
+        public int Compare(string? x, string? y)
+        {
+            x ??= string.Empty;
+            y ??= string.Empty;
+            int i = 0, j = 0;
+            while (i < x.Length && j < y.Length)
+            {
+                if (char.IsDigit(x[i]) && char.IsDigit(y[j]))
+                {
+                    var si = i;
+                    var sj = j;
+                    while (si < x.Length && x[si] == '0') si++;
+                    while (sj < y.Length && y[sj] == '0') sj++;
+                    var ei = si;
+                    var ej = sj;
+                    while (ei < x.Length && char.IsDigit(x[ei])) ei++;
+                    while (ej < y.Length && char.IsDigit(y[ej])) ej++;
+                    var byLength = (ei - si).CompareTo(ej - sj);
+                    if (byLength != 0)
+                    {
+                        return byLength;
+                    }
+
+                    var byDigits = string.CompareOrdinal(x, si, y, sj, ei - si);
+                    if (byDigits != 0)
+                    {
+                        return byDigits;
+                    }
+
+                    i = ei;
+                    j = ej;
+                    continue;
+                }
+
+                if (x[i] != y[j])
+                {
+                    return x[i].CompareTo(y[j]);
+                }
+
+                i++;
+                j++;
+            }
+
+            var byRest = (x.Length - i).CompareTo(y.Length - j);
+            return byRest != 0 ? byRest : string.CompareOrdinal(x, y);
         }
     }
 }

@@ -13,10 +13,15 @@ namespace Chartly.Profiler.Cmdlets
         private ProfilerConfig? _config;
         private string? _path;
 
-        public ProfilerConfig Get(PSCmdlet cmdlet, string? configPath)
+        /// <param name="cmdlet">The cmdlet asking (its current location, its -Verbose).</param>
+        /// <param name="explicitPath">-ConfigPath, already a file-system path; null when not given.</param>
+        /// <param name="madeFrom">The configuration a profile was made from (<see cref="Model.Profile.ConfigPath"/>); used when -ConfigPath is not given.</param>
+        public ProfilerConfig Get(PSCmdlet cmdlet, string? explicitPath, string? madeFrom = null)
         {
             var cwd = cmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath;
-            var path = ConfigLoader.Locate(configPath, cwd, Environment.GetEnvironmentVariable);
+            var path = explicitPath is null && !string.IsNullOrEmpty(madeFrom)
+                ? ConfigLoader.Remembered(madeFrom!)
+                : ConfigLoader.Locate(explicitPath, cwd, Environment.GetEnvironmentVariable, "-ConfigPath");
             if (_config is null || !string.Equals(_path, path, StringComparison.Ordinal))
             {
                 cmdlet.WriteVerbose($"Reading configuration {path}");

@@ -5,8 +5,9 @@ using Chartly.Profiler;
 namespace Chartly.Profiler.Cmdlets
 {
     /// <summary>
-    /// Maps engine failures onto ErrorRecords whose category carries the contract's exit code
-    /// (InvalidArgument 2, ObjectNotFound/ResourceUnavailable 3, InvalidData 4, PermissionDenied 5).
+    /// Maps engine failures onto ErrorRecords: the engine's error id, a category for PowerShell's
+    /// display and -ErrorAction filters, and the engine's exception (whose ExitCode is the contract's
+    /// code, <see cref="ExitCodes"/>). The category follows the exit code; it never decides it.
     /// </summary>
     internal static class ErrorRecords
     {
@@ -17,7 +18,7 @@ namespace Chartly.Profiler.Cmdlets
         /// Anything the engine did not expect becomes a short message and an id: the original
         /// exception (and so its stack trace and message) is deliberately not attached.
         /// </summary>
-        public static ErrorRecord Unexpected(Exception e, object? target)
+        public static ErrorRecord Unexpected(Exception e, object? target, string failed = "The profile could not be built")
         {
             if (e is System.IO.FileNotFoundException or System.IO.FileLoadException or BadImageFormatException or TypeLoadException)
             {
@@ -35,10 +36,14 @@ namespace Chartly.Profiler.Cmdlets
             var wrapped = new ProfilerException(
                 ProfilerErrorKind.ValidationFailed,
                 "InternalError",
-                $"The profile could not be built because of an unexpected {e.GetType().Name}. The input may violate its format; the data-quality counts of a narrower window can show where.");
+                $"{failed} because of an unexpected {e.GetType().Name}. The input may violate its format; the data-quality counts of a narrower window can show where.");
             return From(wrapped, target);
         }
 
+        /// <summary>
+        /// The category: one per kind, except that a source that cannot be reached (SourceErrors ids)
+        /// is ResourceUnavailable rather than ObjectNotFound; both are exit 3.
+        /// </summary>
         public static ErrorCategory CategoryOf(ProfilerException e) => e.Kind switch
         {
             ProfilerErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
@@ -46,5 +51,28 @@ namespace Chartly.Profiler.Cmdlets
             ProfilerErrorKind.AccessDenied => ErrorCategory.PermissionDenied,
             _ => ErrorCategory.InvalidData,
         };
+    }
+
+    /// <summary>
+    /// The exit code of an error record, for front ends that run the cmdlets (tools/profiler/profiler.ps1):
+    /// the engine's code for the engine's exceptions (<see cref="ExitCodes.Of"/>); a parameter
+    /// PowerShell could not bind is an invalid argument (2).
+    /// </summary>
+    public static class ErrorExitCode
+    {
+        public static int Of(ErrorRecord record)
+        {
+            if (record?.Exception is ProfilerException p)
+            {
+                return p.ExitCode;
+            }
+
+            if (record?.Exception is ParameterBindingException binding)
+            {
+                return binding.InnerException is ProfilerException inner ? inner.ExitCode : ExitCodes.InvalidArguments;
+            }
+
+            return ExitCodes.Of(record?.Exception);
+        }
     }
 }

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
-using System.Threading;
 using Chartly.Profiler;
 using Chartly.Profiler.Analysis;
 using Chartly.Profiler.Configuration;
@@ -16,86 +15,117 @@ namespace Chartly.Profiler.Cmdlets
     /// <summary>
     /// Writes a profile as one self-contained HTML page (Output/HtmlReport.cs). The critical-path
     /// waterfall of the slowest root is not part of a profile, so it is recomputed from the
-    /// telemetry the configuration names (same request, same root selection); when that telemetry
-    /// is gone or no longer gives the same profile, the page says so instead of drawing a path that
-    /// belongs to other data. The file named by -Path is the only thing written: created new, or
-    /// replaced with -Force; nothing else is touched.
+    /// telemetry of the configuration the profile was made from (or -ConfigPath): same request, same
+    /// root selection; when that telemetry is gone or no longer gives the same profile, the page says
+    /// so instead of drawing a path that belongs to other data. The file named by -Path is the only
+    /// thing written. As Export-Csv: an existing file is replaced unless -NoClobber (which -Force
+    /// overrides); -WhatIf/-Confirm; no output unless -PassThru.
     /// </summary>
-    [Cmdlet(VerbsData.Export, "ChartlyProfileReport")]
+    [Cmdlet(VerbsData.Export, "ChartlyProfileReport", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, HelpUri = HelpLinks.ExportChartlyProfileReport)]
     [OutputType(typeof(FileInfo))]
-    public sealed class ExportChartlyProfileReportCommand : PSCmdlet
+    public sealed class ExportChartlyProfileReportCommand : ChartlyCmdlet
     {
-        private readonly CancellationTokenSource _cancel = new();
+        private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
+
         private readonly HashSet<string> _written = new(StringComparer.Ordinal);
-        private readonly ConfigCache _configs = new();
-        private int _pipelineThread = -1;
-        private bool _showProgress;
 
         /// <summary>The profile to draw (from Get-ChartlyProfile, Compare-ChartlyProfile or Import-ChartlyProfile).</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        [ProfileTransformation]
         public Profile InputObject { get; set; } = null!;
 
         /// <summary>The HTML file to write. Takes a script block per piped profile, e.g. { "$($_.Header.Target.Id).html" }.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
         [Alias("FilePath")]
         public string Path { get; set; } = null!;
 
-        /// <summary>Replace the file when it exists (without it, an existing file is an error and stays as it was).</summary>
+        /// <summary>The HTML file to write, taken as typed (no wildcard characters).</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+        [Alias("PSPath", "LP")]
+        public string LiteralPath { get; set; } = null!;
+
+        /// <summary>Do not replace an existing file (an error, and the file stays as it was).</summary>
+        [Parameter]
+        [Alias("NoOverwrite")]
+        public SwitchParameter NoClobber { get; set; }
+
+        /// <summary>Replace an existing file even with -NoClobber (what 0.1 required to replace one; scripts that pass it keep working).</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        /// <summary>The configuration naming the telemetry the waterfall is read from (as for Get-ChartlyProfile).</summary>
+        /// <summary>Write the file's FileInfo to the pipeline (nothing is written otherwise).</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        /// <summary>The configuration naming the telemetry the waterfall is read from; by default the one the profile was made from.</summary>
         [Parameter]
         [Alias("Config")]
         public string? ConfigPath { get; set; }
 
-        protected override void BeginProcessing()
-        {
-            _pipelineThread = Thread.CurrentThread.ManagedThreadId;
-            _showProgress = ProgressText.Interactive(Host);
-        }
+        private bool Refuses => NoClobber && !Force;
 
-        protected override void ProcessRecord()
+        private string Target => ParameterSetName == LiteralPathSet ? LiteralPath : Path;
+
+        protected override string Failed => "The report could not be written";
+
+        protected override object? ErrorTarget => Target;
+
+        protected override string ProgressActivity => "Chartly profile report " + Target;
+
+        protected override void ProcessItem()
         {
             var profile = InputObject;
-            string full;
-            try
+            var full = ParameterSetName == LiteralPathSet
+                ? ResolvePath(LiteralPath, "ReportPathInvalid", "report path")
+                : ResolveOne(Path);
+
+            if (_written.Contains(full))
             {
-                full = GetUnresolvedProviderPathFromPSPath(Path);
-            }
-            catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException or PSArgumentException)
-            {
-                WriteError(new ErrorRecord(e, "ReportPathInvalid", ErrorCategory.InvalidArgument, Path));
+                Fail("ReportPathAlreadyWritten", ErrorCategory.ResourceExists, $"'{Sanitize.ForMessage(Target)}' was already written by this command; one file holds one profile. Give each profile its own path, e.g. -Path {{ \"$($_.Header.Target.Id).html\" }}.");
                 return;
             }
 
-            if (!_written.Add(full))
+            if (Refuses && File.Exists(full))
             {
-                WriteError(new ErrorRecord(
-                    new IOException($"'{Sanitize.ForMessage(Path)}' was already written by this command; one file holds one profile. Give each profile its own path, e.g. -Path {{ \"$($_.Header.Target.Id).html\" }}."),
-                    "ReportPathAlreadyWritten",
-                    ErrorCategory.ResourceExists,
-                    Path));
+                Fail("ReportFileExists", ErrorCategory.ResourceExists, $"The file '{Sanitize.ForMessage(Target)}' exists; it was left as it is (-NoClobber).");
                 return;
             }
 
-            byte[] bytes;
-            try
+            // Before the telemetry is read again: -WhatIf costs nothing.
+            if (!ShouldProcess(full, "Write the HTML profile report"))
             {
-                var (waterfall, note) = TryWaterfall(profile);
-                bytes = HtmlReport.RenderBytes(profile, waterfall, note);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new PipelineStoppedException();
+                return;
             }
 
-            Write(full, bytes);
+            _written.Add(full);
+            var (waterfall, note) = TryWaterfall(profile);
+            Write(full, HtmlReport.RenderBytes(profile, waterfall, note));
         }
 
-        protected override void StopProcessing() => _cancel.Cancel();
+        /// <summary>-Path: a wildcard that names one existing file is that file; otherwise the path as typed.</summary>
+        private string ResolveOne(string path)
+        {
+            if (WildcardPattern.ContainsWildcardCharacters(path))
+            {
+                try
+                {
+                    var matches = GetResolvedProviderPathFromPSPath(path, out _);
+                    if (matches.Count == 1)
+                    {
+                        return matches[0];
+                    }
 
-        protected override void EndProcessing() => _cancel.Dispose();
+                    throw ProfilerException.Invalid("ReportPathInvalid", $"-Path '{Sanitize.ForMessage(path)}' matches {matches.Count} files; a report is one file. Use -LiteralPath for a name with wildcard characters.");
+                }
+                catch (ItemNotFoundException)
+                {
+                    // No match: the name as typed, as Export-Csv does.
+                }
+            }
+
+            return ResolvePath(path, "ReportPathInvalid", "report path");
+        }
 
         /// <summary>The waterfall, or null and the reason it is missing (also written as a warning).</summary>
         private (Waterfall? Waterfall, string? Note) TryWaterfall(Profile profile)
@@ -103,7 +133,8 @@ namespace Chartly.Profiler.Cmdlets
             try
             {
                 var request = RequestOf(profile);
-                var (recomputed, waterfall) = Waterfall.OfSlowestRoot(request, LoadConfig(), _cancel.Token, WriteVerbose, ReportProgress);
+                var config = LoadConfig(ConfigPath, profile.ConfigPath);
+                var (recomputed, waterfall) = Waterfall.OfSlowestRoot(request, config, Cancellation, WriteVerbose, ReportProgress, CreateSource);
                 if (!SameProfile(profile, recomputed))
                 {
                     return Missing("the telemetry no longer gives this profile (its totals or roots differ), so its critical path cannot be drawn from it.");
@@ -159,43 +190,10 @@ namespace Chartly.Profiler.Cmdlets
             return true;
         }
 
-        private ProfilerConfig LoadConfig() => _configs.Get(this, ConfigPath);
-
-        private void ReportProgress(ProfileProgress p)
-        {
-            if (Thread.CurrentThread.ManagedThreadId != _pipelineThread)
-            {
-                return;
-            }
-
-            if (p.Current is not null)
-            {
-                WriteVerbose($"Reading {p.Current} for the waterfall ({ProgressText.Bytes(p.BytesCompleted)} of {ProgressText.Bytes(p.BytesTotal)} read so far)");
-            }
-
-            if (!_showProgress)
-            {
-                return;
-            }
-
-            var record = new ProgressRecord(0x43504632, "Chartly profile report " + Path, ProgressText.Status(p));
-            if (p.IsComplete)
-            {
-                record.RecordType = ProgressRecordType.Completed;
-            }
-            else
-            {
-                record.PercentComplete = p.PercentComplete;
-                record.CurrentOperation = p.Current is null ? p.Source : System.IO.Path.GetFileName(p.Current);
-            }
-
-            WriteProgress(record);
-        }
-
-        /// <summary>CreateNew (or Create with -Force), write, and hand back the file; on a failed write, remove only a file this call created.</summary>
+        /// <summary>Create (CreateNew with -NoClobber), write, and with -PassThru hand back the file; on a failed write, remove only a file this call created.</summary>
         private void Write(string full, byte[] bytes)
         {
-            var mode = Force ? FileMode.Create : FileMode.CreateNew;
+            var mode = Refuses ? FileMode.CreateNew : FileMode.Create;
             var created = false;
             try
             {
@@ -206,32 +204,23 @@ namespace Chartly.Profiler.Cmdlets
                     stream.Write(bytes, 0, bytes.Length);
                 }
 
-                // Through the provider, so the object carries what Get-Item's does (mode, owner on Unix, PSPath).
-                WriteObject(SessionState.InvokeProvider.Item.Get(new[] { full }, false, true), true);
+                if (PassThru)
+                {
+                    // Through the provider, so the object carries what Get-Item's does (mode, owner on Unix, PSPath).
+                    WriteObject(SessionState.InvokeProvider.Item.Get(new[] { full }, false, true), true);
+                }
             }
-            catch (IOException e) when (!Force && File.Exists(full) && !created)
+            catch (IOException) when (Refuses && File.Exists(full) && !created)
             {
-                WriteError(new ErrorRecord(
-                    new IOException($"The file '{Sanitize.ForMessage(Path)}' exists; it was left as it is. Use -Force to replace it.", e),
-                    "ReportFileExists",
-                    ErrorCategory.ResourceExists,
-                    Path));
+                Fail("ReportFileExists", ErrorCategory.ResourceExists, $"The file '{Sanitize.ForMessage(Target)}' exists; it was left as it is (-NoClobber).");
             }
-            catch (DirectoryNotFoundException e)
+            catch (DirectoryNotFoundException)
             {
-                WriteError(new ErrorRecord(
-                    new DirectoryNotFoundException($"The folder of '{Sanitize.ForMessage(Path)}' does not exist; the report is not created.", e),
-                    "ReportFolderNotFound",
-                    ErrorCategory.ObjectNotFound,
-                    Path));
+                Fail("ReportFolderNotFound", ErrorCategory.ObjectNotFound, $"The folder of '{Sanitize.ForMessage(Target)}' does not exist; the report is not created.");
             }
-            catch (UnauthorizedAccessException e)
+            catch (UnauthorizedAccessException)
             {
-                WriteError(new ErrorRecord(
-                    new UnauthorizedAccessException($"Permission denied writing '{Sanitize.ForMessage(Path)}'.", e),
-                    "ReportAccessDenied",
-                    ErrorCategory.PermissionDenied,
-                    Path));
+                Fail("ReportAccessDenied", ErrorCategory.PermissionDenied, $"Permission denied writing '{Sanitize.ForMessage(Target)}'.");
             }
             catch (IOException e)
             {
@@ -240,13 +229,13 @@ namespace Chartly.Profiler.Cmdlets
                     TryDelete(full);
                 }
 
-                WriteError(new ErrorRecord(
-                    new IOException($"The report '{Sanitize.ForMessage(Path)}' could not be written: {e.GetType().Name}.", e),
-                    "ReportWriteFailed",
-                    ErrorCategory.WriteError,
-                    Path));
+                Fail("ReportWriteFailed", ErrorCategory.WriteError, $"The report '{Sanitize.ForMessage(Target)}' could not be written: {e.GetType().Name}.");
             }
         }
+
+        /// <summary>A write failure: the message and id only; the file system's exception (and its stack) stays here.</summary>
+        private void Fail(string id, ErrorCategory category, string message) =>
+            WriteError(new ErrorRecord(new IOException(message), id, category, Target));
 
         private static void TryDelete(string path)
         {

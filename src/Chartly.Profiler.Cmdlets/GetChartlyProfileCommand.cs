@@ -11,63 +11,56 @@ namespace Chartly.Profiler.Cmdlets
     /// names for the environment, and writes a typed <see cref="Profile"/>. Reads only. With
     /// -CompareTo the profile carries a comparison with that baseline (docs/regression.md).
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "ChartlyProfile", DefaultParameterSetName = ProfileSet)]
+    [Cmdlet(VerbsCommon.Get, "ChartlyProfile", DefaultParameterSetName = ProfileSet, HelpUri = HelpLinks.GetChartlyProfile)]
     [OutputType(typeof(Profile))]
-    public sealed class GetChartlyProfileCommand : ProfileRequestCommandBase
+    public class GetChartlyProfileCommand : ProfileRequestCommandBase
     {
         private const string ProfileSet = "Profile";
         private const string CompareSet = "Compare";
 
         private BaselineResolver? _resolver;
 
-        /// <summary>The signals to compute (the --include-metrics allowlist); the others are marked excluded.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Metrics")]
-        [ArgumentCompleter(typeof(SignalNameCompleter))]
-        public string[]? IncludeMetric { get; set; }
-
-        /// <summary>The baseline: run:&lt;id&gt;, version:&lt;v&gt; (each optionally @start[/end]), or the path of a saved profile.</summary>
+        /// <summary>The baseline: run:&lt;id&gt;, version:&lt;v&gt; (each optionally @start[/end]), or the path of a saved profile. Blank (an empty CSV cell) means no comparison.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CompareSet)]
-        public string CompareTo { get; set; } = string.Empty;
+        [AllowEmptyString]
+        [AllowNull]
+        [ArgumentCompleter(typeof(BaselineCompleter))]
+        public string? CompareTo { get; set; }
 
         /// <summary>The magnitude gate of the comparison, in percent per root (default 5).</summary>
         [Parameter(ParameterSetName = CompareSet)]
         public decimal Threshold { get; set; } = ProfileComparer.DefaultThresholdPct;
 
-        protected override void ProcessRecord()
+        protected override void ProcessItem()
         {
-            Guarded(() =>
+            var request = BuildRequest();
+            var config = LoadConfig();
+            var engine = NewEngine();
+            if (string.IsNullOrWhiteSpace(CompareTo))
             {
-                var request = BuildRequest(null, IncludeMetric);
-                request = request with { IncludeMetrics = SignalCatalog.Canonicalize(request.IncludeMetrics) };
-                var config = LoadConfig();
-                var engine = NewEngine();
-                if (ParameterSetName != CompareSet)
-                {
-                    WriteObject(engine.Run(request, config, Cancellation));
-                    return;
-                }
+                WriteObject(engine.Run(request, config, Cancellation));
+                return;
+            }
 
-                // Everything about the baseline that can fail does so before the telemetry is read.
-                ProfileComparer.ValidateThreshold(Threshold);
-                var spec = BaselineSpec.Parse(CompareTo);
-                _resolver ??= new BaselineResolver(engine);
-                var header = ProfileBuilder.Header(request);
-                Profile? saved = null;
-                if (spec.Kind == BaselineKind.Profile)
-                {
-                    saved = _resolver.ReadDocument(BaselineArgument.ResolvePath(this, spec.Value));
-                    BaselineValidator.CheckHeaders(header, saved.Header, spec.Kind);
-                }
-                else
-                {
-                    BaselineResolver.BaselineRequest(spec, header);
-                }
+            // Everything about the baseline that can fail does so before the telemetry is read.
+            ProfileComparer.ValidateThreshold(Threshold);
+            var spec = BaselineSpec.Parse(CompareTo!);
+            _resolver ??= new BaselineResolver(engine);
+            var header = ProfileBuilder.Header(request);
+            Profile? saved = null;
+            if (spec.Kind == BaselineKind.Profile)
+            {
+                saved = _resolver.ReadDocument(ResolvePath(spec.Value, "ProfileDocumentNotFound", "profile document"));
+                BaselineValidator.CheckHeaders(header, saved.Header, spec.Kind);
+            }
+            else
+            {
+                BaselineResolver.BaselineRequest(spec, header);
+            }
 
-                var current = engine.Run(request, config, Cancellation);
-                var baseline = saved ?? _resolver.Resolve(spec, current.Header, config, Cancellation);
-                WriteObject(ProfileComparer.Compare(current, baseline, spec.Kind, spec.Kind == BaselineKind.Version ? spec.Value : null, Threshold));
-            });
+            var current = engine.Run(request, config, Cancellation);
+            var baseline = saved ?? _resolver.Resolve(spec, current.Header, config, Cancellation);
+            WriteObject(ProfileComparer.Compare(current, baseline, spec.Kind, spec.Kind == BaselineKind.Version ? spec.Value : null, Threshold));
         }
     }
 

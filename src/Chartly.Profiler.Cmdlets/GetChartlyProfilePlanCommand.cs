@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using Chartly.Profiler.Analysis;
-using Chartly.Profiler.Analysis.Signals;
 
 namespace Chartly.Profiler.Cmdlets
 {
@@ -8,25 +7,15 @@ namespace Chartly.Profiler.Cmdlets
     /// The dry run: validates the arguments and the configuration, then describes what a profile
     /// would read or send (sources, queries, window) without reading any telemetry.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "ChartlyProfilePlan")]
+    [Cmdlet(VerbsCommon.Get, "ChartlyProfilePlan", HelpUri = HelpLinks.GetChartlyProfilePlan)]
     [OutputType(typeof(ProfilePlan))]
-    public sealed class GetChartlyProfilePlanCommand : ProfileRequestCommandBase
+    public class GetChartlyProfilePlanCommand : ProfileRequestCommandBase
     {
-        /// <summary>The signals to compute (the --include-metrics allowlist); the others are marked excluded.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Metrics")]
-        [ArgumentCompleter(typeof(SignalNameCompleter))]
-        public string[]? IncludeMetric { get; set; }
-
-        protected override void ProcessRecord()
+        protected override void ProcessItem()
         {
-            Guarded(() =>
-            {
-                var request = BuildRequest(null, IncludeMetric);
-                request = request with { IncludeMetrics = SignalCatalog.Canonicalize(request.IncludeMetrics) };
-                var config = LoadConfig();
-                WriteObject(new ProfileEngine().Plan(request, config));
-            });
+            var request = BuildRequest();
+            var config = LoadConfig();
+            WriteObject(NewEngine().Plan(request, config));
         }
     }
 }

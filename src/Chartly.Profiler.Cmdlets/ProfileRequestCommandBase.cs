@@ -1,8 +1,7 @@
 using System;
 using System.Management.Automation;
-using System.Threading;
 using Chartly.Profiler;
-using Chartly.Profiler.Analysis;
+using Chartly.Profiler.Analysis.Signals;
 using Chartly.Profiler.Configuration;
 using Chartly.Profiler.Targets;
 using Chartly.Profiler.Telemetry;
@@ -14,15 +13,8 @@ namespace Chartly.Profiler.Cmdlets
     /// targets pipes straight in. Values are validated by the engine, not by ValidateSet, so a bad
     /// value is an InvalidArgument (exit 2) with the list of valid ones.
     /// </summary>
-    public abstract class ProfileRequestCommandBase : PSCmdlet
+    public abstract class ProfileRequestCommandBase : ChartlyCmdlet
     {
-        private readonly CancellationTokenSource _cancel = new();
-        private const int ProgressActivityId = 0x43504631;
-
-        private readonly ConfigCache _configs = new();
-        private int _pipelineThread = -1;
-        private bool _showProgress;
-
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Env")]
         [ArgumentCompleter(typeof(EnvironmentCompleter))]
@@ -38,115 +30,49 @@ namespace Chartly.Profiler.Cmdlets
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Rfc3339Timestamp]
+        [ArgumentCompleter(typeof(NoCompletion))]
         public string WindowStart { get; set; } = string.Empty;
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Rfc3339Timestamp]
+        [ArgumentCompleter(typeof(NoCompletion))]
         public string WindowEnd { get; set; } = string.Empty;
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(PrecisionCompleter))]
         public string Precision { get; set; } = "ms";
 
+        /// <summary>The configuration file; any PowerShell path (~, PSDrives, relative to the current location).</summary>
         [Parameter]
         [Alias("Config")]
         public string? ConfigPath { get; set; }
 
-        protected CancellationToken Cancellation => _cancel.Token;
+        /// <summary>The signals to compute (the --include-metrics allowlist); the others are marked excluded. An empty value (a blank CSV cell) means not given.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Metrics")]
+        [AllowNull]
+        [AllowEmptyString]
+        [AllowEmptyCollection]
+        [ArgumentCompleter(typeof(SignalNameCompleter))]
+        public string[]? IncludeMetric { get; set; }
 
-        /// <summary>An engine that reports to -Verbose and, in interactive sessions, to Write-Progress. Call it on the pipeline thread.</summary>
-        protected ProfileEngine NewEngine()
-        {
-            // Also here, not only in BeginProcessing: a derived cmdlet may override that without calling it.
-            _pipelineThread = Thread.CurrentThread.ManagedThreadId;
-            _showProgress = ProgressText.Interactive(Host);
-            return new ProfileEngine { Verbose = WriteVerbose, Progress = ReportProgress };
-        }
+        protected override object? ErrorTarget => TargetId;
 
-        /// <summary>
-        /// The engine's progress callback: a -Verbose line per file read, and Write-Progress in an
-        /// interactive session. Only on the pipeline thread (the engine reads synchronously there);
-        /// anything raised elsewhere is dropped rather than written from the wrong thread.
-        /// </summary>
-        protected void ReportProgress(ProfileProgress p)
-        {
-            if (Thread.CurrentThread.ManagedThreadId != _pipelineThread)
-            {
-                return;
-            }
+        protected override string ProgressActivity => $"Chartly profile {TargetType} {TargetId} ({Environment})";
 
-            if (p.Current is not null)
-            {
-                WriteVerbose($"Reading {p.Current} ({p.Unit.TrimEnd('s')} {p.Completed + 1} of {p.Total}, {ProgressText.Bytes(p.BytesCompleted)} of {ProgressText.Bytes(p.BytesTotal)} read so far)");
-            }
-
-            if (!ShowProgress)
-            {
-                return;
-            }
-
-            var record = new ProgressRecord(ProgressActivityId, $"Chartly profile {TargetType} {TargetId} ({Environment})", ProgressText.Status(p));
-            if (p.IsComplete)
-            {
-                record.RecordType = ProgressRecordType.Completed;
-            }
-            else
-            {
-                record.PercentComplete = p.PercentComplete;
-                record.CurrentOperation = p.Current is null ? p.Source : System.IO.Path.GetFileName(p.Current);
-            }
-
-            WriteProgress(record);
-        }
-
-        protected override void BeginProcessing()
-        {
-            _pipelineThread = Thread.CurrentThread.ManagedThreadId;
-            _showProgress = ProgressText.Interactive(Host);
-        }
-
-        private bool ShowProgress => _showProgress;
-
-        protected override void StopProcessing() => _cancel.Cancel();
-
-        protected override void EndProcessing() => _cancel.Dispose();
-
-        protected ProfileRequest BuildRequest(string? baseline, string[]? includeMetrics)
+        /// <summary>The request of this pipeline item, its signal names canonical.</summary>
+        protected ProfileRequest BuildRequest()
         {
             var env = ProfileRequest.ParseEnvironment(Environment);
             var type = TargetTypes.Parse(TargetType);
             var precision = ProfileRequest.ParsePrecision(Precision);
             var window = TimeWindow.Parse(WindowStart, WindowEnd);
             var target = TargetSpec.Parse(type, TargetId);
-            return new ProfileRequest(env, target, window, precision, MetricNames.Normalize(includeMetrics), baseline);
+            var request = new ProfileRequest(env, target, window, precision, MetricNames.Normalize(IncludeMetric), null);
+            return request with { IncludeMetrics = SignalCatalog.Canonicalize(request.IncludeMetrics) };
         }
 
         /// <summary>The configuration, read once per invocation (a pipeline of targets shares it).</summary>
-        protected ProfilerConfig LoadConfig() => _configs.Get(this, ConfigPath);
-
-        /// <summary>Runs one pipeline item; a failure is written as a non-terminating error so other items go on.</summary>
-        protected void Guarded(Action action)
-        {
-            try
-            {
-                action();
-            }
-            catch (ProfilerException e)
-            {
-                WriteError(ErrorRecords.From(e, TargetId));
-            }
-            catch (OperationCanceledException)
-            {
-                throw new PipelineStoppedException();
-            }
-            catch (PipelineStoppedException)
-            {
-                throw;
-            }
-            catch (Exception e) when (e is not OutOfMemoryException and not StackOverflowException)
-            {
-                WriteError(ErrorRecords.Unexpected(e, TargetId));
-            }
-        }
+        protected ProfilerConfig LoadConfig() => LoadConfig(ConfigPath);
     }
 }

@@ -18,6 +18,18 @@ namespace Chartly.Profiler.Cmdlets
             return $"{p.Activity}: {items}{bytes}";
         }
 
+        /// <summary>A Write-Progress activity id of its own per cmdlet, the same in every session (FNV-1a of the type name).</summary>
+        public static int ActivityId(Type cmdlet)
+        {
+            var h = 2166136261u;
+            foreach (var c in cmdlet.FullName ?? cmdlet.Name)
+            {
+                h = unchecked((h ^ c) * 16777619u);
+            }
+
+            return (int)(h & 0x7FFFFFFF);
+        }
+
         public static string Bytes(long n)
         {
             if (n < 1024)

@@ -43,6 +43,11 @@ namespace Chartly.Profiler
         internal static ProfilerException Denied(string id, string message) => new(ProfilerErrorKind.AccessDenied, id, message);
     }
 
+    /// <summary>
+    /// The contract's exit codes, decided here once: every front end (the cmdlets' error records as
+    /// tools/profiler/profiler.ps1 reads them, profiler.py through it) takes its code from
+    /// <see cref="For(ProfilerErrorKind)"/> or <see cref="Of(Exception)"/>, never from its own table.
+    /// </summary>
     public static class ExitCodes
     {
         public const int Success = 0;
@@ -58,6 +63,18 @@ namespace Chartly.Profiler
             ProfilerErrorKind.ValidationFailed => ValidationFailed,
             ProfilerErrorKind.AccessDenied => AccessDenied,
             _ => ValidationFailed,
+        };
+
+        /// <summary>
+        /// The code of any failure: the engine's kind for its own exceptions; an argument the runtime
+        /// refused is exit 2; anything else the engine did not expect is exit 4 (the InternalError rule).
+        /// </summary>
+        public static int Of(Exception? e) => e switch
+        {
+            ProfilerException p => p.ExitCode,
+            ArgumentException => InvalidArguments,
+            null => ValidationFailed,
+            _ => e.InnerException is ProfilerException inner ? inner.ExitCode : ValidationFailed,
         };
     }
 }

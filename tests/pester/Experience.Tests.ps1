@@ -212,8 +212,8 @@ Describe 'Views' {
 
     It 'shows <What> as a <Shape>' -ForEach @(
         @{ What = 'a comparison'; Shape = 'list by default'; Expr = '$p.Comparison'; Expect = @('Baseline *: run run:run-1003 *', 'Classification *: regressed', 'DeltaMs *: +3761', 'Test *: magnitude only') }
-        @{ What = 'a comparison'; Shape = 'table'; Expr = '$p.Comparison | Format-Table'; Expect = @('Baseline*Classification*BaselineMs*CurrentMs*DeltaMs*PerRoot*', 'run run:run-1003*regressed*3746*7507*+3761*+100.4%*') }
-        @{ What = 'component deltas'; Shape = 'table by default'; Expr = '$p.Comparison.Components'; Expect = @('Component*Presence*BaselineMs*CurrentMs*DeltaMs*SharePts*ImpactPct*Classification', 'analytics_query_exec*both*1235*4941*+3706*+32.8*+98.9*regressed') }
+        @{ What = 'a comparison'; Shape = 'table'; Expr = '$p.Comparison | Format-Table'; Expect = @('Baseline*Classification*BaselineTotalMs*CurrentTotalMs*DeltaMs*DeltaMeanPct*Test*PValue', 'run run:run-1003*regressed*3746*7507*+3761*+100.4%*') }
+        @{ What = 'component deltas'; Shape = 'table by default'; Expr = '$p.Comparison.Components'; Expect = @('Component*Presence*BaselineMs*CurrentMs*DeltaMs*DeltaPctPoints*ImpactPct*Classification', 'analytics_query_exec*both*1235*4941*+3706*+32.8*+98.9*regressed') }
         @{ What = 'component deltas'; Shape = 'list'; Expr = '$p.Comparison.Components[0] | Format-List'; Expect = @('Component *: analytics_query_exec', 'DeltaMs *: +3706', 'ImpactPct *: +98.9') }
         @{ What = 'signals'; Shape = 'table by default'; Expr = '$p.Signals'; Expect = @('Name*Status*Avg*Max*Samples*Metrics', 'cpu_utilization*ok*59.8%*98.1%*') }
         @{ What = 'signals'; Shape = 'list'; Expr = '$p.Signals[0] | Format-List'; Expect = @('Name *: cpu_utilization', 'Unit *: ratio', 'Components *: analytics_query_exec avg 0.981*') }
@@ -232,7 +232,7 @@ Describe 'Export-ChartlyProfileReport in a browser' {
         $script:Chromium = Find-Tool @('chromium', 'chromium-browser', 'google-chrome')
         $script:Html = Join-Path $TestDrive 'report.html'
         $script:HtmlUri = [System.UriBuilder]::new('file', '', -1, $script:Html).Uri.AbsoluteUri
-        $script:Export = Invoke-Module "Get-ChartlyProfile -ConfigPath '$($script:Config)' -Environment dev -TargetType run -TargetId run-1004 $($script:Window) -CompareTo run:run-1003 | Export-ChartlyProfileReport -Path '$($script:Html)' -ConfigPath '$($script:Config)' | ForEach-Object FullName"
+        $script:Export = Invoke-Module "Get-ChartlyProfile -ConfigPath '$($script:Config)' -Environment dev -TargetType run -TargetId run-1004 $($script:Window) -CompareTo run:run-1003 | Export-ChartlyProfileReport -Path '$($script:Html)' -ConfigPath '$($script:Config)' -PassThru | ForEach-Object FullName"
 
         # Headless, with no way to the network: every host name resolves to nothing and the
         # proxy is a closed port, so a page that tried to load anything would still render alone.
@@ -278,6 +278,19 @@ Describe 'Export-ChartlyProfileReport in a browser' {
         $bytes = [System.IO.File]::ReadAllBytes($png)
         $bytes[0..7] | Should -Be @(0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A)
         $bytes.Length | Should -BeGreaterThan 20000 -Because 'a page with charts is not a blank picture'
+    }
+
+    It 'renders at 600 px wide: the narrow layout, the waterfall scrolls instead of shrinking' {
+        if (-not $script:Chromium) { Set-ItResult -Skipped -Because 'Chromium is not installed (CI installs it)'; return }
+        $png = Join-Path $TestDrive 'report-600.png'
+        $r = Invoke-Chromium @('--hide-scrollbars', '--window-size=600,1600', "--screenshot=$png", $script:HtmlUri)
+        $r.ExitCode | Should -Be 0 -Because $r.Stderr
+        $bytes = [System.IO.File]::ReadAllBytes($png)
+        $bytes[0..7] | Should -Be @(0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A)
+        $bytes.Length | Should -BeGreaterThan 20000 -Because 'a page with charts is not a blank picture'
+        $html = [System.IO.File]::ReadAllText($script:Html)
+        $html | Should -Match '@media \(max-width: 700px\)'
+        $html | Should -Match '#waterfall \{ overflow-x: auto; \} #waterfall-chart \{ min-width: 640px; \}'
     }
 
     It 'loads nothing: no script, no link, no address' {

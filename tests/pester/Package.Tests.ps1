@@ -90,7 +90,7 @@ $available = @(Get-Module -ListAvailable -Name ChartlyProfiler)
 Import-Module ChartlyProfiler
 $m = Get-Module ChartlyProfiler
 $p = Get-ChartlyProfile -ConfigPath $Config -Environment dev -TargetType run -TargetId run-1004 -WindowStart 2026-11-24T10:00:00Z -WindowEnd 2026-11-24T11:00:00Z
-$file = $p | Export-ChartlyProfileReport -Path $Report -ConfigPath $Config
+$file = $p | Export-ChartlyProfileReport -Path $Report -ConfigPath $Config -PassThru
 [ordered]@{
     Available  = $available.Count
     ModuleBase = $m.ModuleBase

@@ -1,12 +1,32 @@
-# Chartly Profiler: the contract's interim command line.
-#
-#   tools/profiler/profiler.ps1 --env <dev|staging|prod> --target-type <service|workflow|run|operation|connector>
-#       --target-id <id> --window-start <RFC3339> --window-end <RFC3339> [--format json|yaml|text]
-#       [--dry-run] [--compare-to <baseline>] [--precision ms|s] [--include-metrics <a,b>] [--config <path>] [--help]
-#
-# No param() block on purpose: PowerShell would bind --flag to -flag and reject unknown names with
-# its own message and exit code. Every token arrives verbatim in $args and is parsed here.
-# Exit codes: 0 success, 2 invalid arguments, 3 precondition failed, 4 validation failed, 5 access denied.
+<#
+.SYNOPSIS
+    Chartly Profiler: the contract's command line. Profiles one explicit target over an explicit
+    window from existing telemetry and writes the profile document to stdout.
+
+.DESCRIPTION
+    profiler.ps1 --env <dev|staging|prod> --target-type <service|workflow|run|operation|connector>
+        --target-id <id> --window-start <RFC3339> --window-end <RFC3339> [--format json|yaml|text]
+        [--dry-run] [--compare-to <baseline>] [--precision ms|s] [--include-metrics <a,b>]
+        [--config <path>] [--help]
+
+    Reads existing telemetry only. The window is [start, end), both RFC 3339 with an explicit
+    offset. The flags are the contract's (docs/cli.md), so there is no param() block: PowerShell
+    would bind --flag to -flag and reject unknown names with its own message and exit code. Every
+    token arrives verbatim in $args and is parsed here. The work is done by the ChartlyProfiler
+    module (out/ChartlyProfiler after ./build.ps1 Build, or an installed one).
+
+    Exit codes (decided once, in Chartly.Profiler.ExitCodes): 0 success, 2 invalid arguments,
+    3 precondition failed, 4 validation failed, 5 access denied. Errors are one line on stderr:
+    'profiler: <message> [<ErrorId>]'.
+
+.EXAMPLE
+    dotnet pwsh -NoProfile -File tools/profiler/profiler.ps1 --config samples/chartly-profiler.yaml --env dev --target-type run --target-id run-1004 --window-start 2026-11-24T10:00:00Z --window-end 2026-11-24T11:00:00Z --format text
+
+    The text report of run run-1004 from the sample telemetry.
+
+.LINK
+    docs/cli.md
+#>
 
 Set-StrictMode -Version 3.0
 $ErrorActionPreference = 'Stop'
@@ -118,17 +138,6 @@ if ($opts.ContainsKey('precision')) { $common.Precision = $opts['precision'] }
 if ($opts.ContainsKey('config')) { $common.ConfigPath = $opts['config'] }
 if ($opts.ContainsKey('include-metrics')) { $common.IncludeMetric = @($opts['include-metrics'] -split ',') }
 
-function Get-ExitCode([System.Management.Automation.ErrorRecord] $Record) {
-    switch ($Record.CategoryInfo.Category) {
-        'InvalidArgument' { 2 }
-        'ObjectNotFound' { 3 }
-        'ResourceUnavailable' { 3 }
-        'PermissionDenied' { 5 }
-        'InvalidData' { 4 }
-        default { 4 }
-    }
-}
-
 try {
     if ($opts.ContainsKey('dry-run')) {
         $plan = Get-ChartlyProfilePlan @common
@@ -144,7 +153,8 @@ catch {
     $record = $_
     $id = ($record.FullyQualifiedErrorId -split ',')[0]
     # The message is the engine's own: written for users, free of payloads, tokens and traces.
-    Stop-Profiler (Get-ExitCode $record) "$($record.Exception.Message) [$id]"
+    # The exit code is the engine's (Chartly.Profiler.ExitCodes), read off the record's exception.
+    Stop-Profiler ([Chartly.Profiler.Cmdlets.ErrorExitCode]::Of($record)) "$($record.Exception.Message) [$id]"
 }
 
 $utf8 = [System.Text.UTF8Encoding]::new($false)

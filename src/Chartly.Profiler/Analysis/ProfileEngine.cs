@@ -36,16 +36,8 @@ namespace Chartly.Profiler.Analysis
 
         public ProfileEngine(Func<SourceConfig, ITraceSource?>? sourceFactory = null)
         {
-            _sourceFactory = sourceFactory ?? SourceFactoryForTests ?? DefaultSourceFactory;
+            _sourceFactory = sourceFactory ?? DefaultSourceFactory;
         }
-
-        /// <summary>
-        /// Test hook (tests/unit/Governance): the source factory of engines the cmdlets create on this
-        /// thread, so a test can make the engine fail unexpectedly behind the CLI. Internal, never set
-        /// by the product.
-        /// </summary>
-        [ThreadStatic]
-        internal static Func<SourceConfig, ITraceSource?>? SourceFactoryForTests;
 
         /// <summary>
         /// Who is asking, for the access check; null takes the identity from the credential in use
@@ -96,7 +88,7 @@ namespace Chartly.Profiler.Analysis
             var sources = env.Sources.Select(_sourceFactory).Where(s => s is not null).Select(s => s!).ToList();
             try
             {
-                return RunOn(sources, env, request, cancellation);
+                return RunOn(sources, env, request, cancellation).MadeFrom(config.Path);
             }
             finally
             {

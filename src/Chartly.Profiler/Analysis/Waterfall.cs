@@ -21,7 +21,14 @@ namespace Chartly.Profiler.Analysis
         long StartNanos,
         long EndNanos,
         long CriticalNanos,
-        IReadOnlyList<WaterfallSection> Sections);
+        IReadOnlyList<WaterfallSection> Sections)
+    {
+        /// <summary>The span's HTTP response status (0: none), so throttled requests (429) can be marked.</summary>
+        public int HttpStatusCode { get; init; }
+
+        /// <summary>How many times the request was sent again (http.request.resend_count), so retries can be marked.</summary>
+        public int ResendCount { get; init; }
+    }
 
     public readonly record struct WaterfallSection(long StartNanos, long EndNanos);
 
@@ -139,7 +146,11 @@ namespace Chartly.Profiler.Analysis
 
                 var parts = kv.Value.OrderBy(x => x.StartNanos).ThenBy(x => x.EndNanos).ToList();
                 var critical = parts.Sum(x => x.EndNanos - x.StartNanos);
-                rows.Add((i, new WaterfallRow(spans[i].Label, KindName(spans[i].Kind), depth, start - origin, Math.Max(start, end) - origin, critical, parts)));
+                rows.Add((i, new WaterfallRow(spans[i].Label, KindName(spans[i].Kind), depth, start - origin, Math.Max(start, end) - origin, critical, parts)
+                {
+                    HttpStatusCode = spans[i].HttpStatusCode,
+                    ResendCount = spans[i].ResendCount,
+                }));
             }
 
             var omitted = 0;

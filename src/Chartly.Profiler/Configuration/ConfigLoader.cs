@@ -20,7 +20,8 @@ namespace Chartly.Profiler.Configuration
         /// <summary>A configuration is a few kilobytes; anything past this is not one (and /dev/zero never ends).</summary>
         public const long MaxConfigBytes = 1024 * 1024;
 
-        public static string Locate(string? explicitPath, string currentDirectory, Func<string, string?> getEnvironmentVariable)
+        /// <param name="flag">How the front end names the explicit path in its messages (--config, -ConfigPath).</param>
+        public static string Locate(string? explicitPath, string currentDirectory, Func<string, string?> getEnvironmentVariable, string flag = "--config")
         {
             string path;
             string how;
@@ -51,10 +52,26 @@ namespace Chartly.Profiler.Configuration
 
                 throw ProfilerException.Precondition(
                     "ConfigNotFound",
-                    $"The configuration file '{Sanitize.ForMessage(path)}' ({how}) does not exist. Pass --config / -ConfigPath, set {EnvironmentVariable}, or create {DefaultFileName}.");
+                    $"The configuration file '{Sanitize.ForMessage(path)}' ({how}) does not exist. Pass {flag}, set {EnvironmentVariable}, or create {DefaultFileName}.");
             }
 
             return full;
+        }
+
+        /// <summary>
+        /// The configuration a profile was made from, for what comes after it (a comparison, a report):
+        /// it must still exist, or the caller names one.
+        /// </summary>
+        public static string Remembered(string fullPath)
+        {
+            if (!File.Exists(fullPath))
+            {
+                throw ProfilerException.Precondition(
+                    "ConfigNotFound",
+                    $"The configuration file '{Sanitize.ForMessage(fullPath)}' this profile was made from no longer exists. Pass -ConfigPath.");
+            }
+
+            return fullPath;
         }
 
         public static ProfilerConfig Load(string fullPath)

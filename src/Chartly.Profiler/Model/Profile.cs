@@ -55,8 +55,23 @@ namespace Chartly.Profiler.Model
         /// <summary>For each top component, what a faster one would buy; empty in documents of schema 1.0.</summary>
         public IReadOnlyList<WhatIf> WhatIf { get; }
 
+        /// <summary>
+        /// The configuration file (full path) the profile was made from, so a comparison or a report
+        /// reads the same telemetry without being told again. Not part of the document (its bytes do
+        /// not depend on where the configuration lives); null for a profile read from a document.
+        /// </summary>
+        public string? ConfigPath { get; private set; }
+
+        /// <summary>This profile, remembering the configuration it was made from.</summary>
+        public Profile MadeFrom(string? configPath)
+        {
+            var copy = With();
+            copy.ConfigPath = configPath;
+            return copy;
+        }
+
         public Profile With(ProfileSummary? summary = null, IReadOnlyList<Finding>? findings = null, Comparison? comparison = null, ProfileHeader? header = null) =>
-            new(header ?? Header, summary ?? Summary, Breakdown, Signals, findings ?? Findings, comparison ?? Comparison, DataQuality, WhatIf, Scaling);
+            new(header ?? Header, summary ?? Summary, Breakdown, Signals, findings ?? Findings, comparison ?? Comparison, DataQuality, WhatIf, Scaling) { ConfigPath = ConfigPath };
     }
 
     public sealed record ProfileTarget(string Type, string Id)
@@ -90,6 +105,10 @@ namespace Chartly.Profiler.Model
 
         /// <summary>The <c>service.version</c>s the roots ran, each with its count and percentiles (empty in documents of schema 1.0).</summary>
         public IReadOnlyList<RootVersion> Versions { get; init; } = System.Array.Empty<RootVersion>();
+
+        /// <summary>How a console shows it nested in a summary (not a list's type name).</summary>
+        public override string ToString() =>
+            string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0} root{4} (p50 {1} ms, p95 {2} ms, max {3} ms)", Count, P50Ms, P95Ms, MaxMs, Count == 1 ? string.Empty : "s");
     }
 
     /// <summary>Roots of one <c>service.version</c> (null: the resource named none): how many, and their p50 / p95 duration.</summary>

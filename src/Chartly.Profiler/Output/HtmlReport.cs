@@ -27,6 +27,30 @@ namespace Chartly.Profiler.Output
 
         private const string OtherColour = "#bab0ac";
 
+        /// <summary>
+        /// A colour of its own for ranks beyond the palette: hues a golden angle apart, so neighbours
+        /// differ and no two ranks of a page share one; the same rank always gets the same colour.
+        /// </summary>
+        internal static string Generated(int rank)
+        {
+            var hue = (rank - Palette.Length) * 137.508 % 360.0 / 60.0;
+            const double s = 0.45, l = 0.52;
+            var chroma = (1 - Math.Abs(2 * l - 1)) * s;
+            var x = chroma * (1 - Math.Abs(hue % 2 - 1));
+            var (r, g, b) = (int)hue switch
+            {
+                0 => (chroma, x, 0.0),
+                1 => (x, chroma, 0.0),
+                2 => (0.0, chroma, x),
+                3 => (0.0, x, chroma),
+                4 => (x, 0.0, chroma),
+                _ => (chroma, 0.0, x),
+            };
+            var m = l - chroma / 2;
+            int Byte(double v) => (int)Math.Round((v + m) * 255, MidpointRounding.AwayFromZero);
+            return string.Format(CultureInfo.InvariantCulture, "#{0:x2}{1:x2}{2:x2}", Byte(r), Byte(g), Byte(b));
+        }
+
         private const string Css = @"
 :root { color-scheme: light dark; --fg: #1d2330; --muted: #5b6475; --line: #d6dae1; --bg: #ffffff; --panel: #f6f7f9; --track: #e8ebf0; --up: #c0392b; --down: #2e8b57; }
 @media (prefers-color-scheme: dark) { :root { --fg: #e6e9ef; --muted: #a3abba; --line: #3a4150; --bg: #161a21; --panel: #1e232c; --track: #2a303b; } }
@@ -55,9 +79,14 @@ svg.bar { display: block; width: 100%; height: 12px; }
 #waterfall-chart text { fill: var(--fg); font: 11px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 #waterfall-chart .axis { stroke: var(--line); }
 #waterfall-chart .extent { fill: var(--track); }
+#waterfall-chart text.mark { fill: var(--up); font-weight: 600; }
 ul.findings { padding-left: 18px; }
 ul.findings li { margin-bottom: 6px; }
 footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
+td.indent { padding-left: 24px; }
+tr.component td { font-size: 12px; }
+td code { overflow-wrap: anywhere; }
+@media (max-width: 700px) { main { padding: 10px; } th, td { padding: 2px 4px; } table { font-size: 12px; } td.bar { width: 22%; } dl { grid-template-columns: 1fr; } dt { margin-top: 4px; } #waterfall { overflow-x: auto; } #waterfall-chart { min-width: 640px; } }
 ";
 
         public static byte[] RenderBytes(Profile profile, Waterfall? waterfall, string? waterfallNote) =>
@@ -162,7 +191,7 @@ footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
                 var y = top + i * rowHeight;
                 var colour = colours.TryGetValue(r.Label, out var c) ? c : OtherColour;
                 sb.Append("<g class=\"row\" data-component=\"").Append(Esc(r.Label)).Append("\"><title>")
-                    .Append(Esc($"{r.Label} ({r.Kind}): span {MsExact(r.StartNanos)} to {MsExact(r.EndNanos)} ms, {MsExact(r.CriticalNanos)} ms on the critical path"))
+                    .Append(Esc($"{r.Label} ({r.Kind}): span {MsExact(r.StartNanos)} to {MsExact(r.EndNanos)} ms, {MsExact(r.CriticalNanos)} ms on the critical path{(Mark(r).Length > 0 ? "; " + Mark(r) : string.Empty)}"))
                     .Append("</title>");
                 var indent = Math.Min(r.Depth, 12) * 10;
                 sb.Append("<text x=\"").Append(4 + indent).Append("\" y=\"").Append(y + 13).Append("\">").Append(Esc(Cut(r.Label, (labelWidth - indent) / 7))).Append("</text>");
@@ -172,6 +201,14 @@ footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
                 {
                     sb.Append("<rect class=\"critical\" x=\"").Append(X(s.StartNanos)).Append("\" y=\"").Append(y + 4).Append("\" width=\"").Append(W(s.EndNanos - s.StartNanos, duration, chartWidth))
                         .Append("\" height=\"12\" fill=\"").Append(colour).Append("\"/>");
+                }
+
+                // Throttling and retries, where they happened: the mark sits just after the span.
+                var mark = Mark(r);
+                if (mark.Length > 0)
+                {
+                    sb.Append("<text class=\"mark\" x=\"").Append(F(Math.Min(x0 + chartWidth - 2m, x0 + (decimal)r.EndNanos / duration * chartWidth + 3m))).Append("\" y=\"").Append(y + 13)
+                        .Append("\" text-anchor=\"").Append(r.EndNanos * 10 > duration * 9 ? "end" : "start").Append("\">").Append(Esc(mark)).Append("</text>");
                 }
 
                 sb.Append("</g>\n");
@@ -184,6 +221,23 @@ footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
             }
 
             sb.Append("</section>\n");
+        }
+
+        /// <summary>"HTTP 429" for a throttled response, "2 resends" for retried requests; empty otherwise.</summary>
+        private static string Mark(WaterfallRow r)
+        {
+            var parts = new List<string>();
+            if (r.HttpStatusCode == 429)
+            {
+                parts.Add("HTTP 429");
+            }
+
+            if (r.ResendCount > 0)
+            {
+                parts.Add(r.ResendCount == 1 ? "1 resend" : N(r.ResendCount) + " resends");
+            }
+
+            return string.Join(", ", parts);
         }
 
         private static void Breakdown(StringBuilder sb, Profile p, IReadOnlyDictionary<string, string> colours)
@@ -280,16 +334,56 @@ footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
 
         private static void Signals(StringBuilder sb, Profile p)
         {
-            sb.Append("<section id=\"signals\">\n<h2>Signals</h2>\n<table id=\"signals-table\">\n<thead><tr><th>Signal</th><th>Status</th><th class=\"num\">Avg</th><th class=\"num\">Max</th><th class=\"num\">Samples</th><th>Metrics</th></tr></thead>\n<tbody>\n");
+            sb.Append("<section id=\"signals\">\n<h2>Signals</h2>\n<p class=\"note\">Indented beneath a signal: the same signal while each critical-path component was running.</p>\n<table id=\"signals-table\">\n<thead><tr><th>Signal</th><th>Status</th><th class=\"num\">Avg</th><th class=\"num\">Max</th><th class=\"num\">Samples</th><th>Metrics</th></tr></thead>\n<tbody>\n");
             foreach (var s in p.Signals)
             {
-                var ok = s.Status == "ok";
-                sb.Append("<tr><td><code>").Append(Esc(s.Name)).Append("</code></td><td>").Append(Esc(ok ? "ok" : s.Status.Replace('_', ' '))).Append("</td>");
-                sb.Append("<td class=\"num\">").Append(Esc(ok ? Val(s.Avg, s.Unit) : string.Empty)).Append("</td><td class=\"num\">").Append(Esc(ok ? Val(s.Max, s.Unit) : string.Empty)).Append("</td>");
-                sb.Append("<td class=\"num\">").Append(Esc(N(s.Samples))).Append("</td><td><code>").Append(Esc(string.Join(", ", s.Metrics))).Append("</code></td></tr>\n");
+                SignalRow(sb, s.Name, s.Status, s.Unit, s.Avg, s.Max, s.Total, s.Samples, s.Metrics, "signal");
+                ComponentRows(sb, s.Components, s.Unit);
+                // As the text report: the other measures with data (the signal's own is the row above).
+                foreach (var m in s.Measures.Where(m => m.Status == "ok" && !string.Equals(m.Name, s.Measure, StringComparison.Ordinal)))
+                {
+                    SignalRow(sb, "+ " + m.Name, m.Status, m.Unit, m.Avg, m.Max, m.Total, m.Samples, m.Metrics, "measure");
+                    ComponentRows(sb, m.Components, m.Unit);
+                }
             }
 
             sb.Append("</tbody>\n</table>\n</section>\n");
+        }
+
+        private static void SignalRow(StringBuilder sb, string name, string status, string unit, decimal? avg, decimal? max, decimal? total, long samples, IReadOnlyList<string> metrics, string kind)
+        {
+            var ok = status == "ok";
+            sb.Append("<tr class=\"").Append(kind).Append("\"><td><code>").Append(Esc(name)).Append("</code></td><td>").Append(Esc(ok ? "ok" : status.Replace('_', ' '))).Append("</td>");
+            ValueCells(sb, ok, unit, avg, max, total);
+            sb.Append("<td class=\"num\">").Append(Esc(N(samples))).Append("</td><td><code>").Append(Esc(string.Join(", ", metrics))).Append("</code></td></tr>\n");
+        }
+
+        /// <summary>Per component, while it held the critical path (e.g. CPU and throttling while the bottleneck ran).</summary>
+        private static void ComponentRows(StringBuilder sb, IReadOnlyList<ComponentSignal> components, string unit)
+        {
+            foreach (var c in components)
+            {
+                sb.Append("<tr class=\"component\" data-component=\"").Append(Esc(c.Component)).Append("\"><td class=\"indent\"><code>").Append(Esc(c.Component)).Append("</code></td><td class=\"note\">while on the path</td>");
+                ValueCells(sb, true, unit, c.Avg, c.Max, c.Total);
+                sb.Append("<td class=\"num\">").Append(Esc(N(c.Samples))).Append("</td><td></td></tr>\n");
+            }
+        }
+
+        /// <summary>Avg and max; a count-like measure with neither shows its total instead; nothing at all is blank, never "n/a n/a".</summary>
+        private static void ValueCells(StringBuilder sb, bool ok, string unit, decimal? avg, decimal? max, decimal? total)
+        {
+            string a = string.Empty, m = string.Empty;
+            if (ok && (avg is not null || max is not null))
+            {
+                a = avg is null ? string.Empty : Val(avg, unit);
+                m = max is null ? string.Empty : Val(max, unit);
+            }
+            else if (ok && total is not null)
+            {
+                a = "total " + Val(total, unit);
+            }
+
+            sb.Append("<td class=\"num\">").Append(Esc(a)).Append("</td><td class=\"num\">").Append(Esc(m)).Append("</td>");
         }
 
         private static void Findings(StringBuilder sb, Profile p)
@@ -339,7 +433,7 @@ footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
             {
                 if (!map.ContainsKey(n))
                 {
-                    map[n] = map.Count < Palette.Length ? Palette[map.Count] : OtherColour;
+                    map[n] = map.Count < Palette.Length ? Palette[map.Count] : Generated(map.Count);
                 }
             }
 

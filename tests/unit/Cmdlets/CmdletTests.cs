@@ -116,14 +116,15 @@ namespace Chartly.Profiler.Tests.Cmdlets
         [Fact]
         public void NoCmdletCanChangeAnything()
         {
-            // Read-only by construction: no ShouldProcess, and no parameter that sounds like applying a change.
+            // Read-only by construction: no parameter that sounds like applying a change, and ShouldProcess
+            // (-WhatIf/-Confirm) only where the user's own file is written (Export, issue 13).
             var types = typeof(Chartly.Profiler.Cmdlets.GetChartlyProfileCommand).Assembly.GetTypes()
                 .Where(t => t.GetCustomAttributes(typeof(CmdletAttribute), false).Length > 0).ToList();
             Assert.NotEmpty(types);
             foreach (var t in types)
             {
                 var attr = (CmdletAttribute)t.GetCustomAttributes(typeof(CmdletAttribute), false)[0];
-                Assert.False(attr.SupportsShouldProcess, t.Name + " declares SupportsShouldProcess");
+                Assert.Equal(attr.VerbName == "Export", attr.SupportsShouldProcess);
                 Assert.False(attr.SupportsTransactions, t.Name + " declares SupportsTransactions");
                 Assert.DoesNotContain(new[] { "Set", "Remove", "New", "Clear", "Start", "Stop", "Invoke", "Update" }, v => v == attr.VerbName);
 

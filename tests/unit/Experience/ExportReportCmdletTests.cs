@@ -27,7 +27,7 @@ namespace Chartly.Profiler.Tests.Experience
         public void WritesTheReportAndReturnsItsFile()
         {
             using var s = new Session();
-            var r = s.Run($"{Run1004} | Export-ChartlyProfileReport -Path {Quoted("r.html")} -ConfigPath samples/chartly-profiler.yaml");
+            var r = s.Run($"{Run1004} | Export-ChartlyProfileReport -Path {Quoted("r.html")} -ConfigPath samples/chartly-profiler.yaml -PassThru");
             Assert.Empty(r.Errors);
             Assert.Empty(r.Warnings);
             var file = Assert.IsType<FileInfo>(Assert.Single(r.Output).BaseObject);
@@ -40,7 +40,7 @@ namespace Chartly.Profiler.Tests.Experience
         }
 
         [Fact]
-        public void AnExistingFileIsLeftAloneWithoutForceAndReplacedWithIt()
+        public void AnExistingFileIsReplacedAsExportCsvDoesAndLeftAloneWithNoClobber()
         {
             var path = Path.Combine(_dir, "r.html");
             File.WriteAllText(path, "keep me");
@@ -48,19 +48,73 @@ namespace Chartly.Profiler.Tests.Experience
             File.SetLastWriteTimeUtc(path, stamp);
             using var s = new Session();
 
-            var r = s.Run($"{Run1004} | Export-ChartlyProfileReport -Path {Quoted("r.html")}");
+            var r = s.Run($"{Run1004} | Export-ChartlyProfileReport -Path {Quoted("r.html")} -NoClobber");
             Assert.Empty(r.Output);
             var e = Assert.Single(r.Errors);
             Assert.Equal("ReportFileExists,Chartly.Profiler.Cmdlets.ExportChartlyProfileReportCommand", e.FullyQualifiedErrorId);
             Assert.Equal(System.Management.Automation.ErrorCategory.ResourceExists, e.CategoryInfo.Category);
-            Assert.Contains("-Force", e.Exception.Message);
+            Assert.Contains("-NoClobber", e.Exception.Message);
+            Assert.Null(e.Exception.InnerException);
             Assert.Equal("keep me", File.ReadAllText(path));
             Assert.Equal(stamp, File.GetLastWriteTimeUtc(path));
 
-            r = s.Run($"{Run1004} | Export-ChartlyProfileReport -Path {Quoted("r.html")} -Force");
+            r = s.Run($"{Run1004} | Export-ChartlyProfileReport -Path {Quoted("r.html")}");
             Assert.Empty(r.Errors);
+            Assert.Empty(r.Output); // no -PassThru, no output
             Assert.StartsWith("<!DOCTYPE html>", File.ReadAllText(path));
             Assert.Single(Directory.GetFiles(_dir));
+        }
+
+        [Fact]
+        public void WhatIfWritesNothingAndReadsNothingAndHonoursThePreference()
+        {
+            using var s = new Session();
+            var r = s.Run($"{Run1004} | Export-ChartlyProfileReport -Path {Quoted("a.html")} -WhatIf -Verbose");
+            Assert.Empty(r.Errors);
+            Assert.Empty(r.Output);
+            Assert.DoesNotContain(r.Verbose, v => v.StartsWith("Reading ", StringComparison.Ordinal) && v.Contains("telemetry"));
+            r = s.Run($"$WhatIfPreference = $true; {Run1004} | Export-ChartlyProfileReport -Path {Quoted("b.html")}; $WhatIfPreference = $false");
+            Assert.Empty(r.Errors);
+            Assert.Empty(Directory.GetFileSystemEntries(_dir));
+        }
+
+        [Fact]
+        public void LiteralPathTakesWildcardCharactersAsTyped()
+        {
+            using var s = new Session();
+            var r = s.Run($"{Run1004} | Export-ChartlyProfileReport -LiteralPath {Quoted("r[1].html")} -PassThru");
+            Assert.Empty(r.Errors);
+            Assert.Equal(new[] { "r[1].html" }, Directory.GetFiles(_dir).Select(Path.GetFileName));
+        }
+
+        [Fact]
+        public void TheReportAndTheComparisonReadTheTelemetryTheProfileWasMadeFrom()
+        {
+            // Issue 13: the profile is made with -ConfigPath; Export and Compare are not told again, and
+            // neither CHARTLY_PROFILER_CONFIG nor a chartly-profiler.yaml in the current location exists.
+            var before = Environment.GetEnvironmentVariable(ConfigLoader.EnvironmentVariable);
+            Environment.SetEnvironmentVariable(ConfigLoader.EnvironmentVariable, null);
+            try
+            {
+                using var s = new Session(_dir);
+                var r = s.Run(
+                    $"$p = Get-ChartlyProfile -ConfigPath '{Repo.SampleConfig}' -Environment dev -TargetType run -TargetId run-1004 -WindowStart 2026-11-24T10:00:00Z -WindowEnd 2026-11-24T11:00:00Z\n" +
+                    "$p | Export-ChartlyProfileReport -Path r.html\n" +
+                    "($p | Compare-ChartlyProfile -Baseline run:run-1001).Summary.Regression\n" +
+                    "$p.ConfigPath");
+                Assert.Empty(r.Errors);
+                Assert.Empty(r.Warnings);
+                Assert.Equal(new[] { "regressed", Repo.SampleConfig }, r.Output.Select(o => o.ToString()));
+                Assert.Contains("waterfall-chart", File.ReadAllText(Path.Combine(_dir, "r.html")));
+
+                // The document does not carry it: read back, the profile has none and says so.
+                r = s.Run("$p | ConvertTo-ChartlyProfileDocument | Import-ChartlyProfile | Export-ChartlyProfileReport -Path back.html");
+                Assert.Contains("ConfigNotFound", Assert.Single(r.Warnings));
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable(ConfigLoader.EnvironmentVariable, before);
+            }
         }
 
         [Fact]
@@ -79,7 +133,7 @@ namespace Chartly.Profiler.Tests.Experience
             var r = s.Run(
                 "'run-1001', 'run-1004' | ForEach-Object { [pscustomobject]@{ Environment = 'dev'; TargetType = 'run'; TargetId = $_ } } | " +
                 "Get-ChartlyProfile -ConfigPath samples/chartly-profiler.yaml -WindowStart 2026-11-24T10:00:00Z -WindowEnd 2026-11-24T11:00:00Z | " +
-                $"Export-ChartlyProfileReport -ConfigPath samples/chartly-profiler.yaml -Path {{ Join-Path '{_dir.Replace("'", "''")}' ($_.Header.Target.Id + '.html') }}");
+                $"Export-ChartlyProfileReport -PassThru -ConfigPath samples/chartly-profiler.yaml -Path {{ Join-Path '{_dir.Replace("'", "''")}' ($_.Header.Target.Id + '.html') }}");
             Assert.Empty(r.Errors);
             Assert.Equal(2, r.Output.Count);
             Assert.Equal(new[] { "run-1001.html", "run-1004.html" }, Directory.GetFiles(_dir).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal));
@@ -93,7 +147,7 @@ namespace Chartly.Profiler.Tests.Experience
             var r = s.Run(
                 "$a = Get-ChartlyProfile -ConfigPath samples/chartly-profiler.yaml -Environment dev -TargetType run -TargetId run-1001 -WindowStart 2026-11-24T10:00:00Z -WindowEnd 2026-11-24T11:00:00Z\n" +
                 $"$b = {Run1004}\n" +
-                $"$a, $b | Export-ChartlyProfileReport -Path {Quoted("r.html")} -Force -ConfigPath samples/chartly-profiler.yaml");
+                $"$a, $b | Export-ChartlyProfileReport -Path {Quoted("r.html")} -PassThru -ConfigPath samples/chartly-profiler.yaml");
             Assert.Single(r.Output);
             Assert.Equal("ReportPathAlreadyWritten", Assert.Single(r.Errors).FullyQualifiedErrorId.Split(',')[0]);
             Assert.Contains("run-1001", File.ReadAllText(Path.Combine(_dir, "r.html")));
@@ -107,7 +161,7 @@ namespace Chartly.Profiler.Tests.Experience
             using var s = new Session();
             var r = s.Run(
                 $"$json = {Run1004} | ConvertTo-ChartlyProfileDocument\n" +
-                $"Import-ChartlyProfile -Content $json | Export-ChartlyProfileReport -Path {Quoted("r.html")} -ConfigPath '{t.ConfigPath}'");
+                $"Import-ChartlyProfile -Content $json | Export-ChartlyProfileReport -Path {Quoted("r.html")} -ConfigPath '{t.ConfigPath}' -PassThru");
             Assert.Empty(r.Errors);
             Assert.Single(r.Output);
             var warning = Assert.Single(r.Warnings);

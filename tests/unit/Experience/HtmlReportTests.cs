@@ -201,5 +201,50 @@ namespace Chartly.Profiler.Tests.Experience
 
         private static SpanRecord Span(TraceId trace, ulong id, ulong parent, long startMicros, long endMicros, string label) =>
             new(trace, id, parent, Otlp.BaseNanos + startMicros * 1_000, Otlp.BaseNanos + endMicros * 1_000, SpanKind.Internal, 0, ResourceInfo.Empty, label, TargetIdentity.None, 0, 0);
+
+        [Fact]
+        public void SignalsShowEachComponentWhileItRanAndNoEmptyNotApplicablePairs()
+        {
+            var profile = Run.Sample("workflow", "wf-daily-report");
+            var html = System.Text.Encoding.UTF8.GetString(HtmlReport.RenderBytes(profile, null, "none"));
+            var table = html.Substring(html.IndexOf("id=\"signals-table\"", StringComparison.Ordinal));
+            table = table.Substring(0, table.IndexOf("</table>", StringComparison.Ordinal));
+
+            // CPU and throttling while the bottleneck ran, as rows of the table, not only in findings text.
+            var cpu = profile.Signals.Single(s => s.Name == "cpu_utilization");
+            Assert.NotEmpty(cpu.Components);
+            Assert.Contains("<tr class=\"component\" data-component=\"analytics_query_exec\">", table);
+            Assert.Equal(
+                profile.Signals.Sum(s => s.Components.Count + s.Measures.Where(m => m.Status == "ok" && m.Name != s.Measure).Sum(m => 1 + m.Components.Count)),
+                System.Text.RegularExpressions.Regex.Matches(table, "<tr class=\"(component|measure)\"").Count);
+            Assert.DoesNotContain("n/a", table, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void EveryComponentBeyondTheTenthHasAColourOfItsOwn()
+        {
+            var colours = Enumerable.Range(10, 40).Select(HtmlReport.Generated).ToList();
+            Assert.Equal(colours.Count, colours.Distinct(StringComparer.Ordinal).Count());
+            Assert.All(colours, c => Assert.Matches("^#[0-9a-f]{6}$", c));
+            Assert.Equal(colours, Enumerable.Range(10, 40).Select(HtmlReport.Generated)); // the same every time
+        }
+
+        [Fact]
+        public void ThrottledResponsesAndRetriesAreMarkedWhereTheyHappened()
+        {
+            using var t = new TempTelemetry();
+            t.Write("run.json", Otlp.Line(Otlp.Resource("engine"), new[]
+            {
+                new TestSpan(Otlp.Trace(1), Otlp.Span(1), null, "workflow w", 2, 0, 10_000, Otlp.Attrs("chartly.run.id", "run-429")),
+                new TestSpan(Otlp.Trace(1), Otlp.Span(2), Otlp.Span(1), "POST /export", 3, 100, 6_000, null, new Dictionary<string, long> { ["http.response.status_code"] = 429, ["http.request.resend_count"] = 2 }),
+                new TestSpan(Otlp.Trace(1), Otlp.Span(3), Otlp.Span(1), "POST /render", 3, 6_000, 9_000, null, new Dictionary<string, long> { ["http.response.status_code"] = 200 }),
+            }));
+            var (profile, w) = Waterfall.OfSlowestRoot(Run.Request("run", "run-429"), ConfigLoader.Load(t.ConfigPath), CancellationToken.None);
+            var html = Encoding.UTF8.GetString(HtmlReport.RenderBytes(profile, w, null));
+            var marks = Regex.Matches(html, "<text class=\"mark\"[^>]*>([^<]*)</text>").Select(m => m.Groups[1].Value).ToList();
+            Assert.Equal(new[] { "HTTP 429, 2 resends" }, marks);
+            Assert.Contains("POST /export (client): span", html);
+            Assert.Contains("on the critical path; HTTP 429, 2 resends</title>", html);
+        }
     }
 }

@@ -16,15 +16,17 @@ namespace Chartly.Profiler.Tests.Governance
     }
 
     /// <summary>
-    /// Runs tools/profiler/profiler.ps1 in this process, on this thread (so a thread-static test hook
-    /// of the engine applies), with the module built with the tests, and captures stderr and the exit
+    /// Runs tools/profiler/profiler.ps1 in this process, on this thread, with the module built with the tests, and captures stderr and the exit
     /// code as a user's shell would see them.
     /// </summary>
     public static class CliHarness
     {
         public sealed record Result(int ExitCode, string Stderr, string Output);
 
-        public static Result Run(params string[] args)
+        public static Result Run(params string[] args) => Run(null, args);
+
+        /// <param name="setup">Changes to the session before the script runs (e.g. ExplodingCmdlets.InsteadOfTheModule).</param>
+        public static Result Run(Action<InitialSessionState>? setup, params string[] args)
         {
             var cli = Path.Combine(Repo.Root, "tools", "profiler", "profiler.ps1");
             var module = typeof(Chartly.Profiler.Cmdlets.GetChartlyProfileCommand).Assembly.Location;
@@ -36,6 +38,7 @@ namespace Chartly.Profiler.Tests.Governance
                 Environment.SetEnvironmentVariable("CHARTLY_PROFILER_MODULE", module);
                 Console.SetError(stderr);
                 var iss = InitialSessionState.CreateDefault2();
+                setup?.Invoke(iss);
                 using var rs = RunspaceFactory.CreateRunspace(iss);
                 rs.ThreadOptions = PSThreadOptions.UseCurrentThread;
                 rs.Open();

@@ -49,7 +49,7 @@ namespace Chartly.Profiler.Tests.Governance
             new object[] { "AggregateException" },
         };
 
-        private static Exception Make(string kind) => kind switch
+        internal static Exception Make(string kind) => kind switch
         {
             "NullReferenceException" => new NullReferenceException(ExplodingSource.Message),
             "InvalidOperationException" => new InvalidOperationException(ExplodingSource.Message, new Exception(HostileCorpus.Jwt.Text)),
@@ -60,7 +60,7 @@ namespace Chartly.Profiler.Tests.Governance
         };
 
         /// <summary>Throws it for real, so it has a stack trace that could leak.</summary>
-        private static Exception Thrown(string kind)
+        internal static Exception Thrown(string kind)
         {
             try
             {
@@ -73,7 +73,7 @@ namespace Chartly.Profiler.Tests.Governance
             }
         }
 
-        private static void AssertShortAndClean(string text)
+        internal static void AssertShortAndClean(string text)
         {
             Assert.DoesNotContain(" at ", text, StringComparison.Ordinal);
             Assert.DoesNotContain("Chartly.Profiler.Internal", text, StringComparison.Ordinal);
@@ -87,77 +87,61 @@ namespace Chartly.Profiler.Tests.Governance
         [MemberData(nameof(Failures))]
         public void TheCmdletTurnsAnUnexpectedExceptionIntoAnIdAndAShortMessage(string kind)
         {
-            ProfileEngine.SourceFactoryForTests = _ => new ExplodingSource(() => Thrown(kind));
-            try
-            {
-                var iss = InitialSessionState.CreateDefault2();
-                iss.ImportPSModule(new[] { typeof(Chartly.Profiler.Cmdlets.GetChartlyProfileCommand).Assembly.Location });
-                using var rs = RunspaceFactory.CreateRunspace(iss);
-                rs.ThreadOptions = PSThreadOptions.UseCurrentThread;
-                rs.Open();
-                using var ps = PowerShell.Create();
-                ps.Runspace = rs;
-                ps.AddScript("Get-ChartlyProfile -Environment dev -TargetType run -TargetId run-1004 -WindowStart 2026-11-24T10:00:00Z -WindowEnd 2026-11-24T11:00:00Z -ConfigPath '" + Repo.SampleConfig + "'");
-                Assert.Empty(ps.Invoke());
-                var e = Assert.Single(ps.Streams.Error);
-                Assert.Equal("InternalError,Chartly.Profiler.Cmdlets.GetChartlyProfileCommand", e.FullyQualifiedErrorId);
-                Assert.Equal(ErrorCategory.InvalidData, e.CategoryInfo.Category);
-                var p = Assert.IsType<ProfilerException>(e.Exception);
-                Assert.Equal(ExitCodes.ValidationFailed, p.ExitCode);
-                Assert.Null(p.InnerException);
-                Assert.Null(p.StackTrace);
-                Assert.True(p.Message.Length < 300, p.Message);
-                AssertShortAndClean(e.ToString());
-                AssertShortAndClean(p.Message);
-            }
-            finally
-            {
-                ProfileEngine.SourceFactoryForTests = null;
-            }
+            using var rs = RunspaceFactory.CreateRunspace(ExplodingCmdlets.Session());
+            rs.ThreadOptions = PSThreadOptions.UseCurrentThread;
+            rs.Open();
+            using var ps = PowerShell.Create();
+            ps.Runspace = rs;
+            ps.AddScript("Get-ChartlyProfile -Environment dev -TargetType run -TargetId run-1004 -WindowStart 2026-11-24T10:00:00Z -WindowEnd 2026-11-24T11:00:00Z -ConfigPath '" + Repo.SampleConfig + "' -Explode " + kind);
+            Assert.Empty(ps.Invoke());
+            var e = Assert.Single(ps.Streams.Error);
+            Assert.Equal("InternalError,Chartly.Profiler.Tests.Governance.ExplodingGetChartlyProfile", e.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.InvalidData, e.CategoryInfo.Category);
+            var p = Assert.IsType<ProfilerException>(e.Exception);
+            Assert.Equal(ExitCodes.ValidationFailed, p.ExitCode);
+            Assert.Null(p.InnerException);
+            Assert.Null(p.StackTrace);
+            Assert.True(p.Message.Length < 300, p.Message);
+            AssertShortAndClean(e.ToString());
+            AssertShortAndClean(p.Message);
         }
 
         [Fact]
         public void TheCommandLinePrintsOneLineWithTheIdAndExitsFour()
         {
-            ProfileEngine.SourceFactoryForTests = _ => new ExplodingSource(() => Thrown("NullReferenceException"));
-            try
-            {
-                var r = CliHarness.Run("--config", Repo.SampleConfig, "--env", "dev", "--target-type", "run", "--target-id", "run-1004", "--window-start", "2026-11-24T10:00:00Z", "--window-end", "2026-11-24T11:00:00Z");
-                Assert.Equal(ExitCodes.ValidationFailed, r.ExitCode);
-                var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-                Assert.StartsWith("profiler: The profile could not be built because of an unexpected NullReferenceException.", line, StringComparison.Ordinal);
-                Assert.EndsWith("[InternalError]", line, StringComparison.Ordinal);
-                AssertShortAndClean(r.Stderr);
-                AssertShortAndClean(r.Output);
-            }
-            finally
-            {
-                ProfileEngine.SourceFactoryForTests = null;
-            }
+            var r = CliHarness.Run(ExplodingCmdlets.InsteadOfTheModule, "--config", Repo.SampleConfig, "--env", "dev", "--target-type", "run", "--target-id", "run-1004", "--window-start", "2026-11-24T10:00:00Z", "--window-end", "2026-11-24T11:00:00Z");
+            Assert.Equal(ExitCodes.ValidationFailed, r.ExitCode);
+            var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith("profiler: The profile could not be built because of an unexpected NullReferenceException.", line, StringComparison.Ordinal);
+            Assert.EndsWith("[InternalError]", line, StringComparison.Ordinal);
+            AssertShortAndClean(r.Stderr);
+            AssertShortAndClean(r.Output);
         }
 
         [Fact]
         public void TheDryRunFailsTheSameWay()
         {
-            ProfileEngine.SourceFactoryForTests = _ => new ExplodingSource(() => Thrown("KeyNotFoundException"));
-            try
-            {
-                var r = CliHarness.Run("--config", Repo.SampleConfig, "--env", "dev", "--target-type", "run", "--target-id", "run-1004", "--window-start", "2026-11-24T10:00:00Z", "--window-end", "2026-11-24T11:00:00Z", "--dry-run");
-                Assert.Equal(ExitCodes.ValidationFailed, r.ExitCode);
-                Assert.EndsWith("[InternalError]\n", r.Stderr, StringComparison.Ordinal);
-                AssertShortAndClean(r.Stderr);
-            }
-            finally
-            {
-                ProfileEngine.SourceFactoryForTests = null;
-            }
+            var r = CliHarness.Run(ExplodingCmdlets.InsteadOfTheModule, "--config", Repo.SampleConfig, "--env", "dev", "--target-type", "run", "--target-id", "run-1004", "--window-start", "2026-11-24T10:00:00Z", "--window-end", "2026-11-24T11:00:00Z", "--dry-run");
+            Assert.Equal(ExitCodes.ValidationFailed, r.ExitCode);
+            Assert.EndsWith("[InternalError]\n", r.Stderr, StringComparison.Ordinal);
+            AssertShortAndClean(r.Stderr);
         }
 
         [Fact]
-        public void TheHookIsOffUnlessATestSetsIt()
+        public void TheProductHasNoStaticHookToMakeItFail()
         {
-            // The hook is thread-static and null by default: the product never sees it.
-            Assert.Null(ProfileEngine.SourceFactoryForTests);
+            // Failures are injected by deriving from a cmdlet (ExplodingCmdlets), never through static state
+            // the product reads: no static, settable field or property of a delegate type in either assembly.
+            var hooks = new[] { typeof(ProfileEngine).Assembly, typeof(Chartly.Profiler.Cmdlets.ChartlyCmdlet).Assembly }
+                .SelectMany(a => a.GetTypes())
+                .SelectMany(t => t.GetFields(System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly)
+                    .Where(f => !f.IsInitOnly && !f.IsLiteral && !f.Name.Contains('<') && (typeof(Delegate).IsAssignableFrom(f.FieldType) || f.GetCustomAttributes(typeof(ThreadStaticAttribute), false).Length > 0))
+                    .Select(f => t.FullName + "." + f.Name)
+                    .Concat(t.GetProperties(System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly)
+                        .Where(p => p.SetMethod is not null)
+                        .Select(p => t.FullName + "." + p.Name)))
+                .ToList();
+            Assert.Empty(hooks);
             Assert.Equal(7507, new ProfileEngine().Run(Run.Request("run", "run-1004"), ConfigLoader.Load(Repo.SampleConfig)).Summary.TotalDurationMs);
         }
 

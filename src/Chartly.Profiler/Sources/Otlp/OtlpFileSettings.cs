@@ -4,9 +4,19 @@ using System.IO;
 
 namespace Chartly.Profiler.Sources.Otlp
 {
-    /// <summary>The settings of an <c>otlp-file</c> source: its files and folders, relative ones resolved against the configuration's folder.</summary>
-    internal sealed record OtlpFileSettings(IReadOnlyList<string> Paths)
+    /// <summary>
+    /// The settings of an <c>otlp-file</c> source: its files and folders, relative ones resolved
+    /// against the configuration's folder, and <c>max-parallelism</c>, how many files are read at
+    /// once (default: one per core), for machines shared with other work such as CI runners; the
+    /// profile is the same whatever the value (docs/configuration.md).
+    /// </summary>
+    internal sealed record OtlpFileSettings(IReadOnlyList<string> Paths, int? MaxParallelism = null)
     {
+        public const string MaxParallelismKey = "max-parallelism";
+
+        /// <summary>The largest value taken: more readers than this only contend for the disk.</summary>
+        public const int MaxParallelismLimit = 256;
+
         public static OtlpFileSettings Parse(SourceEntry entry)
         {
             if (entry.Paths.Count == 0)
@@ -20,7 +30,22 @@ namespace Chartly.Profiler.Sources.Otlp
                 paths.Add(Path.IsPathRooted(p) ? p : Path.GetFullPath(Path.Combine(entry.BaseDirectory, p)));
             }
 
-            return new OtlpFileSettings(paths);
+            return new OtlpFileSettings(paths, ParseMaxParallelism(entry.Settings, entry.Invalid));
+        }
+
+        private static int? ParseMaxParallelism(IReadOnlyDictionary<string, string> settings, Func<string, ProfilerException> invalid)
+        {
+            if (!settings.TryGetValue(MaxParallelismKey, out var text))
+            {
+                return null;
+            }
+
+            if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 1 || n > MaxParallelismLimit)
+            {
+                throw invalid($"'{MaxParallelismKey}' must be a whole number from 1 to {MaxParallelismLimit}; got '{Sanitize.ForMessage(text)}'");
+            }
+
+            return n;
         }
 
         /// <summary>

@@ -25,10 +25,14 @@ namespace Chartly.Profiler.Sources.Otlp
         private List<string>? _metricFiles;
         private Dictionary<string, TraceRecordIndex>? _indexes;
 
-        public OtlpFileSource(IReadOnlyList<string> paths, string description)
+        private readonly int _maxParallelism;
+
+        /// <param name="maxParallelism">How many files are read at once; null: one per core.</param>
+        public OtlpFileSource(IReadOnlyList<string> paths, string description, int? maxParallelism = null)
         {
             _paths = paths;
             Description = description;
+            _maxParallelism = maxParallelism ?? Math.Max(1, Environment.ProcessorCount);
         }
 
         public string Description { get; }
@@ -63,7 +67,7 @@ namespace Chartly.Profiler.Sources.Otlp
             }
 
             RequireFiles(files);
-            var results = ParallelFiles.Run(files, Progress, Description, "Finding target roots", cancellation, (file, reader) =>
+            var results = ParallelFiles.Run(files, _maxParallelism, Progress, Description, "Finding target roots", cancellation, (file, reader) =>
             {
                 var fileQuality = new DataQualityCounters();
                 var candidates = new CandidateSink(matcher);
@@ -127,7 +131,7 @@ namespace Chartly.Profiler.Sources.Otlp
             }
 
             // The second pass re-reads bytes pass 1 already counted: its counts are not kept.
-            var results = ParallelFiles.Run(files, Progress, Description, "Loading traces", cancellation, (file, reader) =>
+            var results = ParallelFiles.Run(files, _maxParallelism, Progress, Description, "Loading traces", cancellation, (file, reader) =>
             {
                 var sink = new TraceSink(selected);
                 if (_indexes is not null && _indexes.TryGetValue(file, out var index) && index.Layout != TelemetryLayout.Compressed)

@@ -16,11 +16,9 @@ namespace Chartly.Profiler.Sources.Otlp
     /// </summary>
     internal static class ParallelFiles
     {
-        /// <summary>Tests set this to prove one core and many give the same profile; null uses every core.</summary>
-        internal static int? MaxDegreeForTests { get; set; }
-
         public static T[] Run<T>(
             IReadOnlyList<string> files,
+            int maxParallelism,
             Action<ProfileProgress>? progress,
             string source,
             string activity,
@@ -39,7 +37,7 @@ namespace Chartly.Profiler.Sources.Otlp
                     Parallel.For(
                         0,
                         files.Count,
-                        new ParallelOptions { MaxDegreeOfParallelism = MaxDegreeForTests ?? Math.Max(1, Environment.ProcessorCount), CancellationToken = cancellation },
+                        new ParallelOptions { MaxDegreeOfParallelism = maxParallelism, CancellationToken = cancellation },
                         i =>
                         {
                             started.Add(i);

@@ -20,7 +20,7 @@ namespace Chartly.Profiler.Sources.Otlp
     public sealed class TargetIdCatalog
     {
         /// <summary>What a completion may read at most: enough for a day of a small environment's collector files.</summary>
-        public const long DefaultMaxBytes = 64L * 1024 * 1024;
+        public const long DefaultMaxBytes = 24L * 1024 * 1024;
 
         /// <summary>Distinct ids kept per target type and environment; completion lists are for people.</summary>
         public const int MaxIdsPerKind = 10_000;
