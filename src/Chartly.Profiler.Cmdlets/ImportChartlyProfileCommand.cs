@@ -13,7 +13,7 @@ namespace Chartly.Profiler.Cmdlets
     /// </summary>
     [Cmdlet(VerbsData.Import, "ChartlyProfile", DefaultParameterSetName = PathSet, HelpUri = HelpLinks.ImportChartlyProfile)]
     [OutputType(typeof(Profile))]
-    public sealed class ImportChartlyProfileCommand : ChartlyCmdlet
+    public class ImportChartlyProfileCommand : ChartlyCmdlet
     {
         private const string PathSet = "Path";
         private const string LiteralPathSet = "LiteralPath";
@@ -52,9 +52,12 @@ namespace Chartly.Profiler.Cmdlets
             {
                 _current = path;
                 var full = ResolvePath(path, "ProfileDocumentNotFound", "profile document");
-                Guard(() => WriteObject(ProfileDocumentReader.ReadFile(full)));
+                Guard(() => WriteObject(ReadFile(full)));
             }
         }
+
+        /// <summary>Reads one saved document (a derived cmdlet may read differently, as CreateSource lets the profiling cmdlets).</summary>
+        protected virtual Model.Profile ReadFile(string fullPath) => ProfileDocumentReader.ReadFile(fullPath);
 
         protected override void EndProcessing()
         {

@@ -32,8 +32,8 @@ namespace Chartly.Profiler.Tests.Governance
             ["Export-ChartlyProfileReport"] = Broken + "$broken | Export-ChartlyProfileReport -Path (Join-Path ([IO.Path]::GetTempPath()) ('chartly-guard-' + [guid]::NewGuid() + '.html'))",
             ["ConvertTo-ChartlyProfileDocument"] = Broken + "$broken | ConvertTo-ChartlyProfileDocument",
 
-            // A file that exists and fails on read with an I/O error the reader does not expect (EIO).
-            ["Import-ChartlyProfile"] = "Import-ChartlyProfile -LiteralPath /proc/self/mem",
+            // The reader itself fails the way a bug would (an I/O error is a clean ProfileDocumentUnreadable now).
+            ["Import-ChartlyProfile"] = "Import-ExplodingChartlyProfile -LiteralPath '" + System.IO.Path.Combine(Repo.Root, "tests", "golden", "run.json") + "'",
         };
 
         public static IEnumerable<object[]> Cmdlets => Scripts.Keys.OrderBy(k => k, StringComparer.Ordinal).Select(k => new object[] { k });

@@ -30,6 +30,12 @@ namespace Chartly.Profiler.Tests.Governance
         protected override ITraceSource? CreateSource(SourceConfig source) => new ExplodingSource(() => NoStackTraceTests.Thrown(Explode));
     }
 
+    [Cmdlet(VerbsData.Import, "ExplodingChartlyProfile", DefaultParameterSetName = "Path")]
+    public sealed class ExplodingImportChartlyProfile : ImportChartlyProfileCommand
+    {
+        protected override Model.Profile ReadFile(string fullPath) => throw NoStackTraceTests.Thrown("InvalidOperationException");
+    }
+
     internal static class ExplodingCmdlets
     {
         /// <summary>A session where Get-ChartlyProfile and Get-ChartlyProfilePlan are the exploding ones.</summary>
@@ -49,6 +55,7 @@ namespace Chartly.Profiler.Tests.Governance
         {
             iss.Commands.Add(new SessionStateCmdletEntry("Get-ExplodingChartlyProfile", typeof(ExplodingGetChartlyProfile), null));
             iss.Commands.Add(new SessionStateCmdletEntry("Get-ExplodingChartlyProfilePlan", typeof(ExplodingGetChartlyProfilePlan), null));
+            iss.Commands.Add(new SessionStateCmdletEntry("Import-ExplodingChartlyProfile", typeof(ExplodingImportChartlyProfile), null));
             iss.Commands.Add(new SessionStateAliasEntry("Get-ChartlyProfile", "Get-ExplodingChartlyProfile"));
             iss.Commands.Add(new SessionStateAliasEntry("Get-ChartlyProfilePlan", "Get-ExplodingChartlyProfilePlan"));
         }
