@@ -47,7 +47,7 @@ namespace Chartly.Profiler.Analysis
         /// bottleneck kind, findings, metric data quality); without it every signal is no_data and
         /// the kind is unknown.
         /// </summary>
-        public static Profile Build(ProfileRequest request, IReadOnlyList<RootAnalysis> roots, DataQualityCounters quality, long tracesSelected, long spansSelected, SignalOutcome? signals = null)
+        public static Profile Build(ProfileRequest request, IReadOnlyList<RootAnalysis> roots, DataQualityCounters quality, long tracesSelected, long spansSelected, SignalOutcome? signals = null, int? maxParallelism = null)
         {
             var seconds = request.Precision == Precision.Seconds;
             var (breakdown, total) = Breakdown(request, roots);
@@ -78,7 +78,7 @@ namespace Chartly.Profiler.Analysis
             }
 
             // What fixing the bottleneck would buy comes right after what the bottleneck is.
-            var whatIf = WhatIfAnalysis.Build(roots, breakdown, seconds, Environment.ProcessorCount);
+            var whatIf = WhatIfAnalysis.Build(roots, breakdown, seconds, maxParallelism ?? Environment.ProcessorCount);
             if (WhatIfAnalysis.Finding(whatIf, TargetTypes.ToName(request.Target.Type), roots.Count) is { } impact)
             {
                 var after = findings.FindIndex(f => f.Id.StartsWith("bottleneck.", StringComparison.Ordinal));

@@ -134,7 +134,7 @@ namespace Chartly.Profiler.Analysis
 
             Verbose?.Invoke($"Analysed {roots.Count} root(s) over {spansSelected} span(s)");
             var signals = SignalStage.Run(request, roots, evidence, sources.OfType<IMetricSource>().ToList(), quality.MetricRecords, cancellation, Verbose);
-            return ProfileBuilder.Build(request, roots, quality, byTrace.Count, spansSelected, signals);
+            return ProfileBuilder.Build(request, roots, quality, byTrace.Count, spansSelected, signals, MaxParallelism(env));
         }
 
         /// <summary>Stage 1: the target's candidate roots in every source, of the asked version, beginning in the window.</summary>
@@ -236,6 +236,13 @@ namespace Chartly.Profiler.Analysis
 
             return (roots, evidence, spansSelected);
         }
+
+        /// <summary>
+        /// The cores the analysis may use: the smallest <c>max-parallelism</c> the environment's file
+        /// sources set (a shared CI runner's limit holds for the whole profile), else all of them.
+        /// </summary>
+        private static int? MaxParallelism(EnvironmentConfig env) =>
+            env.Sources.Select(s => (s.Typed as Sources.Otlp.OtlpFileSettings)?.MaxParallelism).Where(p => p.HasValue).Select(p => p!.Value).DefaultIfEmpty(0).Min() is var min && min > 0 ? min : null;
 
         /// <summary>The version filter of a baseline: a root belongs to the version its resource reports.</summary>
         private static List<SpanRecord> OfServiceVersion(List<SpanRecord> candidates, ProfileRequest request, string version)
