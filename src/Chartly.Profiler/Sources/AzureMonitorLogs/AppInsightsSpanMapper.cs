@@ -73,7 +73,9 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
                 || !TrySpanId(row[_id], out var spanId)
                 || !TryParent(row[_parent], row[_operation]!, out var parentId)
                 || !TryParseInstant(row[_time], out var start)
-                || !TryDurationNanos(row[_duration], out var duration))
+                || !TryDurationNanos(row[_duration], out var duration)
+                || duration > SpanTimes.MaxDurationNanos
+                || !SpanTimes.Plausible(start, start + duration))
             {
                 return null;
             }

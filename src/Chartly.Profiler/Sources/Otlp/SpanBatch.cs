@@ -80,7 +80,7 @@ namespace Chartly.Profiler.Sources.Otlp
                     continue;
                 }
 
-                if (d.Invalid || !d.HasTraceId || !d.HasSpanId || !d.HasStart || !d.HasEnd || d.EndUnixNano < d.StartUnixNano || d.SpanId == 0 || d.TraceId.IsEmpty)
+                if (d.Invalid || !d.HasTraceId || !d.HasSpanId || !d.HasStart || !d.HasEnd || !SpanTimes.Plausible(d.StartUnixNano, d.EndUnixNano) || d.SpanId == 0 || d.TraceId.IsEmpty)
                 {
                     invalid++;
                     continue;

@@ -54,6 +54,20 @@ namespace Chartly.Profiler.Sources.Otlp
 
             var first = head[0];
             var whitespace = first is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r';
+
+            // Text that starts as JSON is JSON: a NUL byte further on spoils one record (counted
+            // malformed), not the whole file.
+            var start = 0;
+            while (start < head.Length && head[start] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
+            {
+                start++;
+            }
+
+            if (start < head.Length && head[start] == (byte)'{')
+            {
+                return TelemetryLayout.JsonLines;
+            }
+
             var binary = head.Slice(0, Math.Min(head.Length, ProbeBytes)).IndexOf((byte)0) >= 0;
             if (first < 0x10 && (!whitespace || binary))
             {
