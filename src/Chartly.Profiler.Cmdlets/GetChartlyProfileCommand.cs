@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using Chartly.Profiler.Analysis;
 using Chartly.Profiler.Analysis.Signals;
 using Chartly.Profiler.Model;
 using Chartly.Profiler.Regression;
@@ -39,7 +38,6 @@ namespace Chartly.Profiler.Cmdlets
             Guarded(() =>
             {
                 var request = BuildRequest(null, IncludeMetric);
-                request = request with { IncludeMetrics = SignalCatalog.Canonicalize(request.IncludeMetrics) };
                 var config = LoadConfig();
                 var engine = NewEngine();
                 if (ParameterSetName != CompareSet)
@@ -48,25 +46,8 @@ namespace Chartly.Profiler.Cmdlets
                     return;
                 }
 
-                // Everything about the baseline that can fail does so before the telemetry is read.
-                ProfileComparer.ValidateThreshold(Threshold);
-                var spec = BaselineSpec.Parse(CompareTo);
                 _resolver ??= new BaselineResolver(engine);
-                var header = ProfileBuilder.Header(request);
-                Profile? saved = null;
-                if (spec.Kind == BaselineKind.Profile)
-                {
-                    saved = _resolver.ReadDocument(BaselineArgument.ResolvePath(this, spec.Value));
-                    BaselineValidator.CheckHeaders(header, saved.Header, spec.Kind);
-                }
-                else
-                {
-                    BaselineResolver.BaselineRequest(spec, header);
-                }
-
-                var current = engine.Run(request, config, Cancellation);
-                var baseline = saved ?? _resolver.Resolve(spec, current.Header, config, Cancellation);
-                WriteObject(ProfileComparer.Compare(current, baseline, spec.Kind, spec.Kind == BaselineKind.Version ? spec.Value : null, Threshold));
+                WriteObject(BaselineComparison.Run(engine, _resolver, request, config, CompareTo, Threshold, path => BaselineArgument.ResolvePath(this, path), Cancellation));
             });
         }
     }

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using Chartly.Profiler.Analysis;
-using Chartly.Profiler.Analysis.Signals;
 
 namespace Chartly.Profiler.Cmdlets
 {
@@ -23,7 +22,6 @@ namespace Chartly.Profiler.Cmdlets
             Guarded(() =>
             {
                 var request = BuildRequest(null, IncludeMetric);
-                request = request with { IncludeMetrics = SignalCatalog.Canonicalize(request.IncludeMetrics) };
                 var config = LoadConfig();
                 WriteObject(new ProfileEngine().Plan(request, config));
             });

@@ -113,12 +113,7 @@ namespace Chartly.Profiler.Cmdlets
 
         protected ProfileRequest BuildRequest(string? baseline, string[]? includeMetrics)
         {
-            var env = ProfileRequest.ParseEnvironment(Environment);
-            var type = TargetTypes.Parse(TargetType);
-            var precision = ProfileRequest.ParsePrecision(Precision);
-            var window = TimeWindow.Parse(WindowStart, WindowEnd);
-            var target = TargetSpec.Parse(type, TargetId);
-            return new ProfileRequest(env, target, window, precision, MetricNames.Normalize(includeMetrics), baseline);
+            return ProfileArguments.ToRequest(Environment, TargetType, TargetId, WindowStart, WindowEnd, Precision, includeMetrics) with { Baseline = baseline };
         }
 
         /// <summary>The configuration, read once per invocation (a pipeline of targets shares it).</summary>
