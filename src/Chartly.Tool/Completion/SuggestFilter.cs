@@ -8,17 +8,20 @@ namespace Chartly.Tool.Completion
     /// <summary>
     /// Keeps the [suggest] answers that start with the word under the cursor. System.CommandLine also
     /// offers every option whose name merely contains the word (<c>r</c> lists <c>--dry-run</c>), which a
-    /// shell would then offer in place of what was typed.
+    /// shell would then offer in place of what was typed. The short help aliases (-h, -?, /h, /?) are
+    /// left out too: --help is offered, four spellings of it are noise in a completion list.
     /// </summary>
     internal static class SuggestFilter
     {
+        private static readonly HashSet<string> HelpAliases = new(StringComparer.Ordinal) { "-h", "-?", "/h", "/?" };
+
         public static void Write(string answers, IReadOnlyList<string> args, TextWriter stdout)
         {
             var word = WordUnderCursor(args);
             using var reader = new StringReader(answers);
             for (var line = reader.ReadLine(); line is not null; line = reader.ReadLine())
             {
-                if (line.Length > 0 && line.StartsWith(word, StringComparison.Ordinal))
+                if (line.Length > 0 && line.StartsWith(word, StringComparison.Ordinal) && !HelpAliases.Contains(line))
                 {
                     stdout.Write(line + "\n");
                 }
