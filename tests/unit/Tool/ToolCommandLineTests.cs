@@ -67,6 +67,9 @@ namespace Chartly.Profiler.Tests.Tool
         [InlineData(2, "profiler: unknown format 'xml' (valid: json, yaml, text)", "run:run-1004", "--format", "xml")]
         [InlineData(2, "profiler: Unknown target type 'pod'", "pod:x")]
         [InlineData(2, "[InvalidEnvironment]", "run:run-1004", "--env", "qa")]
+        [InlineData(2, "[EnvironmentMissing]", "run:run-1004", "--env", "")]
+        [InlineData(2, "[InvalidTargetType]", "--target-type", "", "--target-id", "x")]
+        [InlineData(2, "[BaselineMissing]", "run:run-1004", "--compare-to", "")]
         [InlineData(3, "[TargetAmbiguous]", "run:run-dup-1")]
         [InlineData(3, "[TargetNotFound]", "run:run-9999")]
         public void RejectsWithTheContractsExitCodeAndOneLine(int exitCode, string expected, params string[] args)
