@@ -44,7 +44,7 @@ namespace Chartly.Tool
 
             if (parse.Action is not null and not ParseErrorAction)
             {
-                // --help, --version, [suggest]: System.CommandLine's own actions.
+                // --help and --version: System.CommandLine's actions (--version's replaced above).
                 return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
             }
 
@@ -59,7 +59,7 @@ namespace Chartly.Tool
                 return Fail(stderr, completion.Execute(parse, stdout));
             }
 
-            var first = parse.Tokens.FirstOrDefault(t => t.Type != System.CommandLine.Parsing.TokenType.Directive);
+            var first = parse.Tokens.FirstOrDefault(t => t.Type == System.CommandLine.Parsing.TokenType.Argument);
             var message = first is null
                 ? "a command is required: profiler <type>:<id> [flags] or completion bash|zsh|pwsh (see --help)"
                 : $"unknown command '{Sanitize.ForMessage(first.Value)}'; valid commands: profiler, completion (see --help)";
