@@ -79,11 +79,10 @@ namespace Chartly.Tool
         /// <summary>Runs the command: the profile (or plan) on stdout and 0, or one line on stderr and the contract's exit code.</summary>
         public int Execute(ParseResult parse, IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
         {
+            string text;
             try
             {
-                var options = ProfilerCommandLine.Read(this, parse, args);
-                stdout.Write(Profile(options));
-                return ExitCodes.Success;
+                text = Profile(ProfilerCommandLine.Read(this, parse, args));
             }
             catch (UsageException e)
             {
@@ -95,6 +94,17 @@ namespace Chartly.Tool
                 var failure = UnexpectedFailure.From(e, "chartly-tool", "Reinstall it: dotnet tool update Chartly.Tool (docs/cli.md).");
                 return Fail(stderr, $"{failure.Message} [{failure.ErrorId}]", failure.ExitCode);
             }
+
+            try
+            {
+                stdout.Write(text);
+            }
+            catch (IOException)
+            {
+                // The reader went away (`| head`): the profile was made; nothing is left to tell anyone.
+            }
+
+            return ExitCodes.Success;
         }
 
         private static int Fail(TextWriter stderr, string message, int exitCode)

@@ -10,10 +10,18 @@ namespace Chartly.Tool
         {
             // The bytes profiler.ps1 writes: UTF-8 without BOM, LF, whatever the console's encoding.
             var utf8 = new UTF8Encoding(false);
-            using var stdout = new StreamWriter(Console.OpenStandardOutput(), utf8) { NewLine = "\n", AutoFlush = false };
-            using var stderr = new StreamWriter(Console.OpenStandardError(), utf8) { NewLine = "\n", AutoFlush = true };
+            var stdout = new StreamWriter(Console.OpenStandardOutput(), utf8) { NewLine = "\n", AutoFlush = false };
+            var stderr = new StreamWriter(Console.OpenStandardError(), utf8) { NewLine = "\n", AutoFlush = true };
             var code = ToolApp.Run(args, stdout, stderr);
-            stdout.Flush();
+            try
+            {
+                stdout.Flush();
+            }
+            catch (IOException)
+            {
+                // The reader went away (`| head`): nothing left to tell it, and no stack trace either.
+            }
+
             return code;
         }
     }
