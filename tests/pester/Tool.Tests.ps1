@@ -370,6 +370,28 @@ printf '%s\n' "${COMPREPLY[@]}"
         @($found.CompletionText) | Should -Be $expect
     }
 
+    It 'completes in zsh: <line>' -ForEach @(
+        @{ line = 'chartly-tool profiler wor'; expect = @('workflow: (no space)') }
+        @{ line = 'chartly-tool profiler --format '; expect = @('json', 'text', 'yaml') }
+    ) {
+        if (-not (Get-Command zsh -ErrorAction SilentlyContinue)) {
+            if ($env:CI) { throw 'zsh is not installed (.ci/run installs it)' }
+            Set-ItResult -Skipped -Because 'zsh is not installed'; return
+        }
+        # compadd and _files only exist inside a completion widget: stand-ins print what they were given.
+        $script = @'
+compdef() { : }
+compadd() { local -a a; a=("$@"); local s=""; while [[ $a[1] != -- ]]; do [[ $a[1] == -S ]] && s=" (no space)"; shift a; done; shift a; print -rl -- "${a[@]/%/$s}" }
+_files() { print "(files)" }
+source <(chartly-tool completion zsh)
+BUFFER="$1"; CURSOR=${#BUFFER}
+_chartly_tool_complete
+'@
+        $r = Invoke-Process 'zsh' @('-c', $script, 'zsh', $line)
+        $r.ExitCode | Should -Be 0 -Because $r.Stderr
+        @($r.Stdout.TrimEnd("`n") -split "`n") | Should -Be $expect
+    }
+
     It 'prints a zsh script that asks [suggest] and parses' {
         $r = Invoke-Tool @('completion', 'zsh')
         $r.ExitCode | Should -Be 0
