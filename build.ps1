@@ -11,7 +11,7 @@
                assemblies at the root, every other published assembly in Dependencies/),
                generate the help from docs/help (tools/help/New-MamlHelp.ps1) and run
                Test-ModuleManifest on it.
-      Test     First the tools the tests need ($TestPrerequisites: prometheus/promtool,
+      Test     First the tools the tests need ($TestPrerequisites: prometheus/promtool, zsh,
                chromium, python3): missing ones are installed with apt-get when this user
                can (root, or sudo without a password); otherwise the task stops and lists
                what to install (-SkipPrerequisites runs anyway; those tests then count as
@@ -23,6 +23,8 @@
                child pwsh.
       Package  Build, then write the module's .nupkg to out/package/ (installable with
                Install-PSResource / Install-Module from a local file repository).
+      Tool     dotnet pack src/Chartly.Tool into out/tool/ (the chartly-tool .NET tool;
+               Build runs it too): dotnet tool install Chartly.Tool --add-source out/tool.
       Bench    Build, then tools/bench/Invoke-Bench.ps1: generated windows (10 MB to 2 GB),
                whole-process and in-process figures beside their targets (docs/performance.md).
       Samples  dotnet run --project tools/TelemetryGen -- samples --out samples/telemetry, then
@@ -36,7 +38,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Bench', 'Samples', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Tool', 'Bench', 'Samples', 'Clean')]
     [string[]]$Task = 'Build',
 
     [string]$Configuration = 'Release',
@@ -93,6 +95,7 @@ $TestPrerequisites = @(
     [pscustomobject]@{ Command = 'promtool'; Package = 'prometheus'; NeededBy = 'the Prometheus source tests (backfill)' }
     [pscustomobject]@{ Command = 'chromium'; Package = 'chromium'; NeededBy = 'the HTML report screenshot test' }
     [pscustomobject]@{ Command = 'python3'; Package = 'python3'; NeededBy = 'the tools/profiler/profiler.py tests' }
+    [pscustomobject]@{ Command = 'zsh'; Package = 'zsh'; NeededBy = "chartly-tool's zsh completion test" }
 )
 # ---------------------------------------------------------------------------------------
 
@@ -191,7 +194,20 @@ function Invoke-Build {
     finally {
         if (Test-Path $publishDir) { Remove-Item $publishDir -Recurse -Force -ErrorAction SilentlyContinue }
     }
+    Invoke-Tool
     $script:Built = $true
+}
+
+# The chartly-tool .NET tool (src/Chartly.Tool) as a nupkg in out/tool/, for
+# `dotnet tool install Chartly.Tool --add-source out/tool` (docs/cli.md).
+$script:ToolPacked = $false
+function Invoke-Tool {
+    if ($script:ToolPacked) { return }
+    $toolDir = Join-Path $OutDir 'tool'
+    Write-Step "dotnet pack src/Chartly.Tool -c $Configuration -> out/tool"
+    if (Test-Path $toolDir) { Remove-Item $toolDir -Recurse -Force }
+    Invoke-Native dotnet @('pack', (Join-Path $RepoRoot 'src/Chartly.Tool'), '-c', $Configuration, '-o', $toolDir, '-v', 'q', '-nologo')
+    $script:ToolPacked = $true
 }
 
 # Reads a VSTest .trx file: passed, failed, skipped, counted from each test's own outcome.
@@ -431,9 +447,10 @@ try {
             'Test' { Invoke-Test }
             'Demo' { Invoke-Demo }
             'Package' { Invoke-Package }
+            'Tool' { Invoke-Tool }
             'Bench' { Invoke-Bench }
             'Samples' { Invoke-Samples }
-            'Clean' { Invoke-Clean; $script:Built = $false }
+            'Clean' { Invoke-Clean; $script:Built = $false; $script:ToolPacked = $false }
         }
     }
 }

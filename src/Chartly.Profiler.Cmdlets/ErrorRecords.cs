@@ -18,27 +18,8 @@ namespace Chartly.Profiler.Cmdlets
         /// Anything the engine did not expect becomes a short message and an id: the original
         /// exception (and so its stack trace and message) is deliberately not attached.
         /// </summary>
-        public static ErrorRecord Unexpected(Exception e, object? target, string failed = "The profile could not be built")
-        {
-            if (e is System.IO.FileNotFoundException or System.IO.FileLoadException or BadImageFormatException or TypeLoadException)
-            {
-                // A broken installation, not bad input: say so, with the assembly's simple name only.
-                var name = (e as System.IO.FileNotFoundException)?.FileName ?? (e as System.IO.FileLoadException)?.FileName ?? string.Empty;
-                var simple = name.Split(',')[0];
-                return From(
-                    new ProfilerException(
-                        ProfilerErrorKind.PreconditionFailed,
-                        "SourceModuleDependencyMissing",
-                        $"A dependency of the ChartlyProfiler module could not be loaded{(simple.Length > 0 ? " (" + simple + ")" : string.Empty)}. Reinstall the module; its Dependencies folder must sit next to Chartly.Profiler.Cmdlets.dll."),
-                    target);
-            }
-
-            var wrapped = new ProfilerException(
-                ProfilerErrorKind.ValidationFailed,
-                "InternalError",
-                $"{failed} because of an unexpected {e.GetType().Name}. The input may violate its format; the data-quality counts of a narrower window can show where.");
-            return From(wrapped, target);
-        }
+        public static ErrorRecord Unexpected(Exception e, object? target, string failed = "The profile could not be built") =>
+            From(UnexpectedFailure.From(e, "the ChartlyProfiler module", "Reinstall the module; its Dependencies folder must sit next to Chartly.Profiler.Cmdlets.dll.", failed), target);
 
         /// <summary>
         /// The category: one per kind, except that a source that cannot be reached (SourceErrors ids)

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using Chartly.Profiler.Analysis;
 using Chartly.Profiler.Analysis.Signals;
 using Chartly.Profiler.Model;
 using Chartly.Profiler.Regression;
@@ -42,25 +41,9 @@ namespace Chartly.Profiler.Cmdlets
                 return;
             }
 
-            // Everything about the baseline that can fail does so before the telemetry is read.
-            ProfileComparer.ValidateThreshold(Threshold);
-            var spec = BaselineSpec.Parse(CompareTo!);
+            // Everything about the baseline that can fail does so before the telemetry is read (one place for every front end).
             _resolver ??= new BaselineResolver(engine);
-            var header = ProfileBuilder.Header(request);
-            Profile? saved = null;
-            if (spec.Kind == BaselineKind.Profile)
-            {
-                saved = _resolver.ReadDocument(ResolvePath(spec.Value, "ProfileDocumentNotFound", "profile document"));
-                BaselineValidator.CheckHeaders(header, saved.Header, spec.Kind);
-            }
-            else
-            {
-                BaselineResolver.BaselineRequest(spec, header);
-            }
-
-            var current = engine.Run(request, config, Cancellation);
-            var baseline = saved ?? _resolver.Resolve(spec, current.Header, config, Cancellation);
-            WriteObject(ProfileComparer.Compare(current, baseline, spec.Kind, spec.Kind == BaselineKind.Version ? spec.Value : null, Threshold));
+            WriteObject(BaselineComparison.Run(engine, _resolver, request, config, CompareTo!, Threshold, path => ResolvePath(path, "ProfileDocumentNotFound", "profile document"), Cancellation));
         }
     }
 

@@ -63,13 +63,8 @@ namespace Chartly.Profiler.Cmdlets
         /// <summary>The request of this pipeline item, its signal names canonical.</summary>
         protected ProfileRequest BuildRequest()
         {
-            var env = ProfileRequest.ParseEnvironment(Environment);
-            var type = TargetTypes.Parse(TargetType);
-            var precision = ProfileRequest.ParsePrecision(Precision);
-            var window = TimeWindow.Parse(WindowStart, WindowEnd);
-            var target = TargetSpec.Parse(type, TargetId);
-            var request = new ProfileRequest(env, target, window, precision, MetricNames.Normalize(IncludeMetric), null);
-            return request with { IncludeMetrics = SignalCatalog.Canonicalize(request.IncludeMetrics) };
+            // One place builds the request for every front end (the checks in one order, the same error ids).
+            return ProfileArguments.ToRequest(Environment, TargetType, TargetId, WindowStart, WindowEnd, Precision, IncludeMetric);
         }
 
         /// <summary>The configuration, read once per invocation (a pipeline of targets shares it).</summary>

@@ -10,7 +10,9 @@
       - the reader's single-core throughput from the page cache (bench app `reader`);
       - a single trace of 1,000,000 spans: tree + critical path (bench app `critical-path`);
       - a service target over a window of about 100,000 roots;
-      - Import-Module plus a first profile of the demo sample, above pwsh's own start.
+      - Import-Module plus a first profile of the demo sample, above pwsh's own start;
+      - the demo profile as a whole process: chartly-tool (installed from -ToolPackageDir with
+        dotnet tool install --tool-path into .bench/tool) beside tools/profiler/profiler.ps1.
     Prints each figure beside its target and writes out/bench/results.md. Not part of the tests.
 #>
 param(
@@ -19,10 +21,14 @@ param(
     [string]$SizesMb = '10,100,1024,2048',
     [int]$Repeat = 3,
     # The generated windows hold about 220 service roots per MB: 512 MB is about 110,000 roots.
-    [int]$ServiceWindowMb = 512
+    [int]$ServiceWindowMb = 512,
+    # The folder build.ps1 Build/Tool packs chartly-tool into.
+    [string]$ToolPackageDir = (Join-Path $PSScriptRoot '../../out/tool')
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
+# A relative -ModulePath (as docs/performance.md writes it) would be read as a module name.
+$ModulePath = (Resolve-Path -LiteralPath $ModulePath).ProviderPath
 $sizes = @($SizesMb.Split(',') | ForEach-Object { [int]$_.Trim() })
 $repo = (Resolve-Path (Join-Path $PSScriptRoot '../..')).ProviderPath
 $work = Join-Path $repo '.bench'
@@ -54,7 +60,10 @@ function Measure-Process([string[]]$Command) {
         $parts = $wall.Split(':')
         $seconds = [double]::Parse($parts[-1], [cultureinfo]::InvariantCulture) + 60 * [int]$parts[-2]
         $rss = [double](($t | Where-Object { $_ -match 'Maximum resident set size' }) -replace '\D', '') / 1024
-        [pscustomobject]@{ Seconds = $seconds; RssMb = $rss; Stdout = ($stdout -join "`n") }
+        # CPU seconds (user + system): steadier than wall time on a shared machine.
+        $cpu = 0.0
+        foreach ($line in $t | Where-Object { $_ -match '(User|System) time \(seconds\)' }) { $cpu += [double]::Parse(($line -replace '.*: ', ''), [cultureinfo]::InvariantCulture) }
+        [pscustomobject]@{ Seconds = $seconds; RssMb = $rss; Cpu = $cpu; Stdout = ($stdout -join "`n") }
     }
     finally { Remove-Item -LiteralPath $tmp -ErrorAction SilentlyContinue }
 }
@@ -79,8 +88,10 @@ function Get-Window([int]$Mb) {
 }
 
 $rows = [System.Collections.Generic.List[object]]::new()
-function Add-Row([string]$Figure, [string]$Target, [string]$Measured, [bool]$Met) {
-    $rows.Add([pscustomobject]@{ Figure = $Figure; Target = $Target; Measured = $Measured; Verdict = $(if ($Met) { 'met' } else { 'MISSED' }) })
+function Add-Row([string]$Figure, [string]$Target, [string]$Measured, [object]$Met) {
+    # $Met $null: a reference figure beside another, with no target of its own.
+    $verdict = if ($null -eq $Met) { '-' } elseif ($Met) { 'met' } else { 'MISSED' }
+    $rows.Add([pscustomobject]@{ Figure = $Figure; Target = $Target; Measured = $Measured; Verdict = $verdict })
 }
 
 $inv = [cultureinfo]::InvariantCulture
@@ -138,6 +149,44 @@ $demo = @(1..$Repeat | ForEach-Object {
     })
 $demoAbove = Get-Median $demo
 Add-Row 'Import-Module + first profile of the demo, above pwsh start' '< 1 s' ('{0:0.00} s' -f $demoAbove) ($demoAbove -lt 1)
+
+Write-Host '==> the demo profile as a whole process: chartly-tool beside profiler.ps1'
+# Installed as a user installs it, from the built folder only, with a NuGet cache of its own (so
+# never a stale copy of the same version); the first run is discarded (page cache).
+$toolDir = Join-Path $work 'tool'
+if (Test-Path -LiteralPath $toolDir) { Remove-Item -Recurse -Force -LiteralPath $toolDir }
+New-Item -ItemType Directory -Force -Path $toolDir | Out-Null
+$toolConfig = Join-Path $toolDir 'nuget.config'
+Set-Content -LiteralPath $toolConfig -Value "<configuration><packageSources><clear /><add key=`"build`" value=`"$([Security.SecurityElement]::Escape((Resolve-Path $ToolPackageDir).ProviderPath))`" /></packageSources></configuration>"
+$savedPackages = $env:NUGET_PACKAGES
+try {
+    $env:NUGET_PACKAGES = Join-Path $toolDir 'nuget-packages'
+    Invoke-Checked dotnet @('tool', 'install', 'Chartly.Tool', '--tool-path', (Join-Path $toolDir 'bin'), '--configfile', $toolConfig) | Out-Null
+}
+finally { $env:NUGET_PACKAGES = $savedPackages }
+$demoArgs = @('--config', (Join-Path $repo 'samples/chartly-profiler.yaml'), '--env', 'dev', '--window-start', '2026-11-24T10:00:00Z', '--window-end', '2026-11-24T11:00:00Z', '--format', 'text')
+$toolCmd = @((Join-Path $toolDir 'bin/chartly-tool'), 'profiler', 'run:run-1004') + $demoArgs
+$ps1Cmd = $pwshCmd + @('-NoProfile', '-File', (Join-Path $repo 'tools/profiler/profiler.ps1'), '--target-type', 'run', '--target-id', 'run-1004') + $demoArgs
+$savedModule = $env:CHARTLY_PROFILER_MODULE
+try {
+    $env:CHARTLY_PROFILER_MODULE = $ModulePath
+    $toolRepeat = [math]::Max($Repeat, 5)
+    $null = Measure-Process $toolCmd
+    $toolRuns = @(1..$toolRepeat | ForEach-Object { Measure-Process $toolCmd })
+    $ps1Runs = @(1..$Repeat | ForEach-Object { Measure-Process $ps1Cmd })
+}
+finally { $env:CHARTLY_PROFILER_MODULE = $savedModule }
+if ($toolRuns[0].Stdout -cne $ps1Runs[0].Stdout) { throw 'chartly-tool and profiler.ps1 printed different demo profiles' }
+$toolWall = Get-Median ($toolRuns.Seconds)
+Add-Row "chartly-tool, demo profile, whole process (median of $toolRepeat)" '< 0.5 s' ('{0:0.00} s ({1:0.00} s CPU), {2:0} MB peak RSS' -f $toolWall, (Get-Median ($toolRuns.Cpu)), (Get-Median ($toolRuns.RssMb))) ($toolWall -lt 0.5)
+Add-Row 'profiler.ps1, demo profile, whole process' 'reference' ('{0:0.00} s ({1:0.00} s CPU), {2:0} MB peak RSS' -f (Get-Median ($ps1Runs.Seconds)), (Get-Median ($ps1Runs.Cpu)), (Get-Median ($ps1Runs.RssMb))) $null
+if ($sizes -contains 10) {
+    $w = Get-Window 10
+    $w10 = @((Join-Path $toolDir 'bin/chartly-tool'), 'profiler', 'run:bench-run-target', '--config', (Join-Path $work 'w10.yaml'), '--env', 'prod', '--window-start', $w.window_start, '--window-end', $w.window_end)
+    $null = Measure-Process $w10
+    $w10Wall = Get-Median (@(1..$toolRepeat | ForEach-Object { (Measure-Process $w10).Seconds }))
+    Add-Row 'chartly-tool, one run out of the 10 MB window, whole process' 'reference' ('{0:0.00} s' -f $w10Wall) $null
+}
 
 $lines = [System.Collections.Generic.List[string]]::new()
 $lines.Add("Machine: $([Environment]::ProcessorCount) cores, $([math]::Round([double]((Get-Content /proc/meminfo -TotalCount 1) -replace '\D', '') / 1MB)) GiB; medians of $Repeat runs; idle pwsh + module: $('{0:0}' -f $idleRss) MB RSS, pwsh start $('{0:0.00}' -f $bare) s.")

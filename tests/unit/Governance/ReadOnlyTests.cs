@@ -161,11 +161,17 @@ namespace Chartly.Profiler.Tests.Governance
         [Theory]
         [InlineData("engine")]
         [InlineData("cmdlets")]
+        [InlineData("tool")]
         public void TheAssembliesReferenceNoWritingApi(string which)
         {
-            var assembly = which == "engine" ? typeof(ProfileEngine).Assembly : typeof(Chartly.Profiler.Cmdlets.GetChartlyProfileCommand).Assembly;
+            var assembly = which switch
+            {
+                "engine" => typeof(ProfileEngine).Assembly,
+                "tool" => typeof(Chartly.Tool.ToolApp).Assembly,
+                _ => typeof(Chartly.Profiler.Cmdlets.GetChartlyProfileCommand).Assembly,
+            };
             var (members, strings) = Metadata(assembly.Location);
-            Assert.Contains("System.IO.FileStream::.ctor", members);
+            Assert.Contains(which == "tool" ? "System.Console::OpenStandardOutput" : "System.IO.FileStream::.ctor", members);
 
             // The report writer's cleanup of a file it created itself is the one write the cmdlets may reference.
             var allowed = which == "cmdlets" ? new[] { "System.IO.File::Delete" } : Array.Empty<string>();

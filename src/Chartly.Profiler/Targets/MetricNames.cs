@@ -2,9 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace Chartly.Profiler.Cmdlets
+namespace Chartly.Profiler.Targets
 {
-    internal static class MetricNames
+    public static class MetricNames
     {
         /// <summary>Splits comma lists, trims, de-duplicates and sorts ordinally: the same allowlist, however it was typed.</summary>
         public static IReadOnlyList<string> Normalize(string[]? names)
