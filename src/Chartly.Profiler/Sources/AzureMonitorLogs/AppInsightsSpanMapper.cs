@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using Chartly.Profiler.Analysis;
 using Chartly.Profiler.Telemetry;
+using Chartly.Profiler.Sources.Kusto;
 
 namespace Chartly.Profiler.Sources.AzureMonitorLogs
 {
@@ -15,7 +16,7 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
     /// start, <c>DurationMs</c> the length, <c>AppRoleName</c> the service. A row that cannot be a
     /// span (bad ids, bad time) is counted as an invalid span, never guessed at.
     /// </summary>
-    internal sealed class AppInsightsSpanMapper
+    internal sealed class AppInsightsSpanMapper : IKustoRowMapper
     {
         private readonly LabelNormalizer _labels = new();
         private readonly Dictionary<ResourceInfo, ResourceInfo> _resources = new();
@@ -26,7 +27,7 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
         private readonly int _workflowId, _workflowName, _runId, _chartlyOperationId, _connectorId, _connectorRunId, _messaging;
         private readonly int _name, _resultCode, _success, _component, _resend;
 
-        public AppInsightsSpanMapper(LogsTable table, bool withLabel, Func<string, Exception> malformed)
+        public AppInsightsSpanMapper(KustoTable table, bool withLabel, Func<string, Exception> malformed)
         {
             _withLabel = withLabel;
             int Need(string c) => table.IndexOf(c) is var i && i >= 0 ? i : throw malformed("the result has no column '" + c + "'");
