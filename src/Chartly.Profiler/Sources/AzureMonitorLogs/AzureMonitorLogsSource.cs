@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using Azure.Core;
 using Chartly.Profiler.Access;
+using Chartly.Profiler.Sources.Entra;
 using Chartly.Profiler.Sources.Kusto;
 using Chartly.Profiler.Targets;
 using Chartly.Profiler.Telemetry;
@@ -26,7 +27,7 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
             _settings = settings;
 
             // The credential is built on first use: a dry run without an access policy never touches the identity stack.
-            _tokens = new TokenCache(credential ?? (() => CredentialFactory.Create(settings)), settings.Scope);
+            _tokens = new TokenCache(credential ?? (() => CredentialFactory.Create(settings.Identity)), settings.Scope);
             _client = new Lazy<LogsQueryClient>(() => new LogsQueryClient(settings, _tokens, tuning));
         }
 

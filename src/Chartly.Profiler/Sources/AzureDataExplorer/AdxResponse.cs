@@ -1,0 +1,188 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.Json;
+using Chartly.Profiler.Sources.Kusto;
+
+namespace Chartly.Profiler.Sources.AzureDataExplorer
+{
+    /// <summary>
+    /// A parsed answer of <c>POST /v2/rest/query</c>: a JSON array of frames, a
+    /// <c>DataSetHeader</c>, <c>DataTable</c> frames (<c>TableKind</c>, <c>Columns</c> of
+    /// <c>ColumnName</c>/<c>ColumnType</c>, <c>Rows</c>) and a closing <c>DataSetCompletion</c>
+    /// (<c>HasErrors</c>, <c>Cancelled</c>). The rows used are those of the first table of kind
+    /// <c>PrimaryResult</c>. An answer whose completion reports errors, or whose rows carry an
+    /// inline error object, is partial: its rows are used and the error is counted. An answer
+    /// without its completion frame was cut short and is malformed.
+    /// </summary>
+    internal sealed class AdxResponse
+    {
+        private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
+
+        private AdxResponse(KustoTable? primary, bool partial)
+        {
+            Primary = primary;
+            Partial = partial;
+        }
+
+        public KustoTable? Primary { get; }
+
+        public bool Partial { get; }
+
+        /// <summary>Parses a 200 answer; throws <see cref="FormatException"/> with a short reason when its shape is wrong.</summary>
+        public static AdxResponse Parse(Stream body)
+        {
+            JsonDocument doc;
+            try
+            {
+                doc = JsonDocument.Parse(body, Options);
+            }
+            catch (JsonException)
+            {
+                throw new FormatException("the body is not JSON");
+            }
+
+            using (doc)
+            {
+                var root = doc.RootElement;
+                if (root.ValueKind != JsonValueKind.Array)
+                {
+                    throw new FormatException("the body is not a JSON array of frames (a v2 query answer)");
+                }
+
+                KustoTable? primary = null;
+                bool partial = false, header = false, completed = false;
+                foreach (var frame in root.EnumerateArray())
+                {
+                    if (frame.ValueKind != JsonValueKind.Object)
+                    {
+                        throw new FormatException("a frame is not an object");
+                    }
+
+                    switch (Text(frame, "FrameType"))
+                    {
+                        case "DataSetHeader":
+                            header = true;
+                            break;
+                        case "DataTable":
+                            if (Text(frame, "TableKind") == "PrimaryResult" && primary is null)
+                            {
+                                primary = ReadTable(frame, ref partial);
+                            }
+
+                            break;
+                        case "DataSetCompletion":
+                            completed = true;
+                            partial |= Flag(frame, "HasErrors") || Flag(frame, "Cancelled");
+                            break;
+                        case null:
+                            throw new FormatException("a frame has no FrameType");
+                        default:
+                            // TableHeader/TableFragment/TableProgress/TableCompletion belong to progressive answers, which are never asked for.
+                            break;
+                    }
+                }
+
+                if (!header)
+                {
+                    throw new FormatException("it has no DataSetHeader frame");
+                }
+
+                if (!completed)
+                {
+                    throw new FormatException("it has no DataSetCompletion frame (the answer was cut short)");
+                }
+
+                return new AdxResponse(primary, partial);
+            }
+        }
+
+        /// <summary>The OneApiErrors object of a failed answer (any status): its code and the most specific message, or null when the body holds none.</summary>
+        public static (string? Code, string? Message)? ParseError(Stream? body)
+        {
+            if (body is null)
+            {
+                return null;
+            }
+
+            try
+            {
+                using var doc = JsonDocument.Parse(body, Options);
+                if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("error", out var e) || e.ValueKind != JsonValueKind.Object)
+                {
+                    return null;
+                }
+
+                // "@message" says what failed (the semantic error); "message" is the generic summary.
+                return (Text(e, "code"), Text(e, "@message") ?? Text(e, "message"));
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+
+        private static string? Text(JsonElement e, string name) =>
+            e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+        private static bool Flag(JsonElement e, string name) =>
+            e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
+
+        private static KustoTable ReadTable(JsonElement table, ref bool partial)
+        {
+            if (!table.TryGetProperty("Columns", out var cols) || cols.ValueKind != JsonValueKind.Array)
+            {
+                throw new FormatException("a table has no 'Columns' array");
+            }
+
+            var columns = new List<KustoColumn>();
+            foreach (var c in cols.EnumerateArray())
+            {
+                var cn = c.ValueKind == JsonValueKind.Object ? Text(c, "ColumnName") : null;
+                if (cn is null)
+                {
+                    throw new FormatException("a column has no ColumnName");
+                }
+
+                columns.Add(new KustoColumn(cn, Text(c, "ColumnType") ?? string.Empty));
+            }
+
+            if (!table.TryGetProperty("Rows", out var rowsEl) || rowsEl.ValueKind != JsonValueKind.Array)
+            {
+                throw new FormatException("a table has no 'Rows' array");
+            }
+
+            var rows = new List<string?[]>(rowsEl.GetArrayLength());
+            foreach (var r in rowsEl.EnumerateArray())
+            {
+                if (r.ValueKind == JsonValueKind.Object && r.TryGetProperty("OneApiErrors", out _))
+                {
+                    // An error raised while the rows streamed: what came before it is real, what follows is missing.
+                    partial = true;
+                    continue;
+                }
+
+                if (r.ValueKind != JsonValueKind.Array || r.GetArrayLength() != columns.Count)
+                {
+                    throw new FormatException("a row does not have one value per column");
+                }
+
+                var cells = new string?[columns.Count];
+                var i = 0;
+                foreach (var v in r.EnumerateArray())
+                {
+                    cells[i++] = v.ValueKind switch
+                    {
+                        JsonValueKind.Null => null,
+                        JsonValueKind.String => v.GetString(),
+                        _ => v.GetRawText(),
+                    };
+                }
+
+                rows.Add(cells);
+            }
+
+            return new KustoTable(Text(table, "TableName") ?? string.Empty, columns, rows);
+        }
+    }
+}
