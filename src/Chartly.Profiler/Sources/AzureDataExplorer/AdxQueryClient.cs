@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Text.Json;
 using System.Threading;
@@ -31,11 +32,14 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
             _pipeline = new RemotePipeline(
                 source,
                 settings.Limits,
-                new[] { ("POST", settings.QueryUri) },
+                AllowedCalls(settings),
                 settings.Limits.Timeout + NetworkSlack,
                 tuning,
                 new BearerTokenPolicy(tokens, source));
         }
+
+        /// <summary>What the read-only guard lets through: the v2 query call, nothing else (no management command, no v1 endpoint).</summary>
+        public static IReadOnlyList<(string Method, Uri Endpoint)> AllowedCalls(AdxSettings settings) => new[] { ("POST", settings.QueryUri) };
 
         public AdxResponse Query(string kql, CancellationToken cancellation) =>
             Task.Run(() => QueryAsync(kql, cancellation), cancellation).GetAwaiter().GetResult();

@@ -37,7 +37,7 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
         public string Describe() => TypeName + " " + Cluster.Host + (Cluster.IsDefaultPort ? string.Empty : ":" + Cluster.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)) + " database " + Database;
 
         /// <summary>The token this source asks for, for the read-only check of the configuration.</summary>
-        public TokenRequest TokenRequest() => new(Cluster, Scope);
+        public TokenRequest TokenRequest() => new(Cluster, Scope, "Data Explorer", Access.ReadOnlyScopes.ClusterDomains);
 
         public static AdxSettings Parse(IReadOnlyDictionary<string, string> settings, Func<string, ProfilerException> invalid)
         {

@@ -39,7 +39,7 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
         public EntraIdentity Identity => new(Credential, ClientId, TenantId, AuthorityHost);
 
         /// <summary>The token this source asks for, for the read-only check of the configuration.</summary>
-        public TokenRequest TokenRequest() => new(Endpoint, Scope);
+        public TokenRequest TokenRequest() => new(Endpoint, Scope, "Log Analytics", Access.ReadOnlyScopes.QueryHosts);
 
         public static LogsSettings Parse(IReadOnlyDictionary<string, string> settings, Func<string, ProfilerException> invalid)
         {
