@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Text.Json;
 using Chartly.Profiler.Sources.Kusto;
@@ -67,7 +66,10 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
                         case "DataTable":
                             if (Text(frame, "TableKind") == "PrimaryResult" && primary is null)
                             {
-                                primary = ReadTable(frame, ref partial);
+                                primary = KustoTableShape.DataExplorer.Read(frame, out var errorRows);
+
+                                // An error raised while the rows streamed: what came before it is real, what follows is missing.
+                                partial |= errorRows > 0;
                             }
 
                             break;
@@ -127,62 +129,5 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
 
         private static bool Flag(JsonElement e, string name) =>
             e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
-
-        private static KustoTable ReadTable(JsonElement table, ref bool partial)
-        {
-            if (!table.TryGetProperty("Columns", out var cols) || cols.ValueKind != JsonValueKind.Array)
-            {
-                throw new FormatException("a table has no 'Columns' array");
-            }
-
-            var columns = new List<KustoColumn>();
-            foreach (var c in cols.EnumerateArray())
-            {
-                var cn = c.ValueKind == JsonValueKind.Object ? Text(c, "ColumnName") : null;
-                if (cn is null)
-                {
-                    throw new FormatException("a column has no ColumnName");
-                }
-
-                columns.Add(new KustoColumn(cn, Text(c, "ColumnType") ?? string.Empty));
-            }
-
-            if (!table.TryGetProperty("Rows", out var rowsEl) || rowsEl.ValueKind != JsonValueKind.Array)
-            {
-                throw new FormatException("a table has no 'Rows' array");
-            }
-
-            var rows = new List<string?[]>(rowsEl.GetArrayLength());
-            foreach (var r in rowsEl.EnumerateArray())
-            {
-                if (r.ValueKind == JsonValueKind.Object && r.TryGetProperty("OneApiErrors", out _))
-                {
-                    // An error raised while the rows streamed: what came before it is real, what follows is missing.
-                    partial = true;
-                    continue;
-                }
-
-                if (r.ValueKind != JsonValueKind.Array || r.GetArrayLength() != columns.Count)
-                {
-                    throw new FormatException("a row does not have one value per column");
-                }
-
-                var cells = new string?[columns.Count];
-                var i = 0;
-                foreach (var v in r.EnumerateArray())
-                {
-                    cells[i++] = v.ValueKind switch
-                    {
-                        JsonValueKind.Null => null,
-                        JsonValueKind.String => v.GetString(),
-                        _ => v.GetRawText(),
-                    };
-                }
-
-                rows.Add(cells);
-            }
-
-            return new KustoTable(Text(table, "TableName") ?? string.Empty, columns, rows);
-        }
     }
 }

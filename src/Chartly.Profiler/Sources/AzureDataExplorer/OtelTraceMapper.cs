@@ -18,7 +18,7 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
     internal sealed class OtelTraceMapper : IKustoRowMapper
     {
         private readonly LabelNormalizer _labels = new();
-        private readonly Dictionary<ResourceInfo, ResourceInfo> _resources = new();
+        private readonly ResourceInterner _resources = new();
         private readonly bool _withLabel;
 
         private readonly int _trace, _span, _parent, _kind, _start, _end;
@@ -147,20 +147,9 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
                 Text(row[_pod]),
                 Text(row[_container]),
                 Text(row[_host]));
-            if (_resources.TryGetValue(r, out var interned))
-            {
-                return interned;
-            }
-
-            if (_resources.Count < 10_000)
-            {
-                _resources[r] = r;
-            }
-
-            return r;
+            return _resources.Intern(r);
         }
 
-        /// <summary>tostring() of a missing attribute is "": absent and empty mean the same here.</summary>
-        private static string? Text(string? cell) => string.IsNullOrEmpty(cell) ? null : cell;
+        private static string? Text(string? cell) => ResourceInterner.Text(cell);
     }
 }

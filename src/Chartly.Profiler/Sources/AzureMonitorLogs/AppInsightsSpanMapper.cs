@@ -19,7 +19,7 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
     internal sealed class AppInsightsSpanMapper : IKustoRowMapper
     {
         private readonly LabelNormalizer _labels = new();
-        private readonly Dictionary<ResourceInfo, ResourceInfo> _resources = new();
+        private readonly ResourceInterner _resources = new();
         private readonly bool _withLabel;
 
         private readonly int _table, _time, _operation, _id, _parent, _duration, _role, _instance, _version, _dependencyType;
@@ -142,21 +142,10 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
                 Text(row[_pod]) ?? Text(row[_instance]),
                 Text(row[_container]),
                 Text(row[_host]));
-            if (_resources.TryGetValue(r, out var interned))
-            {
-                return interned;
-            }
-
-            if (_resources.Count < 10_000)
-            {
-                _resources[r] = r;
-            }
-
-            return r;
+            return _resources.Intern(r);
         }
 
-        /// <summary>tostring() of a missing property is "": absent and empty mean the same here.</summary>
-        private static string? Text(string? cell) => string.IsNullOrEmpty(cell) ? null : cell;
+        private static string? Text(string? cell) => ResourceInterner.Text(cell);
 
         /// <summary>A 3-digit HTTP status in ResultCode; anything else (gRPC codes, "0", text) is no HTTP status.</summary>
         internal static int HttpStatus(string? resultCode) =>

@@ -64,7 +64,12 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
 
                     foreach (var table in t.EnumerateArray())
                     {
-                        tables.Add(ReadTable(table));
+                        // The v1 answer reports errors in its 'error' object, never among the rows: an object there is a broken row.
+                        tables.Add(KustoTableShape.LogAnalytics.Read(table, out var errorRows));
+                        if (errorRows > 0)
+                        {
+                            throw new FormatException("a row does not have one value per column");
+                        }
                     }
                 }
                 else if (error is null)
@@ -120,61 +125,5 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
 
         private static string? Text(JsonElement e, string name) =>
             e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-        private static KustoTable ReadTable(JsonElement table)
-        {
-            if (table.ValueKind != JsonValueKind.Object)
-            {
-                throw new FormatException("a table is not an object");
-            }
-
-            var name = Text(table, "name") ?? string.Empty;
-            if (!table.TryGetProperty("columns", out var cols) || cols.ValueKind != JsonValueKind.Array)
-            {
-                throw new FormatException("a table has no 'columns' array");
-            }
-
-            var columns = new List<KustoColumn>();
-            foreach (var c in cols.EnumerateArray())
-            {
-                var cn = c.ValueKind == JsonValueKind.Object ? Text(c, "name") : null;
-                if (cn is null)
-                {
-                    throw new FormatException("a column has no name");
-                }
-
-                columns.Add(new KustoColumn(cn, Text(c, "type") ?? string.Empty));
-            }
-
-            if (!table.TryGetProperty("rows", out var rowsEl) || rowsEl.ValueKind != JsonValueKind.Array)
-            {
-                throw new FormatException("a table has no 'rows' array");
-            }
-
-            var rows = new List<string?[]>(rowsEl.GetArrayLength());
-            foreach (var r in rowsEl.EnumerateArray())
-            {
-                if (r.ValueKind != JsonValueKind.Array || r.GetArrayLength() != columns.Count)
-                {
-                    throw new FormatException("a row does not have one value per column");
-                }
-
-                var cells = new string?[columns.Count];
-                var i = 0;
-                foreach (var v in r.EnumerateArray())
-                {
-                    cells[i++] = v.ValueKind switch
-                    {
-                        JsonValueKind.Null => null,
-                        JsonValueKind.String => v.GetString(),
-                        _ => v.GetRawText(),
-                    };
-                }
-
-                rows.Add(cells);
-            }
-
-            return new KustoTable(name, columns, rows);
-        }
     }
 }
