@@ -314,5 +314,19 @@ namespace Chartly.Profiler.Tests.Sources
             using var source = Assert.IsType<AzureDataExplorerSource>(SourceKinds.Create(entry));
             Assert.Equal("azure-data-explorer help.kusto.windows.net database oteldb", source.Description);
         }
+
+        [Fact]
+        public void The_documented_configuration_loads_and_its_dry_run_names_the_cluster()
+        {
+            var doc = File.ReadAllText(Path.Combine(Repo.Root, "docs", "sources.md"));
+            var yaml = System.Text.RegularExpressions.Regex.Matches(doc, "```yaml\n(?<y>.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline)
+                .Select(m => m.Groups["y"].Value)
+                .Single(y => y.Contains("type: azure-data-explorer", StringComparison.Ordinal));
+            var config = ConfigLoader.Parse(yaml, Path.Combine(Path.GetTempPath(), "chartly-profiler.yaml"));
+            var plan = new ProfileEngine().Plan(Run.Request("run", "run-1004", env: "prod"), config);
+            var source = Assert.Single(plan.Sources);
+            Assert.Equal("azure-data-explorer mycluster.westeurope.kusto.windows.net database oteldb", source.Source);
+            Assert.Contains(source.Steps, s => s.StartsWith("credential workload-identity, token scope https://mycluster.westeurope.kusto.windows.net/.default; every query is POST https://mycluster.westeurope.kusto.windows.net/v2/rest/query", StringComparison.Ordinal));
+        }
     }
 }
