@@ -144,7 +144,7 @@ namespace Chartly.Profiler.Tests.Sources
         [Fact]
         public void A_completion_with_errors_and_an_error_among_the_rows_are_counted_as_partial()
         {
-            var fake = new FakeDataExplorer(Spans.Value) { CompletionError = "Query result set has exceeded the internal record count limit" };
+            var fake = new FakeDataExplorer(Spans.Value) { CompletionError = "Partial query failure: Low memory condition (E_LOW_MEMORY_CONDITION)" };
             using (var server = new LoopbackServer(fake.Answer))
             {
                 var profile = Profile(server, new FakeCredential(), "run", "run-1004");
@@ -156,6 +156,39 @@ namespace Chartly.Profiler.Tests.Sources
             using (var server = new LoopbackServer(inline.Answer))
             {
                 Assert.Equal(2, Profile(server, new FakeCredential(), "run", "run-1004").DataQuality.SourcePartialErrors);
+            }
+        }
+
+        [Fact]
+        public void A_truncated_batch_is_asked_again_in_halves_and_an_unsplittable_one_fails_with_exit_3()
+        {
+            const string cut = "Query result set has exceeded the internal record count limit 500000 (E_QUERY_RESULT_SET_TOO_LARGE; see https://aka.ms/kustoquerylimits)";
+            var fake = new FakeDataExplorer(Spans.Value);
+            var lockObject = new object();
+            int Ids(string csl) => System.Text.RegularExpressions.Regex.Matches(csl, "\"[0-9a-f]{32}\"").Count;
+            using (var server = new LoopbackServer(r =>
+            {
+                lock (lockObject)
+                {
+                    var csl = JsonDocument.Parse(r.Body).RootElement.GetProperty("csl").GetString()!;
+                    fake.CompletionError = csl.Contains("TraceID in~", StringComparison.Ordinal) && Ids(csl) > 2 ? cut : null;
+                    return fake.Answer(r);
+                }
+            }))
+            {
+                var profile = Profile(server, new FakeCredential(), "workflow", "wf-daily-report");
+                Assert.Equal(Run.Sample("workflow", "wf-daily-report").Breakdown, profile.Breakdown);
+                Assert.Equal(0, profile.DataQuality.SourcePartialErrors);
+                Assert.Equal(new[] { 7, 3, 1, 2, 4, 2, 2 }, fake.Queries.Skip(1).Select(Ids).ToArray());
+            }
+
+            var inline = new FakeDataExplorer(Spans.Value) { InlineRowError = true, InlineRowMessage = cut };
+            using (var server = new LoopbackServer(inline.Answer))
+            {
+                var e = Fails(server, "workflow", "wf-daily-report");
+                Assert.Equal(3, e.ExitCode);
+                Assert.Equal("SourceResultTruncated", e.ErrorId);
+                Assert.Contains("narrow the window", e.Message, StringComparison.Ordinal);
             }
         }
 

@@ -42,6 +42,9 @@ namespace Chartly.Profiler.Tests.Sources
         /// <summary>When set, an inline error object is sent among the rows of the primary table, after the first row.</summary>
         public bool InlineRowError { get; set; }
 
+        /// <summary>The message of that inline error.</summary>
+        public string InlineRowMessage { get; set; } = "Request is invalid and cannot be executed.";
+
         /// <summary>Exporter rows added beside the sample spans (bad rows for the bad-input tests).</summary>
         public List<IReadOnlyDictionary<string, string?>> ExtraRows { get; } = new();
 
@@ -231,7 +234,7 @@ namespace Chartly.Profiler.Tests.Sources
                             tw.WriteStartObject("OneApiErrors");
                             tw.WriteStartObject("error");
                             tw.WriteString("code", "LimitsExceeded");
-                            tw.WriteString("message", "Request is invalid and cannot be executed.");
+                            tw.WriteString("message", InlineRowMessage);
                             tw.WriteEndObject();
                             tw.WriteEndObject();
                             tw.WriteEndObject();

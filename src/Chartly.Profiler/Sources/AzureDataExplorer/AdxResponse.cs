@@ -11,22 +11,27 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
     /// <c>ColumnName</c>/<c>ColumnType</c>, <c>Rows</c>) and a closing <c>DataSetCompletion</c>
     /// (<c>HasErrors</c>, <c>Cancelled</c>). The rows used are those of the first table of kind
     /// <c>PrimaryResult</c>. An answer whose completion reports errors, or whose rows carry an
-    /// inline error object, is partial: its rows are used and the error is counted. An answer
+    /// inline error object, is partial: its rows are used and the error is counted, unless the
+    /// error says the result was cut at the query limits (then it is truncated). An answer
     /// without its completion frame was cut short and is malformed.
     /// </summary>
     internal sealed class AdxResponse
     {
         private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
 
-        private AdxResponse(KustoTable? primary, bool partial)
+        private AdxResponse(KustoTable? primary, bool partial, bool truncated)
         {
             Primary = primary;
             Partial = partial;
+            Truncated = truncated;
         }
 
         public KustoTable? Primary { get; }
 
         public bool Partial { get; }
+
+        /// <summary>An error of the answer says the result set was cut at the query limits (E_QUERY_RESULT_SET_TOO_LARGE).</summary>
+        public bool Truncated { get; }
 
         /// <summary>Parses a 200 answer; throws <see cref="FormatException"/> with a short reason when its shape is wrong.</summary>
         public static AdxResponse Parse(Stream body)
@@ -50,7 +55,7 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
                 }
 
                 KustoTable? primary = null;
-                bool partial = false, header = false, completed = false;
+                bool partial = false, truncated = false, header = false, completed = false;
                 foreach (var frame in root.EnumerateArray())
                 {
                     if (frame.ValueKind != JsonValueKind.Object)
@@ -66,7 +71,8 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
                         case "DataTable":
                             if (Text(frame, "TableKind") == "PrimaryResult" && primary is null)
                             {
-                                primary = KustoTableShape.DataExplorer.Read(frame, out var errorRows);
+                                primary = KustoTableShape.DataExplorer.Read(frame, out var errorRows, out var cut);
+                                truncated |= cut;
 
                                 // An error raised while the rows streamed: what came before it is real, what follows is missing.
                                 partial |= errorRows > 0;
@@ -76,6 +82,7 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
                         case "DataSetCompletion":
                             completed = true;
                             partial |= Flag(frame, "HasErrors") || Flag(frame, "Cancelled");
+                            truncated |= frame.TryGetProperty("OneApiErrors", out var errors) && KustoAnswer.SaysTruncated(errors.GetRawText());
                             break;
                         case null:
                             throw new FormatException("a frame has no FrameType");
@@ -95,7 +102,7 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
                     throw new FormatException("it has no DataSetCompletion frame (the answer was cut short)");
                 }
 
-                return new AdxResponse(primary, partial);
+                return new AdxResponse(primary, partial, truncated);
             }
         }
 

@@ -50,7 +50,7 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
         protected override KustoAnswer Query(string kql, long fromUnixNano, long toUnixNano, CancellationToken cancellation)
         {
             var response = _client.Value.Query(kql, cancellation);
-            return new KustoAnswer(response.Primary, response.Partial);
+            return new KustoAnswer(response.Primary, response.Partial, response.Truncated);
         }
 
         protected override IKustoRowMapper Mapper(KustoTable table, bool withLabel) =>

@@ -53,7 +53,7 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
         protected override KustoAnswer Query(string kql, long fromUnixNano, long toUnixNano, CancellationToken cancellation)
         {
             var response = _client.Value.Query(kql, fromUnixNano, toUnixNano, cancellation);
-            return new KustoAnswer(response.Primary, response.Error is not null);
+            return new KustoAnswer(response.Primary, response.Error is not null, response.Error?.Truncated == true);
         }
 
         protected override IKustoRowMapper Mapper(KustoTable table, bool withLabel) =>

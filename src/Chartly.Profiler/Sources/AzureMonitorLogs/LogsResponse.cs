@@ -6,8 +6,8 @@ using Chartly.Profiler.Sources.Kusto;
 
 namespace Chartly.Profiler.Sources.AzureMonitorLogs
 {
-    /// <summary>The error object of an answer: its code, and the most specific message in it.</summary>
-    internal sealed record LogsError(string? Code, string? Message, int Details);
+    /// <summary>The error object of an answer: its code, the most specific message in it, and whether any part of it says the result set was cut at the query limits.</summary>
+    internal sealed record LogsError(string? Code, string? Message, int Details, bool Truncated = false);
 
     /// <summary>
     /// A parsed answer of <c>POST /v1/workspaces/{id}/query</c>:
@@ -65,7 +65,7 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
                     foreach (var table in t.EnumerateArray())
                     {
                         // The v1 answer reports errors in its 'error' object, never among the rows: an object there is a broken row.
-                        tables.Add(KustoTableShape.LogAnalytics.Read(table, out var errorRows));
+                        tables.Add(KustoTableShape.LogAnalytics.Read(table, out var errorRows, out _));
                         if (errorRows > 0)
                         {
                             throw new FormatException("a row does not have one value per column");
@@ -120,7 +120,7 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
                 message = Text(inner, "message") ?? message;
             }
 
-            return new LogsError(code, message, details);
+            return new LogsError(code, message, details, KustoAnswer.SaysTruncated(e.GetRawText()));
         }
 
         private static string? Text(JsonElement e, string name) =>

@@ -7,8 +7,23 @@ using Chartly.Profiler.Telemetry;
 
 namespace Chartly.Profiler.Sources.Kusto
 {
-    /// <summary>One answer of a Kusto backend: its primary table (none when the answer holds no rows) and whether the backend said part of it is missing.</summary>
-    internal sealed record KustoAnswer(KustoTable? Primary, bool Partial);
+    /// <summary>
+    /// One answer of a Kusto backend: its primary table (none when the answer holds no rows),
+    /// whether the backend said part of it is missing, and whether what is missing was cut at the
+    /// backend's row or size limit (then the rows are never used: see <see cref="KustoSpanSource"/>).
+    /// </summary>
+    internal sealed record KustoAnswer(KustoTable? Primary, bool Partial, bool Truncated = false)
+    {
+        /// <summary>
+        /// The phrase both Kusto backends use when a result set is cut at the query limits
+        /// ("Query result set has exceeded the internal record count limit", "... data size
+        /// limit"), and Data Explorer's error code for it.
+        /// </summary>
+        public static bool SaysTruncated(string? text) =>
+            text is not null
+            && (text.IndexOf("result set has exceeded", StringComparison.OrdinalIgnoreCase) >= 0
+                || text.IndexOf("E_QUERY_RESULT_SET_TOO_LARGE", StringComparison.Ordinal) >= 0);
+    }
 
     /// <summary>Turns one row of a backend's projection into a span, or null when the row cannot be a span.</summary>
     internal interface IKustoRowMapper
@@ -38,6 +53,9 @@ namespace Chartly.Profiler.Sources.Kusto
     /// loads whole traces by trace id, in batches, over the time the pass-1 roots span (plus the
     /// trace margin). Rows come back in any order: the result is sorted, so the profile never
     /// depends on the server's order. A backend supplies its queries, its client and its row mapper.
+    /// An answer cut at the backend's limits is never used: a pass-2 batch is split in halves and
+    /// asked again (the same halves every time, so the same profile), and where no smaller question
+    /// exists (pass 1, one trace) the profile fails with <c>SourceResultTruncated</c> (exit 3).
     /// </summary>
     internal abstract class KustoSpanSource : ITraceSource, IProgressSource
     {
@@ -127,36 +145,65 @@ namespace Chartly.Profiler.Sources.Kusto
                 cancellation.ThrowIfCancellationRequested();
                 Progress?.Invoke(new ProfileProgress(Description, "Loading traces", "queries", i / perQuery, batches, 0, 0, null));
                 var chunk = ordered.GetRange(i, Math.Min(perQuery, ordered.Count - i));
-
-                // Over the time the roots of this batch cover (the window for a trace pass 1 did not see).
-                long from = long.MaxValue, to = long.MinValue;
-                foreach (var t in chunk)
-                {
-                    var (s, e) = _extents.TryGetValue(t, out var x) ? x : (request.Window.StartUnixNano, request.Window.EndUnixNano);
-                    from = Math.Min(from, s);
-                    to = Math.Max(to, e);
-                }
-
-                from = Math.Max(0, from - margin);
-                to = to + margin + 1;
-                var wanted = new HashSet<TraceId>(chunk);
-                foreach (var span in Read(_queries.Traces(chunk, from, to), from, to, withLabel: true, quality, countSpans: true, cancellation))
-                {
-                    // The server compares trace ids without case; keep only what was asked for.
-                    if (wanted.Contains(span.TraceId))
-                    {
-                        spans.Add(span);
-                    }
-                }
+                LoadBatch(chunk, request, margin, spans, quality, cancellation);
             }
 
             Progress?.Invoke(new ProfileProgress(Description, "Loading traces", "queries", batches, batches, 0, 0, null));
             return Sorted(spans);
         }
 
+        /// <summary>One pass-2 batch, over the time its roots cover (the window for a trace pass 1 did not see); halved while the backend truncates.</summary>
+        private void LoadBatch(List<TraceId> chunk, ProfileRequest request, long margin, List<SpanRecord> spans, DataQualityCounters quality, CancellationToken cancellation)
+        {
+            long from = long.MaxValue, to = long.MinValue;
+            foreach (var t in chunk)
+            {
+                var (s, e) = _extents.TryGetValue(t, out var x) ? x : (request.Window.StartUnixNano, request.Window.EndUnixNano);
+                from = Math.Min(from, s);
+                to = Math.Max(to, e);
+            }
+
+            from = Math.Max(0, from - margin);
+            to = to + margin + 1;
+            var answer = Query(_queries.Traces(chunk, from, to), from, to, cancellation);
+            if (answer.Truncated)
+            {
+                if (chunk.Count == 1)
+                {
+                    throw SourceErrors.Truncated(Description, "the trace " + chunk[0], "that one trace holds more spans than one answer can; narrow the window so the target's roots exclude it, or lower 'trace-margin'");
+                }
+
+                var half = chunk.Count / 2;
+                LoadBatch(chunk.GetRange(0, half), request, margin, spans, quality, cancellation);
+                LoadBatch(chunk.GetRange(half, chunk.Count - half), request, margin, spans, quality, cancellation);
+                return;
+            }
+
+            var wanted = new HashSet<TraceId>(chunk);
+            foreach (var span in Read(answer, withLabel: true, quality, countSpans: true, cancellation))
+            {
+                // The server compares trace ids without case; keep only what was asked for.
+                if (wanted.Contains(span.TraceId))
+                {
+                    spans.Add(span);
+                }
+            }
+        }
+
+        /// <summary>Pass 1 or the nearest starts: there is no smaller question to ask, so a truncated answer ends the profile.</summary>
         private List<SpanRecord> Read(string kql, long from, long to, bool withLabel, DataQualityCounters quality, bool countSpans, CancellationToken cancellation)
         {
             var answer = Query(kql, from, to, cancellation);
+            if (answer.Truncated)
+            {
+                throw SourceErrors.Truncated(Description, "the spans that can begin the target", "narrow the window (--start/--end) or the target (a run or operation instead of a workflow or service)");
+            }
+
+            return Read(answer, withLabel, quality, countSpans, cancellation);
+        }
+
+        private List<SpanRecord> Read(KustoAnswer answer, bool withLabel, DataQualityCounters quality, bool countSpans, CancellationToken cancellation)
+        {
             if (answer.Partial)
             {
                 // HTTP 200 with an error: the rows are real but some are missing. Counted, never hidden.

@@ -19,11 +19,13 @@ namespace Chartly.Profiler.Sources.Kusto
         /// <summary>
         /// The table, every cell as text; throws <see cref="FormatException"/> with a short reason
         /// when its shape is wrong. A row that is an object holding <c>OneApiErrors</c> (an error
-        /// raised while the rows streamed) is not a row: it is counted in <paramref name="errorRows"/>.
+        /// raised while the rows streamed) is not a row: it is counted in <paramref name="errorRows"/>,
+        /// and <paramref name="truncated"/> says whether one of them reports the result cut at the query limits.
         /// </summary>
-        public KustoTable Read(JsonElement table, out int errorRows)
+        public KustoTable Read(JsonElement table, out int errorRows, out bool truncated)
         {
             errorRows = 0;
+            truncated = false;
             if (table.ValueKind != JsonValueKind.Object)
             {
                 throw new FormatException("a table is not an object");
@@ -54,9 +56,10 @@ namespace Chartly.Profiler.Sources.Kusto
             var rows = new List<string?[]>(rowsEl.GetArrayLength());
             foreach (var r in rowsEl.EnumerateArray())
             {
-                if (r.ValueKind == JsonValueKind.Object && r.TryGetProperty("OneApiErrors", out _))
+                if (r.ValueKind == JsonValueKind.Object && r.TryGetProperty("OneApiErrors", out var errors))
                 {
                     errorRows++;
+                    truncated |= KustoAnswer.SaysTruncated(errors.GetRawText());
                     continue;
                 }
 
