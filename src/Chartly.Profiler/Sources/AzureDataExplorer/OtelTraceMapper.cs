@@ -23,7 +23,7 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
 
         private readonly int _trace, _span, _parent, _kind, _start, _end;
         private readonly int _service, _namespace, _environment, _version, _pod, _container, _host;
-        private readonly int _workflowId, _workflowName, _runId, _operationId, _connectorId, _connectorRunId;
+        private readonly IdentityColumns _identity;
         private readonly int _name, _status, _component, _http, _resend;
 
         public OtelTraceMapper(KustoTable table, bool withLabel, Func<string, Exception> malformed)
@@ -43,12 +43,7 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
             _pod = Need("Pod");
             _container = Need("Container");
             _host = Need("Host");
-            _workflowId = Need("WorkflowId");
-            _workflowName = Need("WorkflowName");
-            _runId = Need("RunId");
-            _operationId = Need("ChartlyOperationId");
-            _connectorId = Need("ConnectorId");
-            _connectorRunId = Need("ConnectorRunId");
+            _identity = new IdentityColumns(Need);
             if (withLabel)
             {
                 _name = Need("SpanName");
@@ -75,17 +70,7 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
                 return null;
             }
 
-            var identity = new TargetIdentity(
-                Text(row[_workflowId]),
-                Text(row[_workflowName]),
-                Text(row[_runId]),
-                Text(row[_operationId]),
-                Text(row[_connectorId]),
-                Text(row[_connectorRunId]));
-            if (identity.IsNone)
-            {
-                identity = TargetIdentity.None;
-            }
+            var identity = _identity.Read(row);
 
             var label = string.Empty;
             int status = 0, http = 0, resend = 0;

@@ -24,7 +24,8 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
 
         private readonly int _table, _time, _operation, _id, _parent, _duration, _role, _instance, _version, _dependencyType;
         private readonly int _namespace, _environment, _pod, _container, _host;
-        private readonly int _workflowId, _workflowName, _runId, _chartlyOperationId, _connectorId, _connectorRunId, _messaging;
+        private readonly int _messaging;
+        private readonly IdentityColumns _identity;
         private readonly int _name, _resultCode, _success, _component, _resend;
 
         public AppInsightsSpanMapper(KustoTable table, bool withLabel, Func<string, Exception> malformed)
@@ -46,12 +47,7 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
             _pod = Need("Pod");
             _container = Need("Container");
             _host = Need("Host");
-            _workflowId = Need("WorkflowId");
-            _workflowName = Need("WorkflowName");
-            _runId = Need("RunId");
-            _chartlyOperationId = Need("ChartlyOperationId");
-            _connectorId = Need("ConnectorId");
-            _connectorRunId = Need("ConnectorRunId");
+            _identity = new IdentityColumns(Need);
             _messaging = Need("MessagingOperation");
             if (withLabel)
             {
@@ -81,17 +77,7 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
 
             var isRequest = string.Equals(row[_table], "AppRequests", StringComparison.Ordinal);
             var kind = KindOf(isRequest, Text(row[_dependencyType]), Text(row[_messaging]));
-            var identity = new TargetIdentity(
-                Text(row[_workflowId]),
-                Text(row[_workflowName]),
-                Text(row[_runId]),
-                Text(row[_chartlyOperationId]),
-                Text(row[_connectorId]),
-                Text(row[_connectorRunId]));
-            if (identity.IsNone)
-            {
-                identity = TargetIdentity.None;
-            }
+            var identity = _identity.Read(row);
 
             var label = string.Empty;
             int status = 0, http = 0, resend = 0;
