@@ -267,11 +267,13 @@ namespace Chartly.Profiler.Tests.Sources
             var good = FakeDataExplorer.Projected(Spans.Value.First(s => s.Attributes.TryGetValue("chartly.run.id", out var r) && r == "run-1004" && s.ParentSpanId.Length == 0), withTrace: true);
             var badId = new Dictionary<string, string?>(good) { ["SpanID"] = "not-a-span-id" };
             var noZone = new Dictionary<string, string?>(good) { ["SpanID"] = "00000000000000aa", ["StartTime"] = good["StartTime"]!.TrimEnd('Z') };
+            var notABag = new Dictionary<string, string?>(good) { ["SpanID"] = "00000000000000bb", ["ResourceType"] = "string" };
             fake.ExtraRows.Add(badId);
             fake.ExtraRows.Add(noZone);
+            fake.ExtraRows.Add(notABag);
             using var server = new LoopbackServer(fake.Answer);
             var profile = Profile(server, new FakeCredential(), "run", "run-1004");
-            Assert.Equal(4, profile.DataQuality.InvalidSpans); // both rows, in pass 1 and in pass 2
+            Assert.Equal(6, profile.DataQuality.InvalidSpans); // the three rows, in pass 1 and in pass 2
             Assert.Equal(7507, profile.Summary.TotalDurationMs);
         }
 

@@ -80,6 +80,8 @@ namespace Chartly.Profiler.Tests.Sources
                 ["SpanKind"] = new[] { "Unspecified", "Internal", "Server", "Client", "Producer", "Consumer" }[s.Kind],
                 ["StartTime"] = FakeLogAnalytics.Iso(s.StartUnixNano),
                 ["EndTime"] = FakeLogAnalytics.Iso(s.EndUnixNano),
+                ["ResourceType"] = "dictionary",
+                ["AttributesType"] = "dictionary",
                 ["ServiceName"] = Coalesce(R("service.name"), T("service.name")),
                 ["Namespace"] = Coalesce(R("k8s.namespace.name"), R("service.namespace"), T("k8s.namespace.name"), T("service.namespace")),
                 ["Environment"] = Coalesce(R("deployment.environment.name"), R("deployment.environment"), T("deployment.environment.name"), T("deployment.environment")),
@@ -175,7 +177,7 @@ namespace Chartly.Profiler.Tests.Sources
 
         private static readonly string[] CandidateColumns =
         {
-            "TraceID", "SpanID", "ParentID", "SpanKind", "StartTime", "EndTime", "ServiceName", "Namespace", "Environment", "ServiceVersion",
+            "TraceID", "SpanID", "ParentID", "SpanKind", "StartTime", "EndTime", "ResourceType", "AttributesType", "ServiceName", "Namespace", "Environment", "ServiceVersion",
             "Pod", "Container", "Host", "WorkflowId", "WorkflowName", "RunId", "ChartlyOperationId", "ConnectorId", "ConnectorRunId",
         };
 

@@ -12,8 +12,8 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
     /// Turns rows of an exporter-schema traces table (as <see cref="OtelTraceQueries"/> projects
     /// them) into <see cref="SpanRecord"/>s that mean what the same spans mean in OTLP files: the
     /// exporter writes the OTLP ids as hex and the kind and status by name. A row that cannot be a
-    /// span (bad ids, a time without a time zone, an end before its start) is counted as an
-    /// invalid span, never guessed at.
+    /// span (bad ids, a time without a time zone, an end before its start, an attribute bag that
+    /// is not an object) is counted as an invalid span, never guessed at.
     /// </summary>
     internal sealed class OtelTraceMapper : IKustoRowMapper
     {
@@ -21,7 +21,7 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
         private readonly ResourceInterner _resources = new();
         private readonly bool _withLabel;
 
-        private readonly int _trace, _span, _parent, _kind, _start, _end;
+        private readonly int _trace, _span, _parent, _kind, _start, _end, _resourceType, _attributesType;
         private readonly int _service, _namespace, _environment, _version, _pod, _container, _host;
         private readonly IdentityColumns _identity;
         private readonly int _name, _status, _component, _http, _resend;
@@ -36,6 +36,8 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
             _kind = Need("SpanKind");
             _start = Need("StartTime");
             _end = Need("EndTime");
+            _resourceType = Need("ResourceType");
+            _attributesType = Need("AttributesType");
             _service = Need("ServiceName");
             _namespace = Need("Namespace");
             _environment = Need("Environment");
@@ -65,7 +67,9 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
                 || !TryParent(row[_parent], out var parentId)
                 || !AppInsightsSpanMapper.TryParseInstant(row[_start], out var start)
                 || !AppInsightsSpanMapper.TryParseInstant(row[_end], out var end)
-                || end < start)
+                || end < start
+                || !IsBag(row[_resourceType])
+                || !IsBag(row[_attributesType]))
             {
                 return null;
             }
@@ -111,6 +115,13 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
 
         private static string? Strip(string? text, string prefix) =>
             text is not null && text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? text.Substring(prefix.Length) : text;
+
+        /// <summary>
+        /// The exporter writes both attribute bags as JSON objects (<c>gettype</c> "dictionary"), or
+        /// none at all; a bag of another type (a string, an array) is a row someone else wrote,
+        /// whose identity cannot be trusted.
+        /// </summary>
+        private static bool IsBag(string? type) => type is null or "dictionary" or "null";
 
         /// <summary>An empty parent is a root; anything else must be a span id.</summary>
         private static bool TryParent(string? text, out ulong parent)

@@ -15,7 +15,8 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
     /// resolves it (a span's own target attributes outrank its resource's; the resource's service
     /// identity outranks the span's; <c>k8s.namespace.name</c> outranks <c>service.namespace</c>,
     /// <c>k8s.node.name</c> outranks <c>host.name</c>), so the filter the server applies is the
-    /// file source's filter. Only named attributes are projected, never the bags (they can hold payloads).
+    /// file source's filter. Only named attributes are projected, never the bags (they can hold
+    /// payloads); only their types are, so a row whose bag is not an object is seen, not read as empty.
     /// </summary>
     internal sealed class OtelTraceQueries : IKustoSpanQueries
     {
@@ -30,6 +31,7 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
         /// <summary>Pass 1 columns: ids, kind, times and identity.</summary>
         private static readonly string CandidateColumns =
             "| project TraceID, SpanID, ParentID, SpanKind, StartTime, EndTime,\n" +
+            "    ResourceType = gettype(ResourceAttributes), AttributesType = gettype(TraceAttributes),\n" +
             "    ServiceName = coalesce(" + R("service.name") + ", " + T("service.name") + "),\n" +
             "    Namespace = coalesce(" + R("k8s.namespace.name") + ", " + R("service.namespace") + ", " + T("k8s.namespace.name") + ", " + T("service.namespace") + "),\n" +
             "    Environment = coalesce(" + R("deployment.environment.name") + ", " + R("deployment.environment") + ", " + T("deployment.environment.name") + ", " + T("deployment.environment") + "),\n" +
