@@ -103,7 +103,7 @@ namespace Chartly.Profiler.Access
             {
                 if (env.Access?.Identity == AccessPolicy.IdentityAzureToken && !env.Sources.Any(s => s.Kind is { } k && s.Typed is { } t && k.GivesToken(t)))
                 {
-                    throw invalid($"the 'access' of '{env.Name}' takes the identity from an Azure token, but '{env.Name}' has no azure-monitor-logs source whose credential would give one");
+                    throw invalid($"the 'access' of '{env.Name}' takes the identity from an Azure token, but '{env.Name}' has no azure-monitor-logs or azure-data-explorer source whose credential would give one");
                 }
             }
 

@@ -8,7 +8,7 @@ namespace Chartly.Profiler.Access
 {
     /// <summary>
     /// The profiler only ever asks for read access. A configuration that would hand it a token
-    /// for anything but the Log Analytics query API, or make it depend on a role that can write,
+    /// for anything but a query API (Log Analytics, Data Explorer), or make it depend on a role that can write,
     /// is rejected when it is loaded (ConfigInvalid, exit 4), before any credential is used.
     /// </summary>
     public static class ReadOnlyScopes
@@ -20,6 +20,15 @@ namespace Chartly.Profiler.Access
             "api.loganalytics.azure.com",
             "api.loganalytics.azure.cn",
             "api.loganalytics.us",
+        };
+
+        /// <summary>Data Explorer clusters' hosts (public, China and US Government clouds, Fabric eventhouses): any cluster under these domains.</summary>
+        public static IReadOnlyList<string> ClusterDomains { get; } = new[]
+        {
+            ".kusto.windows.net",
+            ".kusto.chinacloudapi.cn",
+            ".kusto.usgovcloudapi.net",
+            ".kusto.fabric.microsoft.com",
         };
 
         private static readonly string[] WriteWords = { "write", "contributor", "owner", "admin", "delete", "manage", "operator", "full", "impersonation", "*" };
@@ -49,23 +58,21 @@ namespace Chartly.Profiler.Access
             }
 
             var endpoint = token.Endpoint;
-            if (!IsQueryHost(endpoint.Host) && !IsLoopback(endpoint))
+            if (!token.IsQueryHost(endpoint.Host) && !IsLoopback(endpoint))
             {
-                throw invalid($"the {kind.Name} source of '{envName}' has an endpoint on '{Sanitize.ForMessage(endpoint.Host)}', which is not a Log Analytics query host ({string.Join(", ", QueryHosts)}): its token would not be a read-only query token");
+                throw invalid($"the {kind.Name} source of '{envName}' has an endpoint on '{Sanitize.ForMessage(endpoint.Host)}', which is not a {token.Service} query host ({string.Join(", ", token.QueryHosts.Select(h => h.StartsWith(".", StringComparison.Ordinal) ? "*" + h : h))}): its token would not be a read-only query token");
             }
 
             var readOnly = Uri.TryCreate(token.Scope, UriKind.Absolute, out var scope)
                 && scope.Scheme == Uri.UriSchemeHttps
-                && (IsQueryHost(scope.Host) || string.Equals(scope.Host, endpoint.Host, StringComparison.OrdinalIgnoreCase))
+                && (token.IsQueryHost(scope.Host) || string.Equals(scope.Host, endpoint.Host, StringComparison.OrdinalIgnoreCase))
                 && scope.AbsolutePath == "/.default"
                 && scope.Query.Length == 0;
             if (!readOnly)
             {
-                throw invalid($"the {kind.Name} source of '{envName}' asks for the token scope '{Sanitize.ForMessage(token.Scope)}', which is not the read-only Log Analytics query scope (https://<query host>/.default)");
+                throw invalid($"the {kind.Name} source of '{envName}' asks for the token scope '{Sanitize.ForMessage(token.Scope)}', which is not the read-only {token.Service} query scope (https://<query host>/.default)");
             }
         }
-
-        private static bool IsQueryHost(string host) => QueryHosts.Contains(host.TrimEnd('.'), StringComparer.OrdinalIgnoreCase);
 
         private static bool IsLoopback(Uri uri) =>
             uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));

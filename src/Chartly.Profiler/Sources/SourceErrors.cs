@@ -40,6 +40,16 @@ namespace Chartly.Profiler.Sources
                 "SourceQueryRejected",
                 $"The telemetry source {source} rejected the query with HTTP {status.ToString(CultureInfo.InvariantCulture)}{Code(code)}{(string.IsNullOrEmpty(detail) ? string.Empty : ": " + Sanitize.ForMessage(detail))}.");
 
+        /// <summary>
+        /// Exit 3: the backend cut an answer at its row or size limit where a smaller question
+        /// cannot be asked (pass 1, or one trace alone); a profile from part of the rows would be
+        /// quietly wrong, so there is none.
+        /// </summary>
+        public static ProfilerException Truncated(string source, string what, string narrow) =>
+            ProfilerException.Precondition(
+                "SourceResultTruncated",
+                $"The telemetry source {source} truncated its answer for {what} at its row or size limit, so the profile would be incomplete: {narrow}.");
+
         /// <summary>Exit 5: 401 or 403. Never retried.</summary>
         public static ProfilerException Denied(string source, int status, string? code) =>
             ProfilerException.Denied(

@@ -53,6 +53,27 @@ namespace Chartly.Profiler.Sources
     /// <summary>A source entry as the loader read it, before its kind interprets it.</summary>
     internal sealed record SourceEntry(IReadOnlyDictionary<string, string> Settings, IReadOnlyList<string> Paths, string BaseDirectory, Func<string, ProfilerException> Invalid);
 
-    /// <summary>The token a source asks for: where it is sent and for which scope.</summary>
-    internal sealed record TokenRequest(Uri Endpoint, string Scope);
+    /// <summary>
+    /// The token a source asks for: where it is sent and for which scope, the service it is for
+    /// (for messages) and the hosts that service answers queries on (an entry starting with a dot
+    /// names every host under that domain).
+    /// </summary>
+    internal sealed record TokenRequest(Uri Endpoint, string Scope, string Service, IReadOnlyList<string> QueryHosts)
+    {
+        public bool IsQueryHost(string host)
+        {
+            var h = host.TrimEnd('.');
+            foreach (var q in QueryHosts)
+            {
+                if (q.StartsWith(".", StringComparison.Ordinal)
+                    ? h.EndsWith(q, StringComparison.OrdinalIgnoreCase) && h.Length > q.Length
+                    : string.Equals(h, q, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Chartly.Profiler.Configuration;
+using Chartly.Profiler.Sources.AzureDataExplorer;
 using Chartly.Profiler.Sources.AzureMonitorLogs;
 using Chartly.Profiler.Sources.Otlp;
 using Chartly.Profiler.Sources.Prometheus;
@@ -37,9 +38,16 @@ namespace Chartly.Profiler.Sources
             (_, settings) => new AzureMonitorLogsSource((LogsSettings)settings),
             settings => ((LogsSettings)settings).TokenRequest());
 
-        public static IReadOnlyList<SourceKind> All { get; } = new[] { OtlpFile, Prometheus, AzureMonitorLogs };
+        public static SourceKind AzureDataExplorer { get; } = new(
+            AdxSettings.TypeName,
+            remote: true,
+            entry => AdxSettings.Parse(entry.Settings, entry.Invalid),
+            (_, settings) => new AzureDataExplorerSource((AdxSettings)settings),
+            settings => ((AdxSettings)settings).TokenRequest());
 
-        /// <summary>"otlp-file, prometheus, azure-monitor-logs", for messages.</summary>
+        public static IReadOnlyList<SourceKind> All { get; } = new[] { OtlpFile, Prometheus, AzureMonitorLogs, AzureDataExplorer };
+
+        /// <summary>"otlp-file, prometheus, azure-monitor-logs, azure-data-explorer", for messages.</summary>
         public static string Names => string.Join(", ", All.Select(k => k.Name));
 
         public static SourceKind? Find(string type) => All.FirstOrDefault(k => string.Equals(k.Name, type, StringComparison.Ordinal));

@@ -273,7 +273,7 @@ namespace Chartly.Profiler.Tests.Governance
             new object[] { "an unknown key", Config(prodAccess: "      principals: [alice]\n      admins: [alice]\n"), "unknown key 'admins'" },
             new object[] { "a policy that grants no one", Config(prodAccess: "      identity: os-account\n"), "grants no one" },
             new object[] { "an unknown identity", Config(prodAccess: "      principals: [alice]\n      identity: kerberos\n"), "identity: kerberos" },
-            new object[] { "an azure identity without an azure source", Config(prodAccess: "      principals: [alice]\n      identity: azure-token\n"), "no azure-monitor-logs source" },
+            new object[] { "an azure identity without an azure source", Config(prodAccess: "      principals: [alice]\n      identity: azure-token\n"), "no azure-monitor-logs or azure-data-explorer source" },
             new object[] { "access that is not a mapping", Config(prodAccess: "      - alice\n"), "must be a mapping" },
         };
 

@@ -188,7 +188,7 @@ namespace Chartly.Profiler.Tests.Sources
         public void A_partial_error_is_counted_in_data_quality_and_the_rows_are_still_used()
         {
             var fake = new FakeLogAnalytics(SampleRows.Value);
-            var partial = "{\"code\":\"PartialError\",\"message\":\"There were some errors when processing your query.\",\"details\":[{\"code\":\"EngineError\",\"message\":\"Something went wrong processing your query on the server.\",\"innererror\":{\"code\":\"-2133196797\",\"message\":\"Query result set has exceeded the internal record count limit\",\"severity\":2,\"severityName\":\"Error\"}}]}";
+            var partial = "{\"code\":\"PartialError\",\"message\":\"There were some errors when processing your query.\",\"details\":[{\"code\":\"EngineError\",\"message\":\"Something went wrong processing your query on the server.\",\"innererror\":{\"code\":\"-2133196797\",\"message\":\"Partial query failure: an extent could not be read\",\"severity\":2,\"severityName\":\"Error\"}}]}";
             using var server = new LoopbackServer(r =>
             {
                 var answer = fake.Answer(r);
@@ -198,6 +198,53 @@ namespace Chartly.Profiler.Tests.Sources
             Assert.Equal(2, profile.DataQuality.SourcePartialErrors);
             Assert.Equal(Run.Sample("run", "run-1004").Breakdown, profile.Breakdown);
             Assert.Contains("\"source_partial_errors\": 2", global::Chartly.Profiler.Output.ProfileDocument.Write(profile, global::Chartly.Profiler.Output.DocumentFormat.Json), StringComparison.Ordinal);
+        }
+
+        private const string Truncation = "{\"code\":\"PartialError\",\"message\":\"There were some errors when processing your query.\",\"details\":[{\"code\":\"EngineError\",\"message\":\"Something went wrong processing your query on the server.\",\"innererror\":{\"code\":\"-2133196797\",\"message\":\"Query result set has exceeded the internal record count limit\",\"severity\":2,\"severityName\":\"Error\"}}]}";
+
+        /// <summary>A workspace that truncates every answer asking for more than <paramref name="maxIds"/> operation ids (pass 1 too, when <paramref name="maxIds"/> is negative).</summary>
+        private static LoopbackServer Truncating(FakeLogAnalytics fake, int maxIds) => new(r =>
+        {
+            var answer = fake.Answer(r);
+            var kql = fake.Queries[fake.Queries.Count - 1];
+            var ids = System.Text.RegularExpressions.Regex.Matches(kql, "\"[0-9a-f]{32}\"").Count;
+            var cut = maxIds < 0 || (kql.Contains("OperationId in~", StringComparison.Ordinal) && ids > maxIds);
+            return cut ? CannedResponse.Json(200, answer.Body.Substring(0, answer.Body.Length - 1) + ",\"error\":" + Truncation + "}") : answer;
+        });
+
+        [Fact]
+        public void A_truncated_batch_of_traces_is_asked_again_in_halves_never_used()
+        {
+            var fake = new FakeLogAnalytics(SampleRows.Value);
+            using var server = Truncating(fake, maxIds: 2);
+            var profile = Profile(server, new FakeCredential(), "workflow", "wf-daily-report");
+            Assert.Equal(Run.Sample("workflow", "wf-daily-report").Breakdown, profile.Breakdown);
+            Assert.Equal(0, profile.DataQuality.SourcePartialErrors);
+
+            // 7 roots: the batch of 7 is cut, then 3 (cut: 1 and 2) and 4 (cut: 2 and 2): the same halves every time.
+            var loads = fake.Queries.Skip(1).Select(q => System.Text.RegularExpressions.Regex.Matches(q, "\"[0-9a-f]{32}\"").Count).ToArray();
+            Assert.Equal(new[] { 7, 3, 1, 2, 4, 2, 2 }, loads);
+        }
+
+        [Fact]
+        public void A_truncated_answer_that_cannot_be_split_fails_with_exit_3_saying_what_to_narrow()
+        {
+            using (var server = Truncating(new FakeLogAnalytics(SampleRows.Value), maxIds: -1))
+            {
+                var e = Fails(server, new FakeCredential(), type: "workflow", id: "wf-daily-report");
+                Assert.Equal(3, e.ExitCode);
+                Assert.Equal("SourceResultTruncated", e.ErrorId);
+                Assert.Contains("the spans that can begin the target", e.Message, StringComparison.Ordinal);
+                Assert.Contains("narrow the window", e.Message, StringComparison.Ordinal);
+            }
+
+            var fake = new FakeLogAnalytics(SampleRows.Value);
+            using (var server = Truncating(fake, maxIds: 0))
+            {
+                var e = Fails(server, new FakeCredential(), type: "run", id: "run-1004");
+                Assert.Equal("SourceResultTruncated", e.ErrorId);
+                Assert.Matches("for the trace [0-9a-f]{32} ", e.Message);
+            }
         }
 
         [Theory]

@@ -39,100 +39,42 @@ namespace Chartly.Profiler.Tests.Sources
     /// </summary>
     public static class AppInsightsRows
     {
-        public static List<AppRow> FromOtlpDirectory(string dir)
+        public static List<AppRow> FromOtlpDirectory(string dir) => SampleSpans.FromOtlpDirectory(dir).Select(FromSpan).ToList();
+
+        private static AppRow FromSpan(SampleSpan s)
         {
-            var rows = new List<AppRow>();
-            foreach (var file in Directory.EnumerateFiles(dir, "*.json", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal))
+            var resource = s.Resource;
+            var attrs = s.Attributes;
+            var props = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (var kv in resource.Concat(attrs))
             {
-                var text = File.ReadAllText(file);
-                var docs = text.TrimStart().StartsWith("{\n", StringComparison.Ordinal) || text.Contains("\n  ", StringComparison.Ordinal)
-                    ? new[] { text }
-                    : text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-                foreach (var doc in docs)
-                {
-                    using var json = JsonDocument.Parse(doc);
-                    if (json.RootElement.TryGetProperty("resourceSpans", out var rs))
-                    {
-                        rows.AddRange(FromResourceSpans(rs));
-                    }
-                }
+                props[kv.Key] = kv.Value;
             }
 
-            return rows;
-        }
-
-        private static IEnumerable<AppRow> FromResourceSpans(JsonElement resourceSpans)
-        {
-            foreach (var r in resourceSpans.EnumerateArray())
+            var table = s.Kind is 2 or 5 ? "AppRequests" : "AppDependencies";
+            var depType = s.Kind switch
             {
-                var resource = Attributes(r.GetProperty("resource"));
-                foreach (var ss in r.GetProperty("scopeSpans").EnumerateArray())
-                {
-                    foreach (var s in ss.GetProperty("spans").EnumerateArray())
-                    {
-                        var attrs = Attributes(s);
-                        var props = new SortedDictionary<string, string>(resource, StringComparer.Ordinal);
-                        foreach (var kv in attrs)
-                        {
-                            props[kv.Key] = kv.Value;
-                        }
-
-                        var kind = s.TryGetProperty("kind", out var k) ? k.GetInt32() : 0;
-                        var start = long.Parse(s.GetProperty("startTimeUnixNano").GetString()!, CultureInfo.InvariantCulture);
-                        var end = long.Parse(s.GetProperty("endTimeUnixNano").GetString()!, CultureInfo.InvariantCulture);
-                        var status = s.TryGetProperty("status", out var st) && st.TryGetProperty("code", out var code) ? code.GetInt32() : 0;
-                        var table = kind is 2 or 5 ? "AppRequests" : "AppDependencies";
-                        var depType = kind switch
-                        {
-                            1 => "InProc",
-                            4 => "Queue Message | " + (attrs.TryGetValue("messaging.system", out var sys) ? sys : "unknown"),
-                            _ when attrs.ContainsKey("db.system.name") => attrs["db.system.name"],
-                            _ when table == "AppDependencies" => "HTTP",
-                            _ => string.Empty,
-                        };
-                        yield return new AppRow(
-                            table,
-                            s.GetProperty("traceId").GetString()!.ToLowerInvariant(),
-                            s.GetProperty("spanId").GetString()!.ToLowerInvariant(),
-                            s.TryGetProperty("parentSpanId", out var p) ? p.GetString()!.ToLowerInvariant() : string.Empty,
-                            start,
-                            (end - start) / 1_000_000.0,
-                            s.GetProperty("name").GetString()!,
-                            attrs.TryGetValue("http.response.status_code", out var http) ? http : (table == "AppRequests" ? "0" : string.Empty),
-                            status != 2,
-                            resource.TryGetValue("service.name", out var svc) ? svc : string.Empty,
-                            resource.TryGetValue("k8s.pod.name", out var pod) ? pod : string.Empty,
-                            resource.TryGetValue("service.version", out var ver) ? ver : string.Empty,
-                            depType,
-                            props);
-                    }
-                }
-            }
-        }
-
-        private static Dictionary<string, string> Attributes(JsonElement owner)
-        {
-            var result = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (!owner.TryGetProperty("attributes", out var attrs))
-            {
-                return result;
-            }
-
-            foreach (var a in attrs.EnumerateArray())
-            {
-                var v = a.GetProperty("value");
-                string? text = v.TryGetProperty("stringValue", out var s) ? s.GetString()
-                    : v.TryGetProperty("intValue", out var i) ? (i.ValueKind == JsonValueKind.String ? i.GetString() : i.GetRawText())
-                    : v.TryGetProperty("boolValue", out var b) ? (b.GetBoolean() ? "true" : "false")
-                    : v.TryGetProperty("doubleValue", out var d) ? d.GetRawText()
-                    : null;
-                if (text is not null)
-                {
-                    result[a.GetProperty("key").GetString()!] = text;
-                }
-            }
-
-            return result;
+                1 => "InProc",
+                4 => "Queue Message | " + (attrs.TryGetValue("messaging.system", out var sys) ? sys : "unknown"),
+                _ when attrs.ContainsKey("db.system.name") => attrs["db.system.name"],
+                _ when table == "AppDependencies" => "HTTP",
+                _ => string.Empty,
+            };
+            return new AppRow(
+                table,
+                s.TraceId,
+                s.SpanId,
+                s.ParentSpanId,
+                s.StartUnixNano,
+                (s.EndUnixNano - s.StartUnixNano) / 1_000_000.0,
+                s.Name,
+                attrs.TryGetValue("http.response.status_code", out var http) ? http : (table == "AppRequests" ? "0" : string.Empty),
+                s.StatusCode != 2,
+                resource.TryGetValue("service.name", out var svc) ? svc : string.Empty,
+                resource.TryGetValue("k8s.pod.name", out var pod) ? pod : string.Empty,
+                resource.TryGetValue("service.version", out var ver) ? ver : string.Empty,
+                depType,
+                props);
         }
     }
 

@@ -18,8 +18,8 @@ namespace Chartly.Profiler.Tests.Sources
         [Fact]
         public void Every_kind_is_one_row_and_the_loader_lists_them_all()
         {
-            Assert.Equal(new[] { "otlp-file", "prometheus", "azure-monitor-logs" }, SourceKinds.All.Select(k => k.Name).ToArray());
-            Assert.Equal(new[] { false, true, true }, SourceKinds.All.Select(k => k.Remote).ToArray());
+            Assert.Equal(new[] { "otlp-file", "prometheus", "azure-monitor-logs", "azure-data-explorer" }, SourceKinds.All.Select(k => k.Name).ToArray());
+            Assert.Equal(new[] { false, true, true, true }, SourceKinds.All.Select(k => k.Remote).ToArray());
             var e = Assert.Throws<ProfilerException>(() => Load("environments:\n  dev:\n    sources:\n      - type: kusto\n"));
             Assert.Contains("(valid: " + SourceKinds.Names + ")", e.Message, StringComparison.Ordinal);
         }

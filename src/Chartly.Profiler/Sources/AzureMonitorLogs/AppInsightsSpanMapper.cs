@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using Chartly.Profiler.Analysis;
 using Chartly.Profiler.Telemetry;
+using Chartly.Profiler.Sources.Kusto;
 
 namespace Chartly.Profiler.Sources.AzureMonitorLogs
 {
@@ -15,18 +16,19 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
     /// start, <c>DurationMs</c> the length, <c>AppRoleName</c> the service. A row that cannot be a
     /// span (bad ids, bad time) is counted as an invalid span, never guessed at.
     /// </summary>
-    internal sealed class AppInsightsSpanMapper
+    internal sealed class AppInsightsSpanMapper : IKustoRowMapper
     {
         private readonly LabelNormalizer _labels = new();
-        private readonly Dictionary<ResourceInfo, ResourceInfo> _resources = new();
+        private readonly ResourceInterner _resources = new();
         private readonly bool _withLabel;
 
         private readonly int _table, _time, _operation, _id, _parent, _duration, _role, _instance, _version, _dependencyType;
         private readonly int _namespace, _environment, _pod, _container, _host;
-        private readonly int _workflowId, _workflowName, _runId, _chartlyOperationId, _connectorId, _connectorRunId, _messaging;
+        private readonly int _messaging;
+        private readonly IdentityColumns _identity;
         private readonly int _name, _resultCode, _success, _component, _resend;
 
-        public AppInsightsSpanMapper(LogsTable table, bool withLabel, Func<string, Exception> malformed)
+        public AppInsightsSpanMapper(KustoTable table, bool withLabel, Func<string, Exception> malformed)
         {
             _withLabel = withLabel;
             int Need(string c) => table.IndexOf(c) is var i && i >= 0 ? i : throw malformed("the result has no column '" + c + "'");
@@ -45,12 +47,7 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
             _pod = Need("Pod");
             _container = Need("Container");
             _host = Need("Host");
-            _workflowId = Need("WorkflowId");
-            _workflowName = Need("WorkflowName");
-            _runId = Need("RunId");
-            _chartlyOperationId = Need("ChartlyOperationId");
-            _connectorId = Need("ConnectorId");
-            _connectorRunId = Need("ConnectorRunId");
+            _identity = new IdentityColumns(Need);
             _messaging = Need("MessagingOperation");
             if (withLabel)
             {
@@ -82,17 +79,7 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
 
             var isRequest = string.Equals(row[_table], "AppRequests", StringComparison.Ordinal);
             var kind = KindOf(isRequest, Text(row[_dependencyType]), Text(row[_messaging]));
-            var identity = new TargetIdentity(
-                Text(row[_workflowId]),
-                Text(row[_workflowName]),
-                Text(row[_runId]),
-                Text(row[_chartlyOperationId]),
-                Text(row[_connectorId]),
-                Text(row[_connectorRunId]));
-            if (identity.IsNone)
-            {
-                identity = TargetIdentity.None;
-            }
+            var identity = _identity.Read(row);
 
             var label = string.Empty;
             int status = 0, http = 0, resend = 0;
@@ -143,21 +130,10 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
                 Text(row[_pod]) ?? Text(row[_instance]),
                 Text(row[_container]),
                 Text(row[_host]));
-            if (_resources.TryGetValue(r, out var interned))
-            {
-                return interned;
-            }
-
-            if (_resources.Count < 10_000)
-            {
-                _resources[r] = r;
-            }
-
-            return r;
+            return _resources.Intern(r);
         }
 
-        /// <summary>tostring() of a missing property is "": absent and empty mean the same here.</summary>
-        private static string? Text(string? cell) => string.IsNullOrEmpty(cell) ? null : cell;
+        private static string? Text(string? cell) => ResourceInterner.Text(cell);
 
         /// <summary>A 3-digit HTTP status in ResultCode; anything else (gRPC codes, "0", text) is no HTTP status.</summary>
         internal static int HttpStatus(string? resultCode) =>

@@ -1,9 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Threading;
 using Azure.Core;
 using Chartly.Profiler.Access;
+using Chartly.Profiler.Sources.Entra;
+using Chartly.Profiler.Sources.Kusto;
 using Chartly.Profiler.Targets;
 using Chartly.Profiler.Telemetry;
 
@@ -11,32 +12,24 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
 {
     /// <summary>
     /// Spans from a Log Analytics workspace (Application Insights tables <c>AppRequests</c> and
-    /// <c>AppDependencies</c>). Pass 1 filters on the server and returns only the spans that can
-    /// begin the target, with their identity; pass 2 loads whole traces by operation id, in
-    /// batches, over the time the pass-1 roots span (plus <c>trace-margin</c>). Rows come back in
-    /// any order: the result is sorted, so the profile never depends on the server's order.
+    /// <c>AppDependencies</c>), by the two passes of <see cref="KustoSpanSource"/>; pass 2 loads
+    /// whole traces by operation id.
     /// </summary>
-    internal sealed class AzureMonitorLogsSource : ITraceSource, IPrincipalSource, IProgressSource, IDisposable
+    internal sealed class AzureMonitorLogsSource : KustoSpanSource, IPrincipalSource, IDisposable
     {
-        /// <summary>Starts the "nearest" query returns: enough for three distinct ones after the environment filter.</summary>
-        private const int NearestRows = 10;
-
         private readonly LogsSettings _settings;
         private readonly Lazy<LogsQueryClient> _client;
         private readonly TokenCache _tokens;
-        private readonly Dictionary<TraceId, (long Start, long End)> _extents = new();
 
         public AzureMonitorLogsSource(LogsSettings settings, Func<TokenCredential>? credential = null, Http.HttpTuning? tuning = null)
+            : base(settings.Describe(), new KustoPassLimits(settings.TraceMargin, settings.NearestLookaround, settings.TracesPerQuery), Queries.Instance)
         {
             _settings = settings;
-            Description = settings.Describe();
 
             // The credential is built on first use: a dry run without an access policy never touches the identity stack.
-            _tokens = new TokenCache(credential ?? (() => CredentialFactory.Create(settings)), settings.Scope);
+            _tokens = new TokenCache(credential ?? (() => CredentialFactory.Create(settings.Identity)), settings.Scope);
             _client = new Lazy<LogsQueryClient>(() => new LogsQueryClient(settings, _tokens, tuning));
         }
-
-        public string Description { get; }
 
         /// <summary>The client holds connections and the profile's deadline: released with the source.</summary>
         public void Dispose()
@@ -50,154 +43,35 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
         /// <summary>The identity for the access policy: the claims of the very token the queries will carry.</summary>
         public IPrincipalProvider PrincipalProvider => new AzureTokenPrincipalProvider(_tokens.GetToken);
 
-        public Action<ProfileProgress>? Progress { get; set; }
+        protected override string PlanHeader => $"credential {_settings.Credential}, token scope {_settings.Scope}; every query is POST {_settings.QueryUri}";
 
-        public IReadOnlyList<string> Plan(ProfileRequest request)
+        protected override string TraceIdNoun => "operation ids";
+
+        protected override string PlanStep(string title, string kql, long fromUnixNano, long toUnixNano) =>
+            $"{title}: timespan {Kql.Timespan(fromUnixNano, toUnixNano)}\n{kql}";
+
+        protected override KustoAnswer Query(string kql, long fromUnixNano, long toUnixNano, CancellationToken cancellation)
         {
-            var w = request.Window;
-            var margin = _settings.TraceMargin.Ticks * 100;
-            var steps = new List<string>
-            {
-                $"credential {_settings.Credential}, token scope {_settings.Scope}; every query is POST {_settings.QueryUri}",
-                $"pass 1, spans that begin {request.Target}: timespan {Kql.Timespan(w.StartUnixNano, w.EndUnixNano)}\n{SpanQueries.Candidates(request.Target, w.StartUnixNano, w.EndUnixNano)}",
-            };
-            if (_settings.NearestLookaround > TimeSpan.Zero)
-            {
-                var (from, to) = LookAround(w);
-                steps.Add($"only if pass 1 finds nothing, the nearest starts: timespan {Kql.Timespan(from, to)}\n{SpanQueries.Nearest(request.Target, w.StartUnixNano, from, to, NearestRows)}");
-            }
-
-            steps.Add(
-                $"pass 2, whole traces, {_settings.TracesPerQuery} operation ids per query, over the pass-1 roots' time plus {SettingsReader.Format(_settings.TraceMargin)} either side (shown here for the whole window):\n" +
-                SpanQueries.TracesTemplate(Math.Max(0, w.StartUnixNano - margin), w.EndUnixNano + margin));
-            return steps;
+            var response = _client.Value.Query(kql, fromUnixNano, toUnixNano, cancellation);
+            return new KustoAnswer(response.Primary, response.Error is not null, response.Error?.Truncated == true);
         }
 
-        public IReadOnlyList<SpanRecord> FindCandidates(TargetMatcher matcher, ProfileRequest request, DataQualityCounters quality, CancellationToken cancellation)
+        protected override IKustoRowMapper Mapper(KustoTable table, bool withLabel) =>
+            new AppInsightsSpanMapper(table, withLabel, why => SourceErrors.Malformed(Description, why));
+
+        /// <summary>The static <see cref="SpanQueries"/> as the shared passes ask for them.</summary>
+        private sealed class Queries : IKustoSpanQueries
         {
-            var w = request.Window;
-            var found = Read(SpanQueries.Candidates(request.Target, w.StartUnixNano, w.EndUnixNano), w.StartUnixNano, w.EndUnixNano, withLabel: false, quality, countSpans: false, cancellation);
-            if (found.Count == 0 && _settings.NearestLookaround > TimeSpan.Zero)
-            {
-                var (from, to) = LookAround(w);
-                found = Read(SpanQueries.Nearest(request.Target, w.StartUnixNano, from, to, NearestRows), from, to, withLabel: false, quality, countSpans: false, cancellation);
-            }
+            public static readonly Queries Instance = new();
 
-            _extents.Clear();
-            foreach (var c in found)
-            {
-                _extents[c.TraceId] = _extents.TryGetValue(c.TraceId, out var e)
-                    ? (Math.Min(e.Start, c.StartUnixNano), Math.Max(e.End, c.EndUnixNano))
-                    : (c.StartUnixNano, c.EndUnixNano);
-            }
+            public string Candidates(TargetSpec target, long fromUnixNano, long toUnixNano) => SpanQueries.Candidates(target, fromUnixNano, toUnixNano);
 
-            return Sorted(found);
-        }
+            public string Nearest(TargetSpec target, long windowStartUnixNano, long fromUnixNano, long toUnixNano, int count) =>
+                SpanQueries.Nearest(target, windowStartUnixNano, fromUnixNano, toUnixNano, count);
 
-        public IReadOnlyList<SpanRecord> LoadTraces(IReadOnlyCollection<TraceId> traces, ProfileRequest request, DataQualityCounters quality, CancellationToken cancellation)
-        {
-            var margin = _settings.TraceMargin.Ticks * 100;
-            var ordered = traces.OrderBy(t => t).ToList();
-            var spans = new List<SpanRecord>();
-            var batches = (ordered.Count + _settings.TracesPerQuery - 1) / _settings.TracesPerQuery;
-            for (var i = 0; i < ordered.Count; i += _settings.TracesPerQuery)
-            {
-                cancellation.ThrowIfCancellationRequested();
-                Progress?.Invoke(new ProfileProgress(Description, "Loading traces", "queries", i / _settings.TracesPerQuery, batches, 0, 0, null));
-                var chunk = ordered.GetRange(i, Math.Min(_settings.TracesPerQuery, ordered.Count - i));
+            public string Traces(IReadOnlyList<TraceId> traces, long fromUnixNano, long toUnixNano) => SpanQueries.Traces(traces, fromUnixNano, toUnixNano);
 
-                // Over the time the roots of this batch cover (the window for a trace pass 1 did not see).
-                long from = long.MaxValue, to = long.MinValue;
-                foreach (var t in chunk)
-                {
-                    var (s, e) = _extents.TryGetValue(t, out var x) ? x : (request.Window.StartUnixNano, request.Window.EndUnixNano);
-                    from = Math.Min(from, s);
-                    to = Math.Max(to, e);
-                }
-
-                from = Math.Max(0, from - margin);
-                to = to + margin + 1;
-                var wanted = new HashSet<TraceId>(chunk);
-                foreach (var span in Read(SpanQueries.Traces(chunk, from, to), from, to, withLabel: true, quality, countSpans: true, cancellation))
-                {
-                    // The server compares operation ids without case; keep only what was asked for.
-                    if (wanted.Contains(span.TraceId))
-                    {
-                        spans.Add(span);
-                    }
-                }
-            }
-
-            Progress?.Invoke(new ProfileProgress(Description, "Loading traces", "queries", batches, batches, 0, 0, null));
-            return Sorted(spans);
-        }
-
-        private List<SpanRecord> Read(string kql, long from, long to, bool withLabel, DataQualityCounters quality, bool countSpans, CancellationToken cancellation)
-        {
-            var response = _client.Value.Query(kql, from, to, cancellation);
-            if (response.Error is not null)
-            {
-                // HTTP 200 with an error: the rows are real but some are missing. Counted, never hidden.
-                quality.AddSourcePartialErrors(1);
-            }
-
-            var result = new List<SpanRecord>();
-            var table = response.Primary;
-            if (table is null)
-            {
-                return result;
-            }
-
-            quality.AddRecords(table.Rows.Count);
-            var mapper = new AppInsightsSpanMapper(table, withLabel, why => SourceErrors.Malformed(Description, why));
-            long invalid = 0;
-            foreach (var row in table.Rows)
-            {
-                cancellation.ThrowIfCancellationRequested();
-                var span = mapper.Map(row);
-                if (span is null)
-                {
-                    invalid++;
-                }
-                else
-                {
-                    result.Add(span);
-                }
-            }
-
-            if (invalid > 0)
-            {
-                quality.AddInvalidSpans(invalid);
-            }
-
-            if (countSpans)
-            {
-                quality.AddSpansRead(result.Count);
-            }
-
-            return result;
-        }
-
-        private (long From, long To) LookAround(TimeWindow w)
-        {
-            var around = _settings.NearestLookaround.Ticks * 100;
-            return (Math.Max(0, w.StartUnixNano - around), w.EndUnixNano + around);
-        }
-
-        private static List<SpanRecord> Sorted(List<SpanRecord> spans)
-        {
-            spans.Sort((a, b) =>
-            {
-                var c = a.TraceId.CompareTo(b.TraceId);
-                if (c != 0) return c;
-                c = a.StartUnixNano.CompareTo(b.StartUnixNano);
-                if (c != 0) return c;
-                c = a.SpanId.CompareTo(b.SpanId);
-                if (c != 0) return c;
-                c = a.EndUnixNano.CompareTo(b.EndUnixNano);
-                return c != 0 ? c : a.ParentSpanId.CompareTo(b.ParentSpanId);
-            });
-            return spans;
+            public string TracesTemplate(long fromUnixNano, long toUnixNano) => SpanQueries.TracesTemplate(fromUnixNano, toUnixNano);
         }
     }
 }

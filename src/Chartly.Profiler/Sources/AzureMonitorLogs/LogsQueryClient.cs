@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Azure.Core;
 using Chartly.Profiler.Sources.Http;
+using Chartly.Profiler.Sources.Kusto;
 
 namespace Chartly.Profiler.Sources.AzureMonitorLogs
 {

@@ -2,42 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text.Json;
+using Chartly.Profiler.Sources.Kusto;
 
 namespace Chartly.Profiler.Sources.AzureMonitorLogs
 {
-    /// <summary>One column of a result table, as the API names and types it.</summary>
-    internal sealed record LogsColumn(string Name, string Type);
-
-    /// <summary>
-    /// A result table with every cell as text (numbers and booleans as their JSON text, dynamic
-    /// values as raw JSON, null as null): the mapper parses only the cells it reads.
-    /// </summary>
-    internal sealed class LogsTable
-    {
-        private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
-
-        public LogsTable(string name, IReadOnlyList<LogsColumn> columns, IReadOnlyList<string?[]> rows)
-        {
-            Name = name;
-            Columns = columns;
-            Rows = rows;
-            for (var i = 0; i < columns.Count; i++)
-            {
-                _index[columns[i].Name] = i;
-            }
-        }
-
-        public string Name { get; }
-
-        public IReadOnlyList<LogsColumn> Columns { get; }
-
-        public IReadOnlyList<string?[]> Rows { get; }
-
-        public int IndexOf(string column) => _index.TryGetValue(column, out var i) ? i : -1;
-    }
-
-    /// <summary>The error object of an answer: its code, and the most specific message in it.</summary>
-    internal sealed record LogsError(string? Code, string? Message, int Details);
+    /// <summary>The error object of an answer: its code, the most specific message in it, and whether any part of it says the result set was cut at the query limits.</summary>
+    internal sealed record LogsError(string? Code, string? Message, int Details, bool Truncated = false);
 
     /// <summary>
     /// A parsed answer of <c>POST /v1/workspaces/{id}/query</c>:
@@ -47,18 +17,18 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
     /// </summary>
     internal sealed class LogsResponse
     {
-        private LogsResponse(IReadOnlyList<LogsTable> tables, LogsError? error)
+        private LogsResponse(IReadOnlyList<KustoTable> tables, LogsError? error)
         {
             Tables = tables;
             Error = error;
         }
 
-        public IReadOnlyList<LogsTable> Tables { get; }
+        public IReadOnlyList<KustoTable> Tables { get; }
 
         public LogsError? Error { get; }
 
         /// <summary>The first table (PrimaryResult); an answer with no table holds no rows.</summary>
-        public LogsTable? Primary => Tables.Count > 0 ? Tables[0] : null;
+        public KustoTable? Primary => Tables.Count > 0 ? Tables[0] : null;
 
         private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
 
@@ -84,7 +54,7 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
                 }
 
                 LogsError? error = root.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.Object ? ReadError(e) : null;
-                var tables = new List<LogsTable>();
+                var tables = new List<KustoTable>();
                 if (root.TryGetProperty("tables", out var t))
                 {
                     if (t.ValueKind != JsonValueKind.Array)
@@ -94,7 +64,12 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
 
                     foreach (var table in t.EnumerateArray())
                     {
-                        tables.Add(ReadTable(table));
+                        // The v1 answer reports errors in its 'error' object, never among the rows: an object there is a broken row.
+                        tables.Add(KustoTableShape.LogAnalytics.Read(table, out var errorRows, out _));
+                        if (errorRows > 0)
+                        {
+                            throw new FormatException("a row does not have one value per column");
+                        }
                     }
                 }
                 else if (error is null)
@@ -145,66 +120,10 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
                 message = Text(inner, "message") ?? message;
             }
 
-            return new LogsError(code, message, details);
+            return new LogsError(code, message, details, KustoAnswer.SaysTruncated(e.GetRawText()));
         }
 
         private static string? Text(JsonElement e, string name) =>
             e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-        private static LogsTable ReadTable(JsonElement table)
-        {
-            if (table.ValueKind != JsonValueKind.Object)
-            {
-                throw new FormatException("a table is not an object");
-            }
-
-            var name = Text(table, "name") ?? string.Empty;
-            if (!table.TryGetProperty("columns", out var cols) || cols.ValueKind != JsonValueKind.Array)
-            {
-                throw new FormatException("a table has no 'columns' array");
-            }
-
-            var columns = new List<LogsColumn>();
-            foreach (var c in cols.EnumerateArray())
-            {
-                var cn = c.ValueKind == JsonValueKind.Object ? Text(c, "name") : null;
-                if (cn is null)
-                {
-                    throw new FormatException("a column has no name");
-                }
-
-                columns.Add(new LogsColumn(cn, Text(c, "type") ?? string.Empty));
-            }
-
-            if (!table.TryGetProperty("rows", out var rowsEl) || rowsEl.ValueKind != JsonValueKind.Array)
-            {
-                throw new FormatException("a table has no 'rows' array");
-            }
-
-            var rows = new List<string?[]>(rowsEl.GetArrayLength());
-            foreach (var r in rowsEl.EnumerateArray())
-            {
-                if (r.ValueKind != JsonValueKind.Array || r.GetArrayLength() != columns.Count)
-                {
-                    throw new FormatException("a row does not have one value per column");
-                }
-
-                var cells = new string?[columns.Count];
-                var i = 0;
-                foreach (var v in r.EnumerateArray())
-                {
-                    cells[i++] = v.ValueKind switch
-                    {
-                        JsonValueKind.Null => null,
-                        JsonValueKind.String => v.GetString(),
-                        _ => v.GetRawText(),
-                    };
-                }
-
-                rows.Add(cells);
-            }
-
-            return new LogsTable(name, columns, rows);
-        }
     }
 }

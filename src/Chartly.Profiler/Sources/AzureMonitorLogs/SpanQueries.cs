@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Text;
 using Chartly.Profiler.Targets;
 using Chartly.Profiler.Telemetry;
+using Chartly.Profiler.Sources.Kusto;
 
 namespace Chartly.Profiler.Sources.AzureMonitorLogs
 {

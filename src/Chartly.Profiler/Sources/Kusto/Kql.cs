@@ -2,7 +2,7 @@ using System;
 using System.Globalization;
 using System.Text;
 
-namespace Chartly.Profiler.Sources.AzureMonitorLogs
+namespace Chartly.Profiler.Sources.Kusto
 {
     /// <summary>
     /// KQL literals. User input (target ids) only ever enters a query through <see cref="String"/>,

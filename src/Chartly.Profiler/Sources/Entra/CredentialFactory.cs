@@ -1,7 +1,7 @@
 using Azure.Core;
 using Azure.Identity;
 
-namespace Chartly.Profiler.Sources.AzureMonitorLogs
+namespace Chartly.Profiler.Sources.Entra
 {
     /// <summary>
     /// The Azure.Identity credential named by <c>credential</c>. None of them is interactive: a
@@ -9,7 +9,7 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
     /// </summary>
     internal static class CredentialFactory
     {
-        public static TokenCredential Create(LogsSettings s)
+        public static TokenCredential Create(EntraIdentity s)
         {
             switch (s.Credential)
             {

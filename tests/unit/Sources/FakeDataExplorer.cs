@@ -1,0 +1,303 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Chartly.Profiler.Tests.Sources
+{
+    /// <summary>
+    /// A stand-in for an Azure Data Explorer cluster's query endpoint over the spans of the sample
+    /// files, stored as the collector's <c>azuredataexplorer</c> exporter stores them (one row per
+    /// span of <c>OTELTraces</c>: hex ids, kind and status by name, resource and span attributes as
+    /// dynamic bags). It understands just the KQL the profiler sends (table, time filter, trace-id
+    /// list, the projection, the target filters over the projected columns, the nearest starts)
+    /// and answers in the documented v2 shape: a JSON array of frames (DataSetHeader, a
+    /// QueryProperties table, the PrimaryResult table, a QueryCompletionInformation table,
+    /// DataSetCompletion). Rows are sent in reverse order: the client must not depend on it.
+    /// </summary>
+    public sealed class FakeDataExplorer
+    {
+        private static readonly Regex Window = new("StartTime >= datetime\\((?<from>[^)]+)\\) and StartTime < datetime\\((?<to>[^)]+)\\)", RegexOptions.CultureInvariant);
+        private static readonly Regex Clause = new("^(?<c>\\w+) == @\"(?<v>(?:[^\"]|\"\")*)\"(?: (?<op>and|or) (?<rest>.*))?$", RegexOptions.CultureInvariant | RegexOptions.Singleline);
+
+        private readonly IReadOnlyList<SampleSpan> _spans;
+        private readonly string _table;
+
+        public FakeDataExplorer(IReadOnlyList<SampleSpan> spans, string table = "OTELTraces")
+        {
+            _spans = spans;
+            _table = table;
+        }
+
+        /// <summary>Every query text received, in order.</summary>
+        public List<string> Queries { get; } = new();
+
+        /// <summary>When set, the completion frame reports errors (a partial answer) with this OneApiErrors message.</summary>
+        public string? CompletionError { get; set; }
+
+        /// <summary>When set, an inline error object is sent among the rows of the primary table, after the first row.</summary>
+        public bool InlineRowError { get; set; }
+
+        /// <summary>The message of that inline error.</summary>
+        public string InlineRowMessage { get; set; } = "Request is invalid and cannot be executed.";
+
+        /// <summary>Exporter rows added beside the sample spans (bad rows for the bad-input tests).</summary>
+        public List<IReadOnlyDictionary<string, string?>> ExtraRows { get; } = new();
+
+        public CannedResponse Answer(RecordedRequest request)
+        {
+            using var body = JsonDocument.Parse(request.Body);
+            var csl = body.RootElement.GetProperty("csl").GetString()!;
+            lock (Queries)
+            {
+                Queries.Add(csl);
+            }
+
+            if (!csl.StartsWith(_table + "\n", StringComparison.Ordinal))
+            {
+                return CannedResponse.Json(400, "{\"error\":{\"code\":\"General_BadRequest\",\"message\":\"Request is invalid and cannot be executed.\",\"@type\":\"Kusto.Data.Exceptions.KustoBadRequestException\",\"@message\":\"Semantic error: 'table' operator: Failed to resolve table expression\"}}");
+            }
+
+            var withTrace = csl.Contains("SpanName, SpanStatus", StringComparison.Ordinal);
+            return CannedResponse.Json(200, Frames(Select(csl).ToList(), withTrace));
+        }
+
+        /// <summary>The row the exporter writes for a span, as the projection reads it (attribute lookups resolved).</summary>
+        public static Dictionary<string, string?> Projected(SampleSpan s, bool withTrace)
+        {
+            string R(string k) => s.Resource.TryGetValue(k, out var v) ? v : string.Empty;
+            string T(string k) => s.Attributes.TryGetValue(k, out var v) ? v : string.Empty;
+            static string Coalesce(params string[] values) => values.FirstOrDefault(v => v.Length > 0) ?? string.Empty;
+            var row = new Dictionary<string, string?>(StringComparer.Ordinal)
+            {
+                ["TraceID"] = s.TraceId,
+                ["SpanID"] = s.SpanId,
+                ["ParentID"] = s.ParentSpanId,
+                ["SpanKind"] = new[] { "Unspecified", "Internal", "Server", "Client", "Producer", "Consumer" }[s.Kind],
+                ["StartTime"] = FakeLogAnalytics.Iso(s.StartUnixNano),
+                ["EndTime"] = FakeLogAnalytics.Iso(s.EndUnixNano),
+                ["ResourceType"] = "dictionary",
+                ["AttributesType"] = "dictionary",
+                ["ServiceName"] = Coalesce(R("service.name"), T("service.name")),
+                ["Namespace"] = Coalesce(R("k8s.namespace.name"), R("service.namespace"), T("k8s.namespace.name"), T("service.namespace")),
+                ["Environment"] = Coalesce(R("deployment.environment.name"), R("deployment.environment"), T("deployment.environment.name"), T("deployment.environment")),
+                ["ServiceVersion"] = Coalesce(R("service.version"), T("service.version")),
+                ["Pod"] = R("k8s.pod.name"),
+                ["Container"] = R("k8s.container.name"),
+                ["Host"] = Coalesce(R("k8s.node.name"), R("host.name")),
+                ["WorkflowId"] = Coalesce(T("chartly.workflow.id"), R("chartly.workflow.id")),
+                ["WorkflowName"] = Coalesce(T("chartly.workflow.name"), R("chartly.workflow.name")),
+                ["RunId"] = Coalesce(T("chartly.run.id"), R("chartly.run.id")),
+                ["ChartlyOperationId"] = Coalesce(T("chartly.operation.id"), R("chartly.operation.id")),
+                ["ConnectorId"] = Coalesce(T("chartly.connector.id"), R("chartly.connector.id")),
+                ["ConnectorRunId"] = Coalesce(T("chartly.connector.run.id"), R("chartly.connector.run.id")),
+            };
+            if (withTrace)
+            {
+                row["SpanName"] = s.Name;
+                row["SpanStatus"] = new[] { "Unset", "Ok", "Error" }[s.StatusCode];
+                row["Component"] = T("chartly.component");
+                row["HttpStatus"] = Coalesce(T("http.response.status_code"), T("http.status_code"));
+                row["ResendCount"] = T("http.request.resend_count");
+            }
+
+            return row;
+        }
+
+        private IEnumerable<IReadOnlyDictionary<string, string?>> Select(string csl)
+        {
+            var w = Window.Match(csl);
+            var from = Parse(w.Groups["from"].Value);
+            var to = Parse(w.Groups["to"].Value);
+            var withTrace = csl.Contains("SpanName, SpanStatus", StringComparison.Ordinal);
+            IEnumerable<IReadOnlyDictionary<string, string?>> rows = _spans
+                .Where(s => s.StartUnixNano >= from && s.StartUnixNano < to)
+                .Select(s => (IReadOnlyDictionary<string, string?>)Projected(s, withTrace))
+                .Concat(ExtraRows);
+
+            var idList = Regex.Match(csl, "\\| where TraceID in~ \\((?<ids>[^)]*)\\)");
+            if (idList.Success)
+            {
+                var ids = new HashSet<string>(Regex.Matches(idList.Groups["ids"].Value, "\"([0-9a-f]+)\"").Select(m => m.Groups[1].Value), StringComparer.OrdinalIgnoreCase);
+                return rows.Where(r => r["TraceID"] is { } t && ids.Contains(t)).ToList();
+            }
+
+            foreach (var line in csl.Split('\n').Where(l => l.StartsWith("| where ", StringComparison.Ordinal) && !l.Contains("StartTime >=", StringComparison.Ordinal)))
+            {
+                var body = line.Substring("| where ".Length);
+                if (body.StartsWith("SpanKind in~ (", StringComparison.Ordinal))
+                {
+                    rows = rows.Where(r => r["SpanKind"] is "Server" or "Consumer").ToList();
+                    continue;
+                }
+
+                rows = rows.Where(r => Holds(body, r)).ToList();
+            }
+
+            var take = Regex.Match(csl, "\n\\| take (?<n>[0-9]+)\n");
+            if (take.Success)
+            {
+                var anchor = Parse(Regex.Match(csl, "\n\\| extend Distance = abs\\(StartTime - datetime\\((?<t>[^)]+)\\)\\)\n").Groups["t"].Value);
+                rows = rows
+                    .OrderBy(r => Math.Abs(Parse(r["StartTime"]!) - anchor))
+                    .ThenBy(r => Parse(r["StartTime"]!))
+                    .Take(int.Parse(take.Groups["n"].Value, CultureInfo.InvariantCulture));
+            }
+
+            return rows;
+        }
+
+        /// <summary>Evaluates <c>A == @"x" (and|or) B == @"y" ...</c>, left to right, as the profiler writes its filters.</summary>
+        private static bool Holds(string body, IReadOnlyDictionary<string, string?> row)
+        {
+            var m = Clause.Match(body);
+            if (!m.Success)
+            {
+                throw new InvalidOperationException("The fake does not understand the filter: " + body);
+            }
+
+            var here = row.TryGetValue(m.Groups["c"].Value, out var v) && string.Equals(v ?? string.Empty, m.Groups["v"].Value.Replace("\"\"", "\"", StringComparison.Ordinal), StringComparison.Ordinal);
+            if (!m.Groups["op"].Success)
+            {
+                return here;
+            }
+
+            return m.Groups["op"].Value == "and" ? here && Holds(m.Groups["rest"].Value, row) : here || Holds(m.Groups["rest"].Value, row);
+        }
+
+        private static long Parse(string text)
+        {
+            var dt = DateTime.ParseExact(text, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+            return (dt.Ticks - DateTime.UnixEpoch.Ticks) * 100;
+        }
+
+        private static readonly string[] CandidateColumns =
+        {
+            "TraceID", "SpanID", "ParentID", "SpanKind", "StartTime", "EndTime", "ResourceType", "AttributesType", "ServiceName", "Namespace", "Environment", "ServiceVersion",
+            "Pod", "Container", "Host", "WorkflowId", "WorkflowName", "RunId", "ChartlyOperationId", "ConnectorId", "ConnectorRunId",
+        };
+
+        private static readonly string[] TraceColumns = CandidateColumns.Concat(new[] { "SpanName", "SpanStatus", "Component", "HttpStatus", "ResendCount" }).ToArray();
+
+        /// <summary>The v2 answer: header, QueryProperties, PrimaryResult, QueryCompletionInformation, completion.</summary>
+        private string Frames(IReadOnlyList<IReadOnlyDictionary<string, string?>> rows, bool withTrace)
+        {
+            var columns = withTrace ? TraceColumns : CandidateColumns;
+            using var buffer = new MemoryStream();
+            using (var w = new Utf8JsonWriter(buffer))
+            {
+                w.WriteStartArray();
+                w.WriteStartObject();
+                w.WriteString("FrameType", "DataSetHeader");
+                w.WriteBoolean("IsProgressive", false);
+                w.WriteString("Version", "v2.0");
+                w.WriteBoolean("IsFragmented", false);
+                w.WriteString("ErrorReportingPlacement", "InData");
+                w.WriteEndObject();
+
+                Table(w, 0, "QueryProperties", "@ExtendedProperties", new[] { ("TableId", "int"), ("Key", "string"), ("Value", "dynamic") }, tw =>
+                {
+                    tw.WriteStartArray();
+                    tw.WriteNumberValue(1);
+                    tw.WriteStringValue("Visualization");
+                    tw.WriteStartObject();
+                    tw.WriteString("Visualization", (string?)null);
+                    tw.WriteEndObject();
+                    tw.WriteEndArray();
+                });
+
+                Table(w, 1, "PrimaryResult", "PrimaryResult", columns.Select(c => (c, c is "StartTime" or "EndTime" ? "datetime" : "string")).ToArray(), tw =>
+                {
+                    var n = 0;
+                    foreach (var r in rows.Reverse())
+                    {
+                        tw.WriteStartArray();
+                        foreach (var c in columns)
+                        {
+                            var value = r.TryGetValue(c, out var v) ? v : null;
+                            if (value is null)
+                            {
+                                tw.WriteNullValue();
+                            }
+                            else
+                            {
+                                tw.WriteStringValue(value);
+                            }
+                        }
+
+                        tw.WriteEndArray();
+                        if (++n == 1 && InlineRowError)
+                        {
+                            tw.WriteStartObject();
+                            tw.WriteStartObject("OneApiErrors");
+                            tw.WriteStartObject("error");
+                            tw.WriteString("code", "LimitsExceeded");
+                            tw.WriteString("message", InlineRowMessage);
+                            tw.WriteEndObject();
+                            tw.WriteEndObject();
+                            tw.WriteEndObject();
+                        }
+                    }
+                });
+
+                Table(w, 2, "QueryCompletionInformation", "QueryCompletionInformation", new[] { ("Timestamp", "datetime"), ("ClientRequestId", "string"), ("StatusCode", "int"), ("StatusDescription", "string") }, tw =>
+                {
+                    tw.WriteStartArray();
+                    tw.WriteStringValue("2026-11-24T12:00:00.0000000Z");
+                    tw.WriteStringValue("fake");
+                    tw.WriteNumberValue(0);
+                    tw.WriteStringValue("Query completed successfully");
+                    tw.WriteEndArray();
+                });
+
+                w.WriteStartObject();
+                w.WriteString("FrameType", "DataSetCompletion");
+                w.WriteBoolean("HasErrors", CompletionError is not null);
+                w.WriteBoolean("Cancelled", false);
+                if (CompletionError is not null)
+                {
+                    w.WriteStartArray("OneApiErrors");
+                    w.WriteStartObject();
+                    w.WriteStartObject("error");
+                    w.WriteString("code", "LimitsExceeded");
+                    w.WriteString("message", CompletionError);
+                    w.WriteEndObject();
+                    w.WriteEndObject();
+                    w.WriteEndArray();
+                }
+
+                w.WriteEndObject();
+                w.WriteEndArray();
+            }
+
+            return Encoding.UTF8.GetString(buffer.ToArray());
+        }
+
+        private static void Table(Utf8JsonWriter w, int id, string kind, string name, (string Name, string Type)[] columns, Action<Utf8JsonWriter> rows)
+        {
+            w.WriteStartObject();
+            w.WriteString("FrameType", "DataTable");
+            w.WriteNumber("TableId", id);
+            w.WriteString("TableKind", kind);
+            w.WriteString("TableName", name);
+            w.WriteStartArray("Columns");
+            foreach (var (n, t) in columns)
+            {
+                w.WriteStartObject();
+                w.WriteString("ColumnName", n);
+                w.WriteString("ColumnType", t);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("Rows");
+            rows(w);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+    }
+}
