@@ -154,7 +154,18 @@ catch {
     $id = ($record.FullyQualifiedErrorId -split ',')[0]
     # The message is the engine's own: written for users, free of payloads, tokens and traces.
     # The exit code is the engine's (Chartly.Profiler.ExitCodes), read off the record's exception.
-    Stop-Profiler ([Chartly.Profiler.Cmdlets.ErrorExitCode]::Of($record)) "$($record.Exception.Message) [$id]"
+    $message = $record.Exception.Message
+    if ($id -eq 'ConfigNotFound') {
+        # The cmdlets name their parameter (-ConfigPath); a command line names its flag, as chartly-tool does.
+        try {
+            $null = [Chartly.Profiler.Configuration.ConfigLoader]::Locate($opts['config'], (Get-Location).ProviderPath, [Func[string, string]] { param($n) [Environment]::GetEnvironmentVariable($n) }, '--config')
+        }
+        catch [System.Management.Automation.MethodInvocationException] {
+            if ($_.Exception.InnerException -is [Chartly.Profiler.ProfilerException]) { $message = $_.Exception.InnerException.Message }
+        }
+    }
+
+    Stop-Profiler ([Chartly.Profiler.Cmdlets.ErrorExitCode]::Of($record)) "$message [$id]"
 }
 
 $utf8 = [System.Text.UTF8Encoding]::new($false)
