@@ -56,6 +56,12 @@ namespace Chartly.Profiler.Cmdlets
         [ArgumentCompleter(typeof(SignalNameCompleter))]
         public string[]? IncludeMetric { get; set; }
 
+        /// <summary>Only roots whose resource service.version is this (a service, workflow or connector); the same as <c>-TargetId &lt;id&gt;@&lt;version&gt;</c>. Empty means not given.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
+        [AllowEmptyString]
+        public string? ServiceVersion { get; set; }
+
         protected override object? ErrorTarget => TargetId;
 
         protected override string ProgressActivity => $"Chartly profile {TargetType} {TargetId} ({Environment})";
@@ -64,7 +70,8 @@ namespace Chartly.Profiler.Cmdlets
         protected ProfileRequest BuildRequest()
         {
             // One place builds the request for every front end (the checks in one order, the same error ids).
-            return ProfileArguments.ToRequest(Environment, TargetType, TargetId, WindowStart, WindowEnd, Precision, IncludeMetric);
+            var request = ProfileArguments.ToRequest(Environment, TargetType, TargetId, WindowStart, WindowEnd, Precision, IncludeMetric);
+            return string.IsNullOrWhiteSpace(ServiceVersion) ? request : request with { Target = request.Target.WithVersion(ServiceVersion!) };
         }
 
         /// <summary>The configuration, read once per invocation (a pipeline of targets shares it).</summary>

@@ -137,6 +137,23 @@ namespace Chartly.Profiler.Targets
             }
         }
 
+        /// <summary>
+        /// This target restricted to one version (-ServiceVersion): checked as a qualifier would be;
+        /// a target that already names another version is exit 2 (<c>ServiceVersionConflict</c>).
+        /// </summary>
+        public TargetSpec WithVersion(string version)
+        {
+            var qualified = Parse(Type, Id + VersionSeparator + version.Trim());
+            if (Version is not null && !string.Equals(Version, qualified.Version, StringComparison.Ordinal))
+            {
+                throw ProfilerException.Invalid(
+                    "ServiceVersionConflict",
+                    $"The target names version '{Sanitize.ForMessage(Version)}' and -ServiceVersion '{Sanitize.ForMessage(qualified.Version)}': give one.");
+            }
+
+            return qualified;
+        }
+
         public override string ToString() => TargetTypes.ToName(Type) + ":" + DisplayId;
     }
 }

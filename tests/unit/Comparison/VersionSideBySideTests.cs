@@ -161,5 +161,21 @@ namespace Chartly.Profiler.Tests.Comparison
             Assert.Equal(12, c.CurrentRoots);
             Assert.Equal(12, c.BaselineRoots);
         }
+    
+        [Fact]
+        public void ServiceVersionOnTheCmdletIsTheQualifier()
+        {
+            using var session = new Chartly.Profiler.Tests.Experience.Session(Repo.Root);
+            var r = session.Run(
+                "$p = Get-ChartlyProfile -Environment staging -TargetType service -TargetId analytics/chartly-analytics -ServiceVersion 2.4.0 " +
+                "-WindowStart 2026-11-24T12:00:00Z -WindowEnd 2026-11-24T13:00:00Z -ConfigPath samples/chartly-profiler.yaml -CompareTo version:2.3.1\n" +
+                "$p.Header.Target.Id; $p.Summary.Regression");
+            Assert.Empty(r.Errors);
+            Assert.Equal(new[] { "analytics/chartly-analytics@2.4.0", "regressed" }, r.Output.Select(o => o.ToString()));
+
+            r = session.Run("Get-ChartlyProfile -Environment staging -TargetType service -TargetId analytics/chartly-analytics@2.4.0 -ServiceVersion 2.3.1 " +
+                "-WindowStart 2026-11-24T12:00:00Z -WindowEnd 2026-11-24T13:00:00Z -ConfigPath samples/chartly-profiler.yaml");
+            Assert.StartsWith("ServiceVersionConflict,", Assert.Single(r.Errors).FullyQualifiedErrorId, System.StringComparison.Ordinal);
+        }
     }
 }
