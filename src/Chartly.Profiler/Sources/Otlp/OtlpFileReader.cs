@@ -49,6 +49,7 @@ namespace Chartly.Profiler.Sources.Otlp
         private readonly OtlpRecordParser _parser;
         private readonly OtlpProtoParser _proto;
         private readonly ZstdFrames _frames;
+        private readonly LargeRecordGate? _gate;
 
         // File offset of buffer[0] while a file is read, so each record's byte range is known.
         private long _bufferOffset;
@@ -56,6 +57,13 @@ namespace Chartly.Profiler.Sources.Otlp
         public OtlpFileReader()
             : this(MaxRecordBytes)
         {
+        }
+
+        /// <param name="gate">Shared by the readers of one parallel read: how many may hold a large record at once.</param>
+        public OtlpFileReader(LargeRecordGate? gate)
+            : this(MaxRecordBytes)
+        {
+            _gate = gate;
         }
 
         /// <param name="maxRecordBytes">The bound on one record, before and after decompression.</param>
@@ -174,7 +182,7 @@ namespace Chartly.Profiler.Sources.Otlp
         private void ReadFramed(Stream stream, ISpanSink sink, DataQualityCounters quality, CancellationToken cancellation)
         {
             var prefix = new byte[4];
-            var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+            var record = new RecordBuffer(_gate, ChunkBytes);
             long offset = 0;
             try
             {
@@ -197,15 +205,12 @@ namespace Chartly.Profiler.Sources.Otlp
                     var filled = 0;
                     while (filled < (int)length)
                     {
-                        if (filled == buffer.Length)
+                        if (filled == record.Array.Length)
                         {
-                            var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(length, (long)buffer.Length * 2));
-                            Buffer.BlockCopy(buffer, 0, bigger, 0, filled);
-                            ArrayPool<byte>.Shared.Return(buffer);
-                            buffer = bigger;
+                            record.Grow((int)Math.Min(length, (long)record.Array.Length * 2), filled, cancellation);
                         }
 
-                        var n = ReadFully(stream, buffer, filled, (int)Math.Min(length, buffer.Length) - filled);
+                        var n = ReadFully(stream, record.Array, filled, (int)Math.Min(length, record.Array.Length) - filled);
                         if (n == 0)
                         {
                             break;
@@ -221,7 +226,7 @@ namespace Chartly.Profiler.Sources.Otlp
                         return;
                     }
 
-                    var ok = TryParseFramed(buffer, (int)length, sink, quality);
+                    var ok = TryParseFramed(record.Array, (int)length, sink, quality);
                     if (!ok)
                     {
                         quality.AddMalformedRecord();
@@ -233,7 +238,7 @@ namespace Chartly.Profiler.Sources.Otlp
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                record.Dispose();
             }
         }
 
@@ -310,7 +315,7 @@ namespace Chartly.Profiler.Sources.Otlp
         /// <summary>JSON lines, and pretty documents spanning many lines.</summary>
         private void ReadLines(Stream stream, ISpanSink sink, DataQualityCounters quality, CancellationToken cancellation)
         {
-            var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+            var record = new RecordBuffer(_gate, ChunkBytes);
             var state = new SplitState();
             _bufferOffset = 0;
             try
@@ -319,10 +324,11 @@ namespace Chartly.Profiler.Sources.Otlp
                 while (true)
                 {
                     cancellation.ThrowIfCancellationRequested();
+                    var buffer = record.Array;
                     if (filled == buffer.Length)
                     {
                         // One line fills the buffer: grow it (up to the record limit) rather than split a record.
-                        if (buffer.Length >= _maxRecordBytes)
+                        if (record.Array.Length >= _maxRecordBytes)
                         {
                             quality.AddMalformedRecord();
                             state.SkipToNextRecord = true;
@@ -332,13 +338,11 @@ namespace Chartly.Profiler.Sources.Otlp
                         }
                         else
                         {
-                            var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                            Buffer.BlockCopy(buffer, 0, bigger, 0, filled);
-                            ArrayPool<byte>.Shared.Return(buffer);
-                            buffer = bigger;
+                            record.Grow(record.Array.Length * 2, filled, cancellation);
                         }
                     }
 
+                    buffer = record.Array;
                     var read = stream.Read(buffer, filled, buffer.Length - filled);
                     var end = filled + read;
                     var consumed = ProcessLines(buffer, end, read == 0, sink, quality, ref state);
@@ -359,7 +363,7 @@ namespace Chartly.Profiler.Sources.Otlp
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                record.Dispose();
             }
         }
 

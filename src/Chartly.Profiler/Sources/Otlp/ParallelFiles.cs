@@ -29,7 +29,9 @@ namespace Chartly.Profiler.Sources.Otlp
             var errors = new Exception?[files.Count];
             var counter = progress is null ? null : new FileProgressCounter(progress, source, activity, files);
             using var started = new BlockingCollection<int>();
-            var readers = new ThreadLocal<OtlpFileReader>(() => new OtlpFileReader());
+            // One gate for the readers of this read: large records in memory do not multiply with the cores.
+            using var gate = new LargeRecordGate();
+            var readers = new ThreadLocal<OtlpFileReader>(() => new OtlpFileReader(gate));
             var worker = Task.Run(() =>
             {
                 try
