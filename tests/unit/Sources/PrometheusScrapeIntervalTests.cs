@@ -129,6 +129,9 @@ namespace Chartly.Profiler.Tests.Sources
         private static readonly (double From, double To)[] Windows =
         {
             (300.0, 304.0), (302.5, 309.0), (320.0, 323.0), (333.2, 335.9), (345.0, 351.0), (60.0, 240.0),
+
+            // Before the first scrape, and over the first scrapes only: fewer than two raw samples at 15 s and 30 s.
+            (-10.0, 0.2), (0.0, 5.0),
         };
 
         [PrometheusTheory]
@@ -143,25 +146,31 @@ namespace Chartly.Profiler.Tests.Sources
             // The target ran from 299 s to 352 s: the range queried, as the engine queries it.
             var query = new MetricQuery(resources, At(299), At(352), metrics, MetricQuery.DefaultLookbackNanos);
             var longQuery = new MetricQuery(resources, At(59), At(352), metrics, MetricQuery.DefaultLookbackNanos);
+            var firstScrapes = new MetricQuery(resources, At(-20), At(6), metrics, MetricQuery.DefaultLookbackNanos);
             var yaml = "environments:\n  dev:\n    sources:\n      - type: prometheus\n        url: " + _data.Server.Url + "\n" + PrometheusServerTests.OtelLabels;
             var config = ConfigLoader.Parse(yaml, Path.Combine(_data.Directory, "chartly-profiler.yaml"));
             var settings = PrometheusSettings.Parse(config.Environments["dev"].Sources[0].Settings, why => new ProfilerException(ProfilerErrorKind.ValidationFailed, "ConfigInvalid", why));
 
-            foreach (var q in new[] { query, longQuery })
+            foreach (var q in new[] { query, longQuery, firstScrapes })
             {
                 var fromFiles = new OtlpFileSource(new[] { _data.Directory }, "files").ReadSamples(q, new MetricReadStats(), CancellationToken.None);
                 using var source = new PrometheusSource(settings);
                 var fromPrometheus = source.ReadSamples(q, new MetricReadStats(), CancellationToken.None);
-                Assert.NotEmpty(fromFiles);
+                Assert.True(fromFiles.Count > 0 || (q == firstScrapes && interval > 1), "no samples in the files");
 
                 foreach (var metric in metrics)
                 {
-                    foreach (var (from, to) in Windows.Where(w => At(w.From) >= q.StartUnixNano))
+                    foreach (var (from, to) in Windows.Where(w => At(w.From) >= q.StartUnixNano && At(w.To) <= q.EndUnixNano))
                     {
                         var a = Stat(fromFiles, metric, At(from), At(to));
                         var b = Stat(fromPrometheus, metric, At(from), At(to));
                         var where = $"{metric} every {interval}s in [{from}, {to})";
                         Assert.True(a.Count == b.Count, $"{where}: files {a.Count} samples, prometheus {b.Count}");
+                        if (interval > 1 && to <= 5.0)
+                        {
+                            Assert.True(b.Count == 0, $"{where}: a rate from fewer than two raw samples");
+                        }
+
                         Assert.True(a.Count == 0 || Math.Abs(a.Avg - b.Avg) <= 1e-9 && Math.Abs(a.Max - b.Max) <= 1e-9, $"{where}: files avg {a.Avg} max {a.Max}, prometheus avg {b.Avg} max {b.Max}");
                     }
                 }
