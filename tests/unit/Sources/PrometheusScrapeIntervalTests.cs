@@ -5,10 +5,13 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading;
+using Chartly.Profiler.Analysis;
+using Chartly.Profiler.Analysis.Signals;
 using Chartly.Profiler.Configuration;
 using Chartly.Profiler.Metrics;
 using Chartly.Profiler.Sources.Otlp;
 using Chartly.Profiler.Sources.Prometheus;
+using Chartly.Profiler.Tests.Support;
 using Xunit;
 
 namespace Chartly.Profiler.Tests.Sources
@@ -22,8 +25,8 @@ namespace Chartly.Profiler.Tests.Sources
     {
         public static readonly long[] Intervals = { 1, 15, 30 };
 
-        /// <summary>2026-11-25T10:00:00Z: ten minutes of scrapes follow.</summary>
-        public const long StartSeconds = 1795600800;
+        /// <summary>2026-11-24T10:00:00Z (<see cref="Otlp.BaseNanos"/>): ten minutes of scrapes follow.</summary>
+        public const long StartSeconds = Otlp.BaseNanos / 1_000_000_000L;
 
         private readonly Lazy<PrometheusServer> _server;
 
@@ -32,11 +35,40 @@ namespace Chartly.Profiler.Tests.Sources
             Directory = Path.Combine(Path.GetTempPath(), "chartly-scrapes-" + Guid.NewGuid().ToString("N"));
             System.IO.Directory.CreateDirectory(Directory);
             var (otlp, om) = Write();
-            File.WriteAllText(Path.Combine(Directory, "metrics.json"), otlp);
+            System.IO.Directory.CreateDirectory(Path.Combine(Directory, "metrics"));
+            System.IO.Directory.CreateDirectory(Traces);
+            File.WriteAllText(Path.Combine(Directory, "metrics", "metrics.json"), otlp);
+            File.WriteAllLines(Path.Combine(Traces, "traces.json"), Intervals.Select(RunSpans));
             _server = new Lazy<PrometheusServer>(() => new PrometheusServer(om));
         }
 
+        /// <summary>Spans and metrics in files.</summary>
         public string Directory { get; }
+
+        /// <summary>The spans alone.</summary>
+        public string Traces => Path.Combine(Directory, "traces");
+
+        public static string RunId(long interval) => "run-" + interval.ToString(CultureInfo.InvariantCulture) + "s";
+
+        /// <summary>
+        /// A 10-second run (5 min 0 s to 5 min 10 s) on the container scraped every <paramref name="interval"/>:
+        /// its dominant step holds the critical path for 6 s, the next for 2.6 s.
+        /// </summary>
+        private static string RunSpans(long interval)
+        {
+            var trace = Otlp.Trace((int)interval);
+            var r = Resource(interval);
+            var resource = Otlp.Resource("checkout", "shop");
+            resource["k8s.pod.name"] = r.Pod!;
+            resource["k8s.container.name"] = "app";
+            resource["k8s.node.name"] = "node-1";
+            return Otlp.Line(resource, new[]
+            {
+                new TestSpan(trace, Otlp.Span(1), null, "workflow run", 2, 299_500, 309_500, Otlp.Attrs("chartly.run.id", RunId(interval), "chartly.workflow.id", "wf-checkout", "chartly.component", "workflow")),
+                new TestSpan(trace, Otlp.Span(2), Otlp.Span(1), "price cart", 1, 300_000, 306_000, Otlp.Attrs("chartly.component", "pricing")),
+                new TestSpan(trace, Otlp.Span(3), Otlp.Span(1), "write order", 1, 306_200, 308_800, Otlp.Attrs("chartly.component", "orders")),
+            });
+        }
 
         public PrometheusServer Server => _server.Value;
 
@@ -175,6 +207,31 @@ namespace Chartly.Profiler.Tests.Sources
                     }
                 }
             }
+        }
+
+        [PrometheusFact]
+        public void A_profile_with_metrics_from_prometheus_has_the_signals_of_the_files_at_every_scrape_interval()
+        {
+            var files = ConfigLoader.Parse("environments:\n  dev:\n    sources:\n      - type: otlp-file\n        path: " + _data.Directory + "\n", Path.Combine(_data.Directory, "chartly-profiler.yaml"));
+            var yaml = "environments:\n  dev:\n    sources:\n      - type: otlp-file\n        path: " + _data.Traces + "\n      - type: prometheus\n        url: " + _data.Server.Url + "\n" + PrometheusServerTests.OtelLabels;
+            var prometheus = ConfigLoader.Parse(yaml, Path.Combine(_data.Directory, "chartly-profiler.yaml"));
+            foreach (var interval in ScrapedContainers.Intervals)
+            {
+                var request = Run.Request("run", ScrapedContainers.RunId(interval));
+                var a = new ProfileEngine().Run(request, files);
+                var b = new ProfileEngine().Run(request, prometheus);
+                var throttling = a.Signals.Single(s => s.Name == "throttling");
+                Assert.Equal(SignalStatus.Ok, throttling.Status);
+                Assert.Equal("pricing", throttling.Components[0].Component);
+                Assert.True(throttling.Components[0].Samples > 0);
+                Assert.Equal(Signals(a), Signals(b));
+            }
+        }
+
+        private static string Signals(Model.Profile p)
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(Chartly.Profiler.Output.ProfileDocument.Write(p, Chartly.Profiler.Output.DocumentFormat.Json));
+            return doc.RootElement.GetProperty("signals").GetRawText();
         }
 
         /// <summary>What the signal analyzer makes of a window: the samples whose interval overlaps it.</summary>
