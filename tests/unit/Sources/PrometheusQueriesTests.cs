@@ -144,7 +144,14 @@ namespace Chartly.Profiler.Tests.Sources
             var plan = new ProfileEngine().Plan(request, config);
             var source = Assert.Single(plan.Sources);
             Assert.Equal("prometheus http://127.0.0.1:9", source.Source);
-            Assert.StartsWith("GET http://127.0.0.1:9/api/v1/query_range with step 15s", source.Steps[0], StringComparison.Ordinal);
+            Assert.StartsWith("GET http://127.0.0.1:9/api/v1/query_range over the time the target's spans ran", source.Steps[0], StringComparison.Ordinal);
+            Assert.Contains("step: the scrape interval of the target's series", source.Steps[0], StringComparison.Ordinal);
+            Assert.Contains("GET http://127.0.0.1:9/api/v1/query of {__name__=~\"", source.Steps[0], StringComparison.Ordinal);
+            Assert.Contains("container_cpu_usage_seconds_total", source.Steps[0], StringComparison.Ordinal);
+            Assert.Contains("without raw samples, step 15s", source.Steps[0], StringComparison.Ordinal);
+
+            var configured = new ProfileEngine().Plan(request, ConfigLoader.Parse(yaml + "        step: 5s\n", Path.Combine(Path.GetTempPath(), "chartly-profiler.yaml")));
+            Assert.EndsWith("step 5s, configured ('step' in the source's settings)", configured.Sources[0].Steps[0], StringComparison.Ordinal);
             Assert.Contains(source.Steps, s => s.StartsWith("cpu.throttle_ratio from container_cpu_cfs_throttled_periods_total/container_cpu_cfs_periods_total:\nclamp_min(clamp_max(", StringComparison.Ordinal));
             Assert.Contains(source.Steps, s => s.Contains("<pods of the target's spans>", StringComparison.Ordinal));
 

@@ -55,14 +55,15 @@ namespace Chartly.Profiler.Sources.Prometheus
         /// (the alias table's order, server-side derivations last). Null selectors (a plan without
         /// resources) print a placeholder instead of matchers.
         /// </summary>
-        public IReadOnlyList<PromQuery> Build(IReadOnlyList<string> metrics, IReadOnlyList<MetricResource>? resources, long stepSeconds, long lookbackSeconds)
+        /// <param name="rateRangeSeconds">The range of <c>irate</c>; by default twice the step and at least a minute.</param>
+        public IReadOnlyList<PromQuery> Build(IReadOnlyList<string> metrics, IReadOnlyList<MetricResource>? resources, long stepSeconds, long lookbackSeconds, long? rateRangeSeconds = null)
         {
             var podSelector = resources is null ? "<pods of the target's spans>" : PodSelector(resources);
             var nodeSelector = resources is null ? "<nodes of the target's spans>" : NodeSelector(resources);
             var wanted = new HashSet<string>(metrics, StringComparer.Ordinal);
             var result = new List<PromQuery>();
             var by = " by (" + string.Join(", ", GroupLabels) + ") ";
-            var rateRange = PromQl.Duration(Math.Max(2 * stepSeconds, 60));
+            var rateRange = PromQl.Duration(rateRangeSeconds ?? Math.Max(2 * stepSeconds, 60));
             var gaugeRange = PromQl.Duration(stepSeconds);
 
             foreach (var alias in MetricAliases.All)
@@ -423,17 +424,39 @@ namespace Chartly.Profiler.Sources.Prometheus
         }
 
         /// <summary>
-        /// The evaluation instants for [start, end): multiples of the step since the epoch (so the
-        /// same instant always gives the same value, whatever the window), from the first after
-        /// start to the first at or after end. A sample at t describes (t - step, t].
+        /// The raw samples of the target's CPU usage counters (the series every container has)
+        /// over the <paramref name="rangeSeconds"/> before the instant it is evaluated at: what
+        /// <see cref="ScrapeCadence"/> reads the scrape interval from. Null without pods.
         /// </summary>
-        public static (long FirstMs, long LastMs, long Count) Evaluations(long startUnixNano, long endUnixNano, long stepSeconds)
+        public string? ScrapeProbe(IReadOnlyList<MetricResource>? resources, long rangeSeconds)
+        {
+            var selector = resources is null ? "<pods of the target's spans>" : PodSelector(resources);
+            if (selector is null)
+            {
+                return null;
+            }
+
+            var names = MetricAliases.All
+                .Where(a => a.Canonical == CanonicalMetrics.CpuUsage && a.Counter && a.Combine != SeriesCombine.WeightedMean)
+                .SelectMany(PrometheusNames)
+                .Distinct(StringComparer.Ordinal)
+                .Select(System.Text.RegularExpressions.Regex.Escape);
+            return "{__name__=~" + PromQl.String(string.Join("|", names)) + (selector.Length == 0 ? string.Empty : ", " + selector) + "}[" + PromQl.Duration(rangeSeconds) + "]";
+        }
+
+        /// <summary>
+        /// The evaluation instants for [start, end): multiples of the step since the epoch, shifted
+        /// by <paramref name="phaseMs"/> (so the same instant always gives the same value, whatever
+        /// the window), from the first after start to the first at or after end. A sample at t
+        /// describes (t - step, t].
+        /// </summary>
+        public static (long FirstMs, long LastMs, long Count) Evaluations(long startUnixNano, long endUnixNano, long stepSeconds, long phaseMs = 0)
         {
             var stepMs = stepSeconds * 1000;
-            var startMs = FloorDiv(startUnixNano, 1_000_000);
-            var endMs = -FloorDiv(-endUnixNano, 1_000_000);
-            var first = (FloorDiv(startMs, stepMs) + 1) * stepMs;
-            var last = -FloorDiv(-endMs, stepMs) * stepMs;
+            var startMs = FloorDiv(startUnixNano, 1_000_000) - phaseMs;
+            var endMs = -FloorDiv(-endUnixNano, 1_000_000) - phaseMs;
+            var first = (FloorDiv(startMs, stepMs) + 1) * stepMs + phaseMs;
+            var last = -FloorDiv(-endMs, stepMs) * stepMs + phaseMs;
             if (last < first)
             {
                 last = first;

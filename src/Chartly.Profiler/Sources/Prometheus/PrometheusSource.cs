@@ -45,13 +45,19 @@ namespace Chartly.Profiler.Sources.Prometheus
             }
 
             var w = request.Window;
-            var step = _queries.StepSeconds(w.StartUnixNano, w.EndUnixNano);
+            var fallback = _queries.StepSeconds(w.StartUnixNano, w.EndUnixNano);
+            var how = _settings.Step is not null
+                ? $"step {PrometheusQueries.FormatStep(fallback)}, configured ('step' in the source's settings)"
+                : "step: the scrape interval of the target's series, evaluated just after each scrape, so each rate is one pair of consecutive scrapes as in a file and a component of a few seconds keeps its samples; " +
+                  "irate over two intervals, so a window without two raw samples has no rate (no_data, never 0). The interval is the most common gap between the raw samples read first with " +
+                  $"GET {_settings.QueryUri} of {_queries.ScrapeProbe(null, ProbeSeconds(w.StartUnixNano, w.EndUnixNano))}; " +
+                  $"without raw samples, step {PrometheusQueries.FormatStep(fallback)} (the smallest of 15s, 30s, 1m, ... under {PrometheusSettings.MaxPointsPerSeries:N0} points), as the queries below are printed";
             var steps = new List<string>
             {
-                $"GET {_settings.QueryRangeUri} with step {PrometheusQueries.FormatStep(step)} over the time the target's spans ran (at most the window [{w.StartText}, {w.EndText})), " +
-                $"auth {_settings.Auth}; the selectors name the pods and nodes of those spans",
+                $"GET {_settings.QueryRangeUri} over the time the target's spans ran (at most the window [{w.StartText}, {w.EndText})), " +
+                $"auth {_settings.Auth}; the selectors name the pods and nodes of those spans; {how}",
             };
-            foreach (var q in _queries.Build(metrics, null, step, MetricQuery.DefaultLookbackNanos / 1_000_000_000L))
+            foreach (var q in _queries.Build(metrics, null, fallback, MetricQuery.DefaultLookbackNanos / 1_000_000_000L))
             {
                 steps.Add($"{q.Canonical} from {q.Source}:\n{q.Expression}");
             }
@@ -73,9 +79,12 @@ namespace Chartly.Profiler.Sources.Prometheus
                 return Array.Empty<MetricSample>();
             }
 
-            var step = _queries.StepSeconds(query.StartUnixNano, query.EndUnixNano);
-            var (first, last, _) = PrometheusQueries.Evaluations(query.StartUnixNano, query.EndUnixNano, step);
-            var queries = _queries.Build(query.Metrics, query.Resources, step, Math.Max(step, query.LookbackNanos / 1_000_000_000L));
+            var cadence = Cadence(query, cancellation);
+            var step = cadence?.StepSeconds ?? _queries.StepSeconds(query.StartUnixNano, query.EndUnixNano);
+            var phase = cadence?.PhaseMs ?? 0;
+            var delay = cadence?.DelayMs ?? 0;
+            var (first, last, _) = PrometheusQueries.Evaluations(query.StartUnixNano, query.EndUnixNano, step, phase);
+            var queries = _queries.Build(query.Metrics, query.Resources, step, Math.Max(step, query.LookbackNanos / 1_000_000_000L), cadence?.RateRangeSeconds);
             var stepMs = step * 1000;
             var chunk = (PrometheusSettings.MaxPointsPerSeries - 1) * stepMs;
 
@@ -88,14 +97,14 @@ namespace Chartly.Profiler.Sources.Prometheus
                 for (var from = first; from <= last; from += chunk + stepMs)
                 {
                     var to = Math.Min(last, from + chunk);
-                    var response = _client.Value.QueryRange(q.Expression, from, to, step, cancellation);
+                    var response = _client.Value.QueryRange(q.Expression, from + delay, to + delay, step, cancellation);
                     if (response.Warnings.Count > 0)
                     {
                         // Prometheus (or a federating layer) says the answer may lack data: counted, never hidden.
                         stats.AddPartialErrors(1);
                     }
 
-                    Collect(q, response, step, stats, samples);
+                    Collect(q, response, step, delay, stats, samples);
                 }
 
                 done++;
@@ -113,7 +122,37 @@ namespace Chartly.Profiler.Sources.Prometheus
             }
         }
 
-        private void Collect(PromQuery q, PrometheusResponse response, long step, MetricReadStats stats, List<(PromQuery, MetricSample)> into)
+        /// <summary>
+        /// The scrape interval and instant of the target's series, read from their raw samples
+        /// around the start of the range; null when a step is configured or no raw sample is there
+        /// (the step is then chosen from the range alone).
+        /// </summary>
+        private ScrapeCadence? Cadence(MetricQuery query, CancellationToken cancellation)
+        {
+            if (_settings.Step is not null)
+            {
+                return null;
+            }
+
+            var seconds = ProbeSeconds(query.StartUnixNano, query.EndUnixNano);
+            var probe = _queries.ScrapeProbe(query.Resources, seconds);
+            if (probe is null)
+            {
+                return null;
+            }
+
+            var at = (query.StartUnixNano / 1_000_000L) - (ProbeLeadSeconds * 1000) + (seconds * 1000);
+            return ScrapeCadence.From(_client.Value.Query(probe, at, cancellation).Series);
+        }
+
+        /// <summary>The probe reaches this far before the range, so a series scraped rarely still shows two samples.</summary>
+        private const long ProbeLeadSeconds = 120;
+
+        /// <summary>The probe's range: the query's range and its lead, at most fifteen minutes (enough samples to see the interval, few enough to stay cheap).</summary>
+        private static long ProbeSeconds(long startUnixNano, long endUnixNano) =>
+            Math.Min(900, ProbeLeadSeconds + Math.Max(1, (endUnixNano - startUnixNano + 999_999_999L) / 1_000_000_000L));
+
+        private void Collect(PromQuery q, PrometheusResponse response, long step, long delayMs, MetricReadStats stats, List<(PromQuery, MetricSample)> into)
         {
             stats.AddSeriesUsed(response.Series.Count);
             long used = 0, invalid = 0;
@@ -136,7 +175,7 @@ namespace Chartly.Profiler.Sources.Prometheus
                     }
 
                     used++;
-                    into.Add((q, new MetricSample(q.Canonical, resource, p.UnixMs * 1_000_000L, step * 1_000_000_000L, v, q.Source)));
+                    into.Add((q, new MetricSample(q.Canonical, resource, (p.UnixMs - delayMs) * 1_000_000L, step * 1_000_000_000L, v, q.Source)));
                 }
             }
 
