@@ -52,6 +52,9 @@ namespace Chartly.Profiler.Tests.Sources
         private static Profile Profile(LoopbackServer server, FakeCredential credential, string type, string id, HttpTuning? tuning = null) =>
             Engine(credential, tuning).Run(Run.Request(type, id), LoadConfig(server.BaseUri));
 
+        /// <summary>A profile through this source against <paramref name="server"/>, for tests of other row producers.</summary>
+        internal static Profile ProfileFrom(LoopbackServer server, string type, string id) => Profile(server, new FakeCredential(), type, id);
+
         private static ProfilerException Fails(LoopbackServer server, FakeCredential credential, HttpTuning? tuning = null, string type = "run", string id = "run-1004") =>
             Run.Fails(() => Profile(server, credential, type, id, tuning));
 
