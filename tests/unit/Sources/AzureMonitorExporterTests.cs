@@ -121,6 +121,27 @@ namespace Chartly.Profiler.Tests.Sources
             Run.Sample("service", "analytics-blue/chartly-analytics");
         }
 
+        [Fact]
+        public void The_sdk_exporter_names_the_role_from_the_service_namespace_and_name_and_the_instance_from_its_id()
+        {
+            var resource = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["service.name"] = "chartly-analytics",
+                ["service.namespace"] = "analytics",
+                ["service.instance.id"] = "instance-7",
+                ["k8s.pod.name"] = "analytics-blue-0",
+                ["deployment.environment.name"] = "dev",
+            };
+            var span = new SampleSpan("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", string.Empty, "analytics query", 2, 0, 1_795_514_400_000_000_000, 1_795_514_401_000_000_000, resource, new Dictionary<string, string>());
+            var (rows, _) = TrackEnvelopes.ToRows(AzureMonitorExporterRun.Export(new[] { span }).Select(p => p.Body));
+            var row = Assert.Single(rows);
+            // "[namespace]/name", and the instance id before the pod: the Logs source matches neither
+            // (docs/sources.md, "What the exporters store").
+            Assert.Equal("[analytics]/chartly-analytics", row.AppRoleName);
+            Assert.Equal("instance-7", row.AppRoleInstance);
+            Assert.DoesNotContain(row.Properties.Keys, k => resource.ContainsKey(k));
+        }
+
         private sealed record Exported(List<SampleSpan> Spans, List<string> Paths, List<AppRow> Rows, List<System.Text.Json.JsonElement> Others);
     }
 }
