@@ -13,8 +13,9 @@ using Azure.Core;
 namespace Chartly.Profiler.Tests.Sources
 {
     /// <summary>
-    /// One row of AppRequests / AppDependencies as the Application Insights exporters store an
-    /// OpenTelemetry span: span and resource attributes in <see cref="Properties"/>.
+    /// One row of AppRequests / AppDependencies as the collector's azuremonitor exporter stores an
+    /// OpenTelemetry span: span and resource attributes in <see cref="Properties"/> (the SDK
+    /// exporters' rows, without resource attributes, come from <see cref="TrackEnvelopes"/>).
     /// </summary>
     public sealed record AppRow(
         string Table,
