@@ -17,13 +17,21 @@ namespace Chartly.Profiler.Tests.Sources
     {
         private static readonly string[] ResourceKeys = { "deployment.environment.name", "k8s.namespace.name", "k8s.pod.name", "k8s.container.name", "k8s.node.name", "service.name", "service.version" };
 
-        private static readonly Lazy<Exported> Sample = new(() =>
+        private static readonly Lazy<Exported> Sample = new(() => Export(SampleSpans.FromOtlpDirectory(Path.Combine(Repo.Root, "samples", "telemetry"))));
+
+        /// <summary>The samples with <c>service.namespace</c> set to each resource's Kubernetes namespace, as a service that names its namespace would send them.</summary>
+        private static readonly Lazy<Exported> Namespaced = new(() => Export(SampleSpans.FromOtlpDirectory(Path.Combine(Repo.Root, "samples", "telemetry"))
+            .Select(x => x.Resource.TryGetValue("k8s.namespace.name", out var ns)
+                ? x with { Resource = new Dictionary<string, string>(x.Resource, StringComparer.Ordinal) { ["service.namespace"] = ns } }
+                : x)
+            .ToList()));
+
+        private static Exported Export(List<SampleSpan> spans)
         {
-            var spans = SampleSpans.FromOtlpDirectory(Path.Combine(Repo.Root, "samples", "telemetry"));
             var posts = AzureMonitorExporterRun.Export(spans);
             var (rows, others) = TrackEnvelopes.ToRows(posts.Select(p => p.Body));
             return new Exported(spans, posts.Select(p => p.Path).ToList(), rows, others);
-        });
+        }
 
         public static IEnumerable<object[]> Targets() =>
             AzureMonitorLogsSourceTests.Targets().Where(t => !((string)t[1]).Contains('/', StringComparison.Ordinal) || (string)t[0] != "service");
@@ -122,6 +130,26 @@ namespace Chartly.Profiler.Tests.Sources
         }
 
         [Fact]
+        public void A_service_whose_resource_names_its_namespace_is_found_by_namespace_and_name_as_with_files()
+        {
+            var fake = new FakeLogAnalytics(Namespaced.Value.Rows);
+            using var server = new LoopbackServer(fake.Answer);
+            Assert.Contains(Namespaced.Value.Rows, r => r.AppRoleName == "[analytics-blue]/chartly-analytics");
+            var fromWorkspace = AzureMonitorLogsSourceTests.ProfileFrom(server, "service", "analytics-blue/chartly-analytics");
+            var fromFiles = Run.Sample("service", "analytics-blue/chartly-analytics");
+            Assert.Equal(fromFiles.Header, fromWorkspace.Header);
+            Assert.Equal(fromFiles.Summary.TotalDurationMs, fromWorkspace.Summary.TotalDurationMs);
+            Assert.Equal(fromFiles.Summary.Bottleneck, fromWorkspace.Summary.Bottleneck);
+            Assert.Equal(fromFiles.Summary.Roots.SamplesMs, fromWorkspace.Summary.Roots.SamplesMs);
+            Assert.Equal(fromFiles.DataQuality.SpansSelected, fromWorkspace.DataQuality.SpansSelected);
+
+            // The bare name is in two namespaces there, as in the files: ambiguous, with the files' message.
+            var ambiguous = Run.Fails(() => AzureMonitorLogsSourceTests.ProfileFrom(server, "service", "chartly-analytics"));
+            Assert.Equal("TargetAmbiguous", ambiguous.ErrorId);
+            Assert.Equal(Run.Fails(() => Run.Sample("service", "chartly-analytics")).Message, ambiguous.Message);
+        }
+
+        [Fact]
         public void The_sdk_exporter_names_the_role_from_the_service_namespace_and_name_and_the_instance_from_its_id()
         {
             var resource = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -135,8 +163,8 @@ namespace Chartly.Profiler.Tests.Sources
             var span = new SampleSpan("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", string.Empty, "analytics query", 2, 0, 1_795_514_400_000_000_000, 1_795_514_401_000_000_000, resource, new Dictionary<string, string>());
             var (rows, _) = TrackEnvelopes.ToRows(AzureMonitorExporterRun.Export(new[] { span }).Select(p => p.Body));
             var row = Assert.Single(rows);
-            // "[namespace]/name", and the instance id before the pod: the Logs source matches neither
-            // (docs/sources.md, "What the exporters store").
+            // "[namespace]/name" (the Logs source splits it, SdkRole), and the instance id before
+            // the pod (docs/sources.md, "What the exporters store").
             Assert.Equal("[analytics]/chartly-analytics", row.AppRoleName);
             Assert.Equal("instance-7", row.AppRoleInstance);
             Assert.DoesNotContain(row.Properties.Keys, k => resource.ContainsKey(k));

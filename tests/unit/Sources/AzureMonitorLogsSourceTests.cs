@@ -166,7 +166,7 @@ namespace Chartly.Profiler.Tests.Sources
             using var server = new LoopbackServer(fake.Answer);
             Profile(server, new FakeCredential(), "service", "analytics-blue/chartly-analytics");
             Assert.StartsWith("union withsource=SourceTable AppRequests\n", fake.Queries[0]);
-            Assert.Contains("| where AppRoleName == @\"chartly-analytics\"\n| where coalesce(tostring(Properties[\"k8s.namespace.name\"]), tostring(Properties[\"service.namespace\"])) == @\"analytics-blue\"\n", fake.Queries[0], StringComparison.Ordinal);
+            Assert.Contains("| where (AppRoleName == @\"chartly-analytics\" and coalesce(tostring(Properties[\"k8s.namespace.name\"]), tostring(Properties[\"service.namespace\"])) == @\"analytics-blue\") or AppRoleName == @\"[analytics-blue]/chartly-analytics\"\n", fake.Queries[0], StringComparison.Ordinal);
         }
 
         [Fact]

@@ -133,12 +133,17 @@ namespace Chartly.Profiler.Tests.Sources
             if (role.Success)
             {
                 var name = Unquote(role.Groups["v"].Value);
-                rows = rows.Where(r => r.AppRoleName == name);
                 var ns = Regex.Match(kql, "\"service.namespace\"\\]\\)\\) == @\"(?<v>(?:[^\"]|\"\")*)\"");
                 if (ns.Success)
                 {
                     var nsName = Unquote(ns.Groups["v"].Value);
-                    rows = rows.Where(r => Prop(r, "k8s.namespace.name") == nsName || (Prop(r, "k8s.namespace.name") is null && Prop(r, "service.namespace") == nsName));
+                    rows = rows.Where(r =>
+                        (r.AppRoleName == name && (Prop(r, "k8s.namespace.name") == nsName || (Prop(r, "k8s.namespace.name") is null && Prop(r, "service.namespace") == nsName)))
+                        || r.AppRoleName == "[" + nsName + "]/" + name);
+                }
+                else
+                {
+                    rows = rows.Where(r => r.AppRoleName == name || r.AppRoleName.EndsWith("]/" + name, StringComparison.Ordinal));
                 }
             }
             else

@@ -122,9 +122,17 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
 
         private ResourceInfo Resource(string?[] row)
         {
+            var role = Text(row[_role]);
+            var ns = Text(row[_namespace]);
+            if (SdkRole.TryParse(role, out var roleNamespace, out var service))
+            {
+                role = service;
+                ns ??= roleNamespace;
+            }
+
             var r = new ResourceInfo(
-                Text(row[_role]),
-                Text(row[_namespace]),
+                role,
+                ns,
                 Text(row[_environment]),
                 Text(row[_version]),
                 Text(row[_pod]) ?? Text(row[_instance]),

@@ -88,10 +88,13 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
             switch (t.Type)
             {
                 case TargetType.Service:
-                    return "| where AppRoleName == " + Kql.String(t.Name) + "\n" +
-                        (t.Qualifier is null
-                            ? string.Empty
-                            : "| where coalesce(" + Prop("k8s.namespace.name") + ", " + Prop("service.namespace") + ") == " + Kql.String(t.Qualifier) + "\n");
+                    // A bare role carries the namespace in Properties (collector exporter); the SDK
+                    // exporters' "[namespace]/name" carries it in the role itself (SdkRole).
+                    return t.Qualifier is null
+                        ? "| where AppRoleName == " + Kql.String(t.Name) + " or AppRoleName endswith " + Kql.String("]/" + t.Name) + "\n"
+                        : "| where (AppRoleName == " + Kql.String(t.Name) +
+                            " and coalesce(" + Prop("k8s.namespace.name") + ", " + Prop("service.namespace") + ") == " + Kql.String(t.Qualifier) + ")" +
+                            " or AppRoleName == " + Kql.String(SdkRole.Of(t.Qualifier, t.Name)) + "\n";
                 case TargetType.Workflow:
                     return "| where " + Prop("chartly.workflow.id") + " == " + Kql.String(t.Id) + " or " + Prop("chartly.workflow.name") + " == " + Kql.String(t.Id) + "\n";
                 case TargetType.Run:
