@@ -93,7 +93,8 @@ namespace Chartly.Profiler.Cmdlets
                 return;
             }
 
-            if (p.Current is not null)
+            // One -Verbose line per file; progress within a file only moves the bar.
+            if (p.Current is not null && !p.WithinFile)
             {
                 WriteVerbose($"Reading {p.Current} ({p.Unit.TrimEnd('s')} {p.Completed + 1} of {p.Total}, {ProgressText.Bytes(p.BytesCompleted)} of {ProgressText.Bytes(p.BytesTotal)} read so far)");
             }

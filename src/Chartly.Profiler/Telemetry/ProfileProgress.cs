@@ -17,7 +17,8 @@ namespace Chartly.Profiler.Telemetry
         int Total,
         long BytesCompleted,
         long BytesTotal,
-        string? Current)
+        string? Current,
+        bool WithinFile = false)
     {
         /// <summary>0 to 100, by bytes when known (a big file weighs more than a small one), else by items.</summary>
         public int PercentComplete
@@ -89,6 +90,18 @@ namespace Chartly.Profiler.Telemetry
 
             _index++;
             _report(new ProfileProgress(_source, _activity, "files", _index, _files.Count, _done, _total, file));
+        }
+
+        /// <summary>While <paramref name="file"/> (announced already) is read: <paramref name="bytes"/> of it done.</summary>
+        public void Within(int index, long bytes)
+        {
+            long before = 0;
+            for (var i = 0; i < index; i++)
+            {
+                before += _sizes[i];
+            }
+
+            _report(new ProfileProgress(_source, _activity, "files", index, _files.Count, before + Math.Min(bytes, _sizes[index]), _total, _files[index], WithinFile: true));
         }
 
         public void Done() => _report(new ProfileProgress(_source, _activity, "files", _files.Count, _files.Count, _total, _total, null));

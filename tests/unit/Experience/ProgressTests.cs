@@ -53,6 +53,36 @@ namespace Chartly.Profiler.Tests.Experience
         }
 
         [Fact]
+        public void ProgressMovesWithinALargeFile()
+        {
+            // Issue 13, item 13: a file of 20 MB reports every 8 MiB read, after it is announced.
+            using var t = new TempTelemetry();
+            var lines = new List<string>();
+            var pad = new string('p', 900);
+            for (var i = 0; i < 13_000; i++)
+            {
+                var span = new TestSpan(Otlp.Trace(i + 1), Otlp.Span(1), null, "workflow w", 2, i, i + 1, new Dictionary<string, string> { ["chartly.run.id"] = "run-" + i, ["chartly.workflow.id"] = "wf-big", ["pad"] = pad });
+                lines.Add(Otlp.Line(Otlp.Resource("engine"), new[] { span }));
+            }
+
+            t.Write("traces.json", lines.ToArray());
+            var file = Path.Combine(t.TelemetryDir, "traces.json");
+            var size = new FileInfo(file).Length;
+            Assert.InRange(size, 16L * 1024 * 1024, 24L * 1024 * 1024);
+
+            var events = new List<ProfileProgress>();
+            var engine = new ProfileEngine { Progress = events.Add };
+            engine.Run(Run.Request("run", "run-7"), ConfigLoader.Load(t.ConfigPath));
+
+            var first = events.Where(e => e.Activity == "Finding target roots").ToList();
+            Assert.Equal(new[] { false, true, true, false }, first.Select(e => e.WithinFile));
+            Assert.Equal(new[] { 0L, 8L << 20, 16L << 20, size }, first.Select(e => e.BytesCompleted));
+            Assert.All(first.Where(e => e.WithinFile), e => Assert.Equal(file, e.Current));
+            Assert.Equal(first.Select(e => e.PercentComplete).OrderBy(p => p), first.Select(e => e.PercentComplete));
+            Assert.All(first.Where(e => e.WithinFile), e => Assert.InRange(e.PercentComplete, 1, 99));
+        }
+
+        [Fact]
         public void VerboseNamesTheConfigurationAndEveryFileRead()
         {
             using var s = new Session();

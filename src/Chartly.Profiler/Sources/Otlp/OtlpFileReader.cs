@@ -96,10 +96,14 @@ namespace Chartly.Profiler.Sources.Otlp
         /// <summary>What the file read last looked like when its layout is unsupported; null otherwise.</summary>
         public string? UnsupportedKind { get; private set; }
 
+        /// <summary>Told every <see cref="MilestoneStream.Step"/> bytes of the file being read (progress within a large file); null: not told.</summary>
+        public Action<long>? Milestone { get; set; }
+
         public void ReadFile(string path, ISpanSink sink, DataQualityCounters quality, CancellationToken cancellation)
         {
             // Read-only by construction: FileAccess.Read, and sharing so a live collector may keep writing.
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+            using var stream = Milestone is { } milestone ? new MilestoneStream(file, milestone) : (Stream)file;
             Read(stream, sink, quality, cancellation);
         }
 

@@ -28,7 +28,9 @@ namespace Chartly.Profiler.Sources.Otlp
             var results = new T[files.Count];
             var errors = new Exception?[files.Count];
             var counter = progress is null ? null : new FileProgressCounter(progress, source, activity, files);
-            using var started = new BlockingCollection<int>();
+            // Events for the calling thread: (file, -1) when a file starts, (file, bytes) at each
+            // milestone within it (MilestoneStream), so a large file's progress moves while it is read.
+            using var started = new BlockingCollection<(int File, long Bytes)>();
             // One gate for the readers of this read: large records in memory do not multiply with the cores.
             using var gate = new LargeRecordGate();
             var readers = new ThreadLocal<OtlpFileReader>(() => new OtlpFileReader(gate));
@@ -42,14 +44,20 @@ namespace Chartly.Profiler.Sources.Otlp
                         new ParallelOptions { MaxDegreeOfParallelism = maxParallelism, CancellationToken = cancellation },
                         i =>
                         {
-                            started.Add(i);
+                            started.Add((i, -1));
+                            var reader = readers.Value!;
+                            reader.Milestone = counter is null ? null : bytes => started.Add((i, bytes));
                             try
                             {
-                                results[i] = read(files[i], readers.Value!);
+                                results[i] = read(files[i], reader);
                             }
                             catch (Exception e) when (e is not OperationCanceledException)
                             {
                                 errors[i] = e;
+                            }
+                            finally
+                            {
+                                reader.Milestone = null;
                             }
                         });
                 }
@@ -61,10 +69,31 @@ namespace Chartly.Profiler.Sources.Otlp
 
             // Reported in file order (a file is announced once it and every file before it started),
             // so the progress a user sees reads the same on one core or many.
+            // A milestone of a file not announced yet waits for it, so a file's progress always follows its announcement.
             var isStarted = new bool[files.Count];
+            var waiting = new Dictionary<int, List<long>>();
             var announced = 0;
-            foreach (var i in started.GetConsumingEnumerable())
+            foreach (var (i, bytes) in started.GetConsumingEnumerable())
             {
+                if (bytes >= 0)
+                {
+                    if (i < announced)
+                    {
+                        counter?.Within(i, bytes);
+                    }
+                    else
+                    {
+                        if (!waiting.TryGetValue(i, out var list))
+                        {
+                            waiting[i] = list = new List<long>();
+                        }
+
+                        list.Add(bytes);
+                    }
+
+                    continue;
+                }
+
                 isStarted[i] = true;
                 while (announced < files.Count && isStarted[announced])
                 {
@@ -72,6 +101,15 @@ namespace Chartly.Profiler.Sources.Otlp
                     var file = files[announced];
                     announced++;
                     counter?.Next(file);
+                    if (waiting.TryGetValue(announced - 1, out var early))
+                    {
+                        foreach (var b in early)
+                        {
+                            counter?.Within(announced - 1, b);
+                        }
+
+                        waiting.Remove(announced - 1);
+                    }
                 }
             }
 
