@@ -79,9 +79,22 @@ namespace Chartly.Profiler.Model
         public override string ToString() => Type + ":" + Id;
     }
 
+    /// <summary>
+    /// The half-open window. <see cref="Start"/> and <see cref="End"/> are the document's exact
+    /// RFC 3339 text (UTC, to the nanosecond, which <see cref="DateTimeOffset"/>'s 100 ns ticks
+    /// cannot hold); <see cref="StartTime"/> and <see cref="EndTime"/> are the same instants as
+    /// <see cref="DateTimeOffset"/> for scripts (<c>$p.Header.Window.EndTime - $p.Header.Window.StartTime</c>).
+    /// </summary>
     public sealed record ProfileWindow(string Start, string End)
     {
+        public System.DateTimeOffset StartTime => Instant(Start);
+
+        public System.DateTimeOffset EndTime => Instant(End);
+
         public override string ToString() => "[" + Start + ", " + End + ")";
+
+        private static System.DateTimeOffset Instant(string text) =>
+            System.DateTimeOffset.FromUnixTimeMilliseconds(0).AddTicks(Targets.TimeWindow.ParseInstant(text, "window") / 100);
     }
 
     public sealed record ProfileHeader(

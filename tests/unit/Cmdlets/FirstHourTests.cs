@@ -105,6 +105,15 @@ namespace Chartly.Profiler.Tests.Cmdlets
         }
 
         [Fact]
+        public void TheWindowIsAlsoTwoDateTimeOffsetsForScripts()
+        {
+            using var s = NewSession();
+            var r = s.Run($"$w = ({Run1004}).Header.Window; $w.StartTime.GetType().Name; ($w.EndTime - $w.StartTime).TotalMinutes; $w.Start");
+            Assert.Empty(r.Errors);
+            Assert.Equal(new[] { "DateTimeOffset", "60", "2026-11-24T10:00:00Z" }, r.Output.Select(o => o.ToString()));
+        }
+
+        [Fact]
         public void HostAndFlowControlExceptionsPassThroughAsThemselves()
         {
             Assert.True(ChartlyCmdlet.PassesThrough(new PSInvalidOperationException("no prompt")));
