@@ -44,37 +44,14 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
         public AdxResponse Query(string kql, CancellationToken cancellation) =>
             Task.Run(() => QueryAsync(kql, cancellation), cancellation).GetAwaiter().GetResult();
 
-        public async Task<AdxResponse> QueryAsync(string kql, CancellationToken cancellation)
-        {
-            using var message = _pipeline.CreateMessage();
-            var request = message.Request;
-            request.Method = RequestMethod.Post;
-            request.Uri.Reset(_settings.QueryUri);
-            request.Headers.SetValue("Content-Type", "application/json; charset=utf-8");
-            request.Headers.SetValue("Accept", "application/json");
-            request.Content = RequestContent.Create(Body(_settings.Database, kql, _settings.Limits.Timeout));
-
-            var response = await _pipeline.SendAsync(message, cancellation).ConfigureAwait(false);
-            if (response.Status == 200)
-            {
-                if (response.ContentStream is null)
-                {
-                    throw SourceErrors.Malformed(_pipeline.Source, "HTTP 200 with no body");
-                }
-
-                try
-                {
-                    return AdxResponse.Parse(response.ContentStream);
-                }
-                catch (FormatException e)
-                {
-                    throw SourceErrors.Malformed(_pipeline.Source, e.Message);
-                }
-            }
-
-            var error = AdxResponse.ParseError(response.ContentStream);
-            throw _pipeline.Failure(message, error?.Code, error?.Message);
-        }
+        public Task<AdxResponse> QueryAsync(string kql, CancellationToken cancellation) =>
+            _pipeline.PostJsonAsync(
+                _settings.QueryUri,
+                Body(_settings.Database, kql, _settings.Limits.Timeout),
+                new[] { new KeyValuePair<string, string>("Content-Type", "application/json; charset=utf-8") },
+                AdxResponse.Parse,
+                AdxResponse.ParseError,
+                cancellation);
 
         public void Dispose() => _pipeline.Dispose();
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text.Json;
@@ -42,38 +43,18 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
         public LogsResponse Query(string kql, long fromUnixNano, long toUnixNano, CancellationToken cancellation) =>
             Task.Run(() => QueryAsync(kql, fromUnixNano, toUnixNano, cancellation), cancellation).GetAwaiter().GetResult();
 
-        public async Task<LogsResponse> QueryAsync(string kql, long fromUnixNano, long toUnixNano, CancellationToken cancellation)
-        {
-            using var message = _pipeline.CreateMessage();
-            var request = message.Request;
-            request.Method = RequestMethod.Post;
-            request.Uri.Reset(_settings.QueryUri);
-            request.Headers.SetValue("Content-Type", "application/json");
-            request.Headers.SetValue("Accept", "application/json");
-            request.Headers.SetValue("Prefer", "wait=" + ((long)Math.Ceiling(_settings.Limits.Timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
-            request.Content = RequestContent.Create(Body(kql, Kql.Timespan(fromUnixNano, toUnixNano)));
-
-            var response = await _pipeline.SendAsync(message, cancellation).ConfigureAwait(false);
-            if (response.Status == 200)
-            {
-                if (response.ContentStream is null)
+        public Task<LogsResponse> QueryAsync(string kql, long fromUnixNano, long toUnixNano, CancellationToken cancellation) =>
+            _pipeline.PostJsonAsync(
+                _settings.QueryUri,
+                Body(kql, Kql.Timespan(fromUnixNano, toUnixNano)),
+                new[]
                 {
-                    throw SourceErrors.Malformed(_pipeline.Source, "HTTP 200 with no body");
-                }
-
-                try
-                {
-                    return LogsResponse.Parse(response.ContentStream);
-                }
-                catch (FormatException e)
-                {
-                    throw SourceErrors.Malformed(_pipeline.Source, e.Message);
-                }
-            }
-
-            var error = LogsResponse.ParseError(response.ContentStream);
-            throw _pipeline.Failure(message, error?.Code, error?.Message);
-        }
+                    new KeyValuePair<string, string>("Content-Type", "application/json"),
+                    new KeyValuePair<string, string>("Prefer", "wait=" + ((long)Math.Ceiling(_settings.Limits.Timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture)),
+                },
+                LogsResponse.Parse,
+                body => LogsResponse.ParseError(body) is { } e ? (e.Code, e.Message) : null,
+                cancellation);
 
         public void Dispose() => _pipeline.Dispose();
 

@@ -82,6 +82,52 @@ namespace Chartly.Profiler.Sources.Http
             return message.Response;
         }
 
+        /// <summary>
+        /// One query as a JSON POST (the Kusto-style APIs: Log Analytics, Data Explorer): the answer
+        /// parsed on 200 (a body the parser rejects is a malformed answer, exit 4), else the
+        /// failure with the error body's own code and message.
+        /// </summary>
+        public async Task<T> PostJsonAsync<T>(
+            Uri uri,
+            byte[] body,
+            IEnumerable<KeyValuePair<string, string>> headers,
+            Func<System.IO.Stream, T> parse,
+            Func<System.IO.Stream?, (string? Code, string? Message)?> parseError,
+            CancellationToken cancellation)
+        {
+            using var message = CreateMessage();
+            var request = message.Request;
+            request.Method = RequestMethod.Post;
+            request.Uri.Reset(uri);
+            request.Headers.SetValue("Accept", "application/json");
+            foreach (var h in headers)
+            {
+                request.Headers.SetValue(h.Key, h.Value);
+            }
+
+            request.Content = RequestContent.Create(body);
+            var response = await SendAsync(message, cancellation).ConfigureAwait(false);
+            if (response.Status == 200)
+            {
+                if (response.ContentStream is null)
+                {
+                    throw SourceErrors.Malformed(Source, "HTTP 200 with no body");
+                }
+
+                try
+                {
+                    return parse(response.ContentStream);
+                }
+                catch (FormatException e)
+                {
+                    throw SourceErrors.Malformed(Source, e.Message);
+                }
+            }
+
+            var error = parseError(response.ContentStream);
+            throw Failure(message, error?.Code, error?.Message);
+        }
+
         /// <summary>The error for a final answer that is not a success: denied, gave up, or rejected with the server's own code.</summary>
         public ProfilerException Failure(HttpMessage message, string? code, string? detail)
         {
