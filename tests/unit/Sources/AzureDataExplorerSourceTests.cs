@@ -268,12 +268,14 @@ namespace Chartly.Profiler.Tests.Sources
             var badId = new Dictionary<string, string?>(good) { ["SpanID"] = "not-a-span-id" };
             var noZone = new Dictionary<string, string?>(good) { ["SpanID"] = "00000000000000aa", ["StartTime"] = good["StartTime"]!.TrimEnd('Z') };
             var notABag = new Dictionary<string, string?>(good) { ["SpanID"] = "00000000000000bb", ["ResourceType"] = "string" };
+            var endless = new Dictionary<string, string?>(good) { ["SpanID"] = "00000000000000cc", ["EndTime"] = "9999-12-31T23:59:59Z" };
             fake.ExtraRows.Add(badId);
             fake.ExtraRows.Add(noZone);
             fake.ExtraRows.Add(notABag);
+            fake.ExtraRows.Add(endless);
             using var server = new LoopbackServer(fake.Answer);
             var profile = Profile(server, new FakeCredential(), "run", "run-1004");
-            Assert.Equal(6, profile.DataQuality.InvalidSpans); // the three rows, in pass 1 and in pass 2
+            Assert.Equal(8, profile.DataQuality.InvalidSpans); // the four rows, in pass 1 and in pass 2; a span of centuries is as invalid as from files
             Assert.Equal(7507, profile.Summary.TotalDurationMs);
         }
 

@@ -67,7 +67,7 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
                 || !TryParent(row[_parent], out var parentId)
                 || !AppInsightsSpanMapper.TryParseInstant(row[_start], out var start)
                 || !AppInsightsSpanMapper.TryParseInstant(row[_end], out var end)
-                || end < start
+                || !SpanTimes.Plausible(start, end)
                 || !IsBag(row[_resourceType])
                 || !IsBag(row[_attributesType]))
             {
