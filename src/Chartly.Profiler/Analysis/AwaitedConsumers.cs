@@ -89,6 +89,11 @@ namespace Chartly.Profiler.Analysis
 
         public static AwaitedConsumers Find(TraceTree tree, int rootIndex)
         {
+            if (!tree.HasConsumers)
+            {
+                return None;
+            }
+
             var spans = tree.Spans;
             Dictionary<int, (int, long)>? byConsumer = null;
             Dictionary<int, List<int>>? extra = null;

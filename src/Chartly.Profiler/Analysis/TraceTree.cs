@@ -35,6 +35,9 @@ namespace Chartly.Profiler.Analysis
 
         public int Duplicates { get; }
 
+        /// <summary>Whether any span is a CONSUMER: most traces have none, and the walk then skips looking for awaited messages.</summary>
+        public bool HasConsumers { get; private set; }
+
         /// <summary>Spans whose parent id names no span of the trace.</summary>
         public int Orphans { get; }
 
@@ -139,7 +142,10 @@ namespace Chartly.Profiler.Analysis
                 }
             }
 
-            return new TraceTree(traceId, spans, parent, childStart, children, duplicates, orphans, cycles);
+            return new TraceTree(traceId, spans, parent, childStart, children, duplicates, orphans, cycles)
+            {
+                HasConsumers = Array.Exists(spans, s => s.Kind == SpanKind.Consumer),
+            };
         }
 
         /// <summary>
