@@ -25,8 +25,10 @@
                Install-PSResource / Install-Module from a local file repository).
       Tool     dotnet pack src/Chartly.Tool into out/tool/ (the chartly-tool .NET tool;
                Build runs it too): dotnet tool install Chartly.Tool --add-source out/tool.
-      Bench    Build, then tools/bench/Invoke-Bench.ps1: generated windows (10 MB to 2 GB),
-               whole-process and in-process figures beside their targets (docs/performance.md).
+      Bench    Build, then tools/bench/Invoke-Bench.ps1 -Peer duckdb -UpdateDocs: generated
+               windows (10 MB to 10 GB), whole-process and in-process figures beside their
+               targets, DuckDB beside chartly-tool (npm install into .bench/duckdb), written
+               into docs/performance.md (its bench block) and out/bench/results.md.
       Samples  dotnet run --project tools/TelemetryGen -- samples --out samples/telemetry, then
                canary --out samples/canary (the rollout of docs/regression.md)
       Clean    Remove out/ and every bin/ and obj/ folder under src/, tests/ and tools/.
@@ -407,7 +409,7 @@ finally {
 function Invoke-Bench {
     Invoke-Build
     Write-Step 'Benchmarks (tools/bench/Invoke-Bench.ps1; figures in docs/performance.md)'
-    $code = Invoke-ChildPwsh @('-File', (Join-Path $RepoRoot 'tools/bench/Invoke-Bench.ps1'), '-ModulePath', $ModuleOut)
+    $code = Invoke-ChildPwsh @('-File', (Join-Path $RepoRoot 'tools/bench/Invoke-Bench.ps1'), '-ModulePath', $ModuleOut, '-Peer', 'duckdb', '-UpdateDocs')
     if ($code -ne 0) { throw "The benchmarks failed with exit code $code." }
 }
 

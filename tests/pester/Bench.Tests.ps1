@@ -17,4 +17,21 @@ Describe 'Benchmark harness' {
             Remove-Item -Recurse -Force -LiteralPath $artifacts -ErrorAction SilentlyContinue
         }
     }
+
+    It 'has a harness script that parses (build.ps1 Bench runs it; the tests never do)' {
+        $repo = (Resolve-Path (Join-Path $PSScriptRoot '../..')).ProviderPath
+        $errors = $null
+        $null = [System.Management.Automation.Language.Parser]::ParseFile((Join-Path $repo 'tools/bench/Invoke-Bench.ps1'), [ref]$null, [ref]$errors)
+        @($errors).Count | Should -Be 0 -Because (@($errors) -join '; ')
+    }
+
+    # The peer itself (DuckDB from npm) stays out of the test run: this needs node only, no network.
+    It 'has a peer script that node accepts and that names a missing argument' -Skip:(-not (Get-Command node -CommandType Application -ErrorAction SilentlyContinue)) {
+        $script = Join-Path (Resolve-Path (Join-Path $PSScriptRoot '../..')).ProviderPath 'tools/bench/peer-duckdb.mjs'
+        & node --check $script 2>&1 | Out-Null
+        $LASTEXITCODE | Should -Be 0
+        $out = & node $script --window . 2>&1
+        $LASTEXITCODE | Should -Be 2
+        ($out | Out-String) | Should -Match 'peer-duckdb: --duckdb is required'
+    }
 }
