@@ -51,6 +51,8 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 # A relative -ModulePath (as docs/performance.md writes it) would be read as a module name.
 $ModulePath = (Resolve-Path -LiteralPath $ModulePath).ProviderPath
+# The docs' block is one whole table: a partial run must not replace it.
+if ($UpdateDocs -and ($CurveOnly -or $Peer -eq '')) { throw '-UpdateDocs writes the whole table: run it with -Peer duckdb and without -CurveOnly' }
 $sizes = @($SizesMb.Split(',') | ForEach-Object { [int]$_.Trim() } | Sort-Object -Unique)
 $repo = (Resolve-Path (Join-Path $PSScriptRoot '../..')).ProviderPath
 $work = Join-Path $repo '.bench'
@@ -79,6 +81,7 @@ $benchApp = Join-Path $artifacts 'bin/Chartly.Profiler.Bench/release/Chartly.Pro
 
 # Runs a command under /usr/bin/time -v; returns wall seconds, peak RSS (MB) and its stdout.
 function Measure-Process([string[]]$Command) {
+    Add-Load
     $tmp = [IO.Path]::GetTempFileName()
     try {
         $stdout = & /usr/bin/time -v -o $tmp @Command
@@ -128,7 +131,6 @@ function Add-Row([string]$Figure, [string]$Target, [string]$Measured, [object]$M
 }
 
 $inv = [cultureinfo]::InvariantCulture
-Add-Load
 Write-Host '==> idle pwsh with the module imported'
 $idle = @(1..$Repeat | ForEach-Object { Measure-Process ($pwshCmd + @('-NoProfile', '-Command', "Import-Module '$ModulePath'; exit 0")) })
 $idleRss = Get-Median ($idle.RssMb)
@@ -182,7 +184,6 @@ try {
         }
         $common = @('--config', $config, '--env', 'prod', '--window-start', $w.window_start, '--window-end', $w.window_end)
         Write-Host "==> one run out of the $mb MB window: chartly-tool (load $(Get-Load))"
-        Add-Load
         $toolRuns = @(1..$n | ForEach-Object { Measure-Process (@($toolExe, 'profiler', 'run:bench-run-target') + $common) })
         Write-Host "==> one run out of the $mb MB window: profiler.ps1"
         $ps1Runs = @(1..$n | ForEach-Object { Measure-Process ($pwshCmd + @('-NoProfile', '-File', (Join-Path $repo 'tools/profiler/profiler.ps1'), '--target-type', 'run', '--target-id', 'bench-run-target') + $common) })
@@ -192,7 +193,6 @@ try {
                 Measure-Process ($pwshCmd + @('-NoProfile', '-File', (Join-Path $PSScriptRoot 'Profile-Once.ps1'), '-Module', $ModulePath, '-Config', $config,
                         '-Environment', 'prod', '-TargetType', 'run', '-TargetId', 'bench-run-target', '-WindowStart', $w.window_start, '-WindowEnd', $w.window_end))
             })
-        Add-Load
         $quality = ($toolRuns[0].Stdout | ConvertFrom-Json).data_quality
         $rss = Get-Median ($runs.RssMb)
         $inProc = Get-Median (@($runs | ForEach-Object { [double]($_.Stdout.Split(' ')[0]) / 1000 }))
@@ -212,7 +212,6 @@ try {
                         Measure-Process @('node', (Join-Path $PSScriptRoot 'peer-duckdb.mjs'), '--duckdb', $peerDir, '--window', (Join-Path $WindowRoot "w$mb"),
                             '--run-id', 'bench-run-target', '--environment', 'prod', '--window-start', $w.window_start, '--window-end', $w.window_end)
                     })
-                Add-Load
                 # The check that both selected the same spans: otherwise the ratio compares two different answers.
                 $answer = $peerRuns[0].Stdout | ConvertFrom-Json
                 if ($answer.spans -ne $quality.spans_selected -or $answer.traces -ne $quality.traces_selected) {
@@ -296,7 +295,6 @@ if (-not $CurveOnly) {
     Add-Row "chartly-tool, demo profile, whole process (median of $toolRepeat)" '< 0.5 s' (Format-Run $demoToolRuns) ($toolWall -lt 0.5)
     Add-Row 'profiler.ps1, demo profile, whole process' 'reference' (Format-Run $demoPs1Runs) $null
 }
-Add-Load
 
 $lines = [System.Collections.Generic.List[string]]::new()
 $argText = @($PSBoundParameters.GetEnumerator() | Sort-Object Key | ForEach-Object {
@@ -306,7 +304,7 @@ $loadSorted = @($loads | Sort-Object)
 $lines.Add("<!-- Written by tools/bench/Invoke-Bench.ps1 -UpdateDocs: edit the script, not this block. -->")
 $lines.Add("Measured $($startedAt.ToString('yyyy-MM-dd HH:mm', $inv)) UTC ($([math]::Round(([DateTime]::UtcNow - $startedAt).TotalMinutes)) min) by ``tools/bench/Invoke-Bench.ps1 $argText``;")
 $lines.Add("$([Environment]::ProcessorCount) cores, $([math]::Round([double]((Get-Content /proc/meminfo -TotalCount 1) -replace '\D', '') / 1MB)) GiB, .NET $([Environment]::Version), PowerShell $($PSVersionTable.PSVersion);")
-$lines.Add("load average (1 min) $($loadSorted[0].ToString('0.0', $inv)) to $($loadSorted[-1].ToString('0.0', $inv)) while measuring (median $((Get-Median $loads).ToString('0.0', $inv))): read CPU time beside wall.")
+$lines.Add("load average (1 min, read before each measured process) $($loadSorted[0].ToString('0.0', $inv)) to $($loadSorted[-1].ToString('0.0', $inv)) (median $((Get-Median $loads).ToString('0.0', $inv))): read CPU time beside wall.")
 $lines.Add("Each figure the median of $Repeat runs (of one run for windows over $LargeWindowMb MB); files in the page cache; idle pwsh + module $('{0:0}' -f $idleRss) MB RSS, pwsh start $('{0:0.00}' -f $bare) s.")
 $lines.Add('')
 $lines.Add('| figure | target | measured | verdict |')
