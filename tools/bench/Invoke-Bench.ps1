@@ -114,6 +114,11 @@ function Get-Window([int]$Mb) {
         $partial = Join-Path $WindowRoot ".w$Mb.partial-$PID"
         if (Test-Path -LiteralPath $partial) { Remove-Item -Recurse -Force -LiteralPath $partial }
         $json = (Invoke-Checked $gen @('bench', '--out', $partial, '--size-mb', "$Mb", '--files', '4', '--seed', '1')) -join "`n"
+        if (Test-Path -LiteralPath $summaryFile) {
+            # Another bench completed the same window meanwhile (the same bytes): someone may be reading it.
+            Remove-Item -Recurse -Force -LiteralPath $partial
+            return Get-Content -LiteralPath $summaryFile -Raw | ConvertFrom-Json -DateKind String
+        }
         if (Test-Path -LiteralPath $dir) { Remove-Item -Recurse -Force -LiteralPath $dir }
         Move-Item -LiteralPath $partial -Destination $dir
         Set-Content -LiteralPath (Join-Path $WindowRoot "w$Mb.yaml") -Value "environments:`n  prod:`n    access:`n      principals: ['*']`n    sources:`n      - type: otlp-file`n        path: w$Mb`n"
