@@ -2,7 +2,6 @@ using System;
 using System.Threading;
 using Azure.Core;
 using Chartly.Profiler.Access;
-using Chartly.Profiler.Sources.AzureMonitorLogs;
 using Chartly.Profiler.Sources.Entra;
 using Chartly.Profiler.Sources.Kusto;
 

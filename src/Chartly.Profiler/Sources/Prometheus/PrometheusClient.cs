@@ -5,6 +5,8 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Azure.Core;
+using Azure.Core.Pipeline;
+using Chartly.Profiler.Sources.Entra;
 using Chartly.Profiler.Sources.Http;
 
 namespace Chartly.Profiler.Sources.Prometheus
@@ -14,7 +16,8 @@ namespace Chartly.Profiler.Sources.Prometheus
     /// <c>GET /api/v1/query</c>, nothing else, on the one HTTP stack of the remote sources
     /// (<see cref="RemotePipeline"/>: bounded retries, the read-only guard in front of the socket,
     /// no redirect followed, each answer capped, one deadline per profile). Failures become
-    /// <see cref="ProfilerException"/>s with the contract's exit codes.
+    /// <see cref="ProfilerException"/>s with the contract's exit codes. With <c>auth: azure</c> the
+    /// Azure sources' <see cref="BearerTokenPolicy"/> puts a Microsoft Entra token on each attempt.
     /// </summary>
     internal sealed class PrometheusClient : IDisposable
     {
@@ -25,16 +28,25 @@ namespace Chartly.Profiler.Sources.Prometheus
         private readonly RemotePipeline _pipeline;
         private readonly Func<string, string?> _environment;
 
-        public PrometheusClient(PrometheusSettings settings, Func<string, string?>? environment = null, HttpTuning? tuning = null)
+        public PrometheusClient(PrometheusSettings settings, Func<string, string?>? environment = null, HttpTuning? tuning = null, TokenCache? tokens = null)
         {
             _settings = settings;
             _environment = environment ?? Environment.GetEnvironmentVariable;
+            var source = settings.Describe();
+            var perAttempt = Array.Empty<HttpPipelinePolicy>();
+            if (settings.Identity is { } identity && settings.Scope is { } scope)
+            {
+                tokens ??= new TokenCache(() => CredentialFactory.Create(identity), scope);
+                perAttempt = new HttpPipelinePolicy[] { new BearerTokenPolicy(tokens, source) };
+            }
+
             _pipeline = new RemotePipeline(
-                settings.Describe(),
+                source,
                 settings.Limits,
                 new[] { ("GET", settings.QueryRangeUri), ("GET", settings.QueryUri) },
                 settings.Limits.Timeout + NetworkSlack,
-                tuning);
+                tuning,
+                perAttempt);
         }
 
         /// <summary><c>query_range</c> from <paramref name="startMs"/> to <paramref name="endMs"/> (both evaluated) every <paramref name="stepSeconds"/>.</summary>
@@ -96,7 +108,7 @@ namespace Chartly.Profiler.Sources.Prometheus
             throw _pipeline.Failure(message, errorType, error);
         }
 
-        /// <summary>The Authorization header, with the secret read from the environment now (never from the file).</summary>
+        /// <summary>The Authorization header, with the secret read from the environment now (never from the file); for <c>auth: azure</c> the token policy sets it.</summary>
         private string? Authorization()
         {
             switch (_settings.Auth)
