@@ -24,6 +24,9 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
         /// <summary>Below one minute a range is not split further: no metric table holds that many points per minute for a handful of pods.</summary>
         private const long MinimumSpanNanos = 60L * 1_000_000_000;
 
+        /// <summary>The resolution of a Data Explorer <c>datetime</c>.</summary>
+        private const long TickNanos = 100;
+
         private readonly string _table;
         private readonly string _source;
         private readonly Func<string, CancellationToken, Kusto.KustoAnswer> _query;
@@ -75,10 +78,11 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
                     throw SourceErrors.Truncated(_source, "the metric points of one minute", "narrow the target (a run or operation instead of a workflow or service) so fewer pods are asked for, or leave out signals with --include-metrics");
                 }
 
-                // Halves that meet at one instant: a point exactly there comes twice and is kept once (one point per series and time).
-                var middle = from + ((to - from) / 2);
+                // Both bounds are inclusive and Data Explorer keeps 100 ns ticks: halves split on a tick, the second
+                // starting one tick later, hold every point of the range once.
+                var middle = (from + ((to - from) / 2)) / TickNanos * TickNanos;
                 Ask(from, middle, query, mapper, stats, cancellation);
-                Ask(middle, to, query, mapper, stats, cancellation);
+                Ask(middle + TickNanos, to, query, mapper, stats, cancellation);
                 return;
             }
 
