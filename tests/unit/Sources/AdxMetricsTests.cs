@@ -165,6 +165,9 @@ namespace Chartly.Profiler.Tests.Sources
             var metrics = steps[steps.Count - 1];
             Assert.StartsWith("metrics, over the time the target's spans ran plus 5m either side (shown here for the whole window), on their pods, nodes, services and namespaces:\nMetrics\n| where Timestamp >= datetime(2026-11-24T09:55:00.0000000Z) and Timestamp <= datetime(2026-11-24T11:05:00.0000000Z)\n", metrics, StringComparison.Ordinal);
             Assert.Contains("Pod in (<pods of the target's spans>) or PointPod in (<pods of the target's spans>)", metrics, StringComparison.Ordinal);
+            Assert.Contains("| where MetricName in (@\"container.cpu.throttling_data.periods\", ", metrics, StringComparison.Ordinal); // names are the literals that will be sent
+            Assert.Contains("\n| where (MetricName in (@\"node_cpu_seconds_total\", @\"node_pressure_cpu_waiting_seconds_total\", ", metrics, StringComparison.Ordinal);
+            Assert.Contains("@\"system.cpu.utilization\") and (Node in (<nodes of the target's spans>) or PointNode in (<nodes of the target's spans>)))\n", metrics, StringComparison.Ordinal);
             Assert.Empty(server.Requests);
         }
 

@@ -62,11 +62,13 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
             bool literal = true)
         {
             var aliases = Aliases(metrics);
+            // Names are always literals; the resources are placeholders in the plan.
+            static string Names(IEnumerable<string> values) => string.Join(", ", values.Select(Kql.String));
             string List(IEnumerable<string> values) => string.Join(", ", values.Select(v => literal ? Kql.String(v) : v));
             var sb = new StringBuilder();
             sb.Append(table).Append('\n');
             sb.Append("| where Timestamp >= ").Append(Kql.DateTime(fromUnixNano)).Append(" and Timestamp <= ").Append(Kql.DateTime(toUnixNano)).Append('\n');
-            sb.Append("| where MetricName in (").Append(List(Names(metrics))).Append(")\n");
+            sb.Append("| where MetricName in (").Append(Names(OtelMetricQueries.Names(metrics))).Append(")\n");
             sb.Append("| extend ServiceName = ").Append(R("service.name")).Append(",\n");
             sb.Append("    Namespace = coalesce(").Append(R("k8s.namespace.name")).Append(", ").Append(R("service.namespace")).Append("),\n");
             sb.Append("    Environment = coalesce(").Append(R("deployment.environment.name")).Append(", ").Append(R("deployment.environment")).Append("),\n");
@@ -84,13 +86,13 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
             var onNodes = nodes.Count == 0 ? null : "(Node in (" + List(nodes) + ") or PointNode in (" + List(nodes) + "))";
             if (nodeNames.Count > 0 && onNodes is not null)
             {
-                branches.Add("(MetricName in (" + List(nodeNames) + ") and " + onNodes + ")");
+                branches.Add("(MetricName in (" + Names(nodeNames) + ") and " + onNodes + ")");
             }
 
             if (workloadNames.Count > 0)
             {
                 var inNamespaces = namespaces.Count == 0 ? string.Empty : "Namespace in (" + List(namespaces) + ") or PointNamespace in (" + List(namespaces) + ") or ";
-                branches.Add("(MetricName in (" + List(workloadNames) + ") and (" + inNamespaces + "isempty(Namespace) and isempty(PointNamespace)))");
+                branches.Add("(MetricName in (" + Names(workloadNames) + ") and (" + inNamespaces + "isempty(Namespace) and isempty(PointNamespace)))");
             }
 
             if (pods.Count > 0)
