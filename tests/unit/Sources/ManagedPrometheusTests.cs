@@ -141,6 +141,21 @@ namespace Chartly.Profiler.Tests.Sources
         }
 
         [Fact]
+        public void The_guard_still_lets_only_the_two_query_calls_leave()
+        {
+            var settings = Parse(new Uri("https://ws-1a2b.westeurope.prometheus.monitor.azure.com/"));
+            var guard = new QueryEndpointGuard(settings.Describe(), PrometheusClient.AllowedCalls(settings));
+            Assert.Equal(
+                new[] { ("GET", new Uri("https://ws-1a2b.westeurope.prometheus.monitor.azure.com/api/v1/query_range")), ("GET", new Uri("https://ws-1a2b.westeurope.prometheus.monitor.azure.com/api/v1/query")) },
+                guard.Allowed);
+            foreach (var (method, path) in new[] { ("POST", "/api/v1/query"), ("GET", "/api/v1/series"), ("GET", "/api/v1/labels"), ("POST", "/api/v1/admin/tsdb/delete_series"), ("GET", "/api/v1/write") })
+            {
+                var e = Assert.Throws<ProfilerException>(() => guard.Check(method, new Uri("https://ws-1a2b.westeurope.prometheus.monitor.azure.com" + path)));
+                Assert.Equal(("SourceReadOnlyViolation", 5), (e.ErrorId, e.ExitCode));
+            }
+        }
+
+        [Fact]
         public void The_access_policy_can_take_the_identity_from_the_workspace_token()
         {
             var credential = new FakeCredential();

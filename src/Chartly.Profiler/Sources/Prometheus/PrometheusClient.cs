@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
@@ -43,11 +44,15 @@ namespace Chartly.Profiler.Sources.Prometheus
             _pipeline = new RemotePipeline(
                 source,
                 settings.Limits,
-                new[] { ("GET", settings.QueryRangeUri), ("GET", settings.QueryUri) },
+                AllowedCalls(settings),
                 settings.Limits.Timeout + NetworkSlack,
                 tuning,
                 perAttempt);
         }
+
+        /// <summary>What the read-only guard lets through, whatever the auth: the two query calls, nothing else.</summary>
+        public static IReadOnlyList<(string Method, Uri Endpoint)> AllowedCalls(PrometheusSettings settings) =>
+            new[] { ("GET", settings.QueryRangeUri), ("GET", settings.QueryUri) };
 
         /// <summary><c>query_range</c> from <paramref name="startMs"/> to <paramref name="endMs"/> (both evaluated) every <paramref name="stepSeconds"/>.</summary>
         public PrometheusResponse QueryRange(string promql, long startMs, long endMs, long stepSeconds, CancellationToken cancellation) =>
