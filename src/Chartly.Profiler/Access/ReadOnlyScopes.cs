@@ -31,6 +31,21 @@ namespace Chartly.Profiler.Access
             ".kusto.fabric.microsoft.com",
         };
 
+        /// <summary>
+        /// Azure Monitor workspaces' Prometheus query endpoints (public, China and US Government
+        /// clouds: <c>https://&lt;workspace&gt;.&lt;region&gt;.prometheus.monitor.azure.com</c>), and the
+        /// service's own resource, which is the token scope of every workspace.
+        /// </summary>
+        public static IReadOnlyList<string> PrometheusQueryHosts { get; } = new[]
+        {
+            ".prometheus.monitor.azure.com",
+            ".prometheus.monitor.azure.cn",
+            ".prometheus.monitor.azure.us",
+            "prometheus.monitor.azure.com",
+            "prometheus.monitor.azure.cn",
+            "prometheus.monitor.azure.us",
+        };
+
         private static readonly string[] WriteWords = { "write", "contributor", "owner", "admin", "delete", "manage", "operator", "full", "impersonation", "*" };
         private static readonly string[] ReadEndings = { "reader", ".read", ".read.all", " read" };
 

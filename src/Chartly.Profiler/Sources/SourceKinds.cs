@@ -29,7 +29,8 @@ namespace Chartly.Profiler.Sources
             PrometheusSettings.TypeName,
             remote: true,
             entry => PrometheusSettings.Parse(entry.Settings, entry.Invalid),
-            (_, settings) => new PrometheusSource((PrometheusSettings)settings));
+            (_, settings) => new PrometheusSource((PrometheusSettings)settings),
+            settings => ((PrometheusSettings)settings).TokenRequest());
 
         public static SourceKind AzureMonitorLogs { get; } = new(
             LogsSettings.TypeName,

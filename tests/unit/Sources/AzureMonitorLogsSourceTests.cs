@@ -14,6 +14,7 @@ using Chartly.Profiler.Cmdlets;
 using Chartly.Profiler.Configuration;
 using Chartly.Profiler.Model;
 using Chartly.Profiler.Sources.AzureMonitorLogs;
+using Chartly.Profiler.Sources.Entra;
 using Chartly.Profiler.Sources.Http;
 using Chartly.Profiler.Targets;
 using Chartly.Profiler.Telemetry;

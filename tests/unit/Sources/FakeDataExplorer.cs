@@ -45,6 +45,9 @@ namespace Chartly.Profiler.Tests.Sources
         /// <summary>The message of that inline error.</summary>
         public string InlineRowMessage { get; set; } = "Request is invalid and cannot be executed.";
 
+        /// <summary>What answers the queries of the metrics table (by default a table without rows).</summary>
+        public FakeDataExplorerMetrics Metrics { get; set; } = new(Array.Empty<ExporterMetricRow>());
+
         /// <summary>Exporter rows added beside the sample spans (bad rows for the bad-input tests).</summary>
         public List<IReadOnlyDictionary<string, string?>> ExtraRows { get; } = new();
 
@@ -52,6 +55,11 @@ namespace Chartly.Profiler.Tests.Sources
         {
             using var body = JsonDocument.Parse(request.Body);
             var csl = body.RootElement.GetProperty("csl").GetString()!;
+            if (csl.StartsWith(Metrics.Table + "\n", StringComparison.Ordinal))
+            {
+                return Metrics.Answer(request);
+            }
+
             lock (Queries)
             {
                 Queries.Add(csl);

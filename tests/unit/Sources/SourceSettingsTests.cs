@@ -23,7 +23,7 @@ namespace Chartly.Profiler.Tests.Sources
         [InlineData("type: prometheus\nurl: ftp://prometheus:9090", "'url' that is not an absolute http or https URL")]
         [InlineData("type: prometheus\nurl: https://admin:hunter2@prometheus:9090", "user name or password")]
         [InlineData("type: prometheus\nurl: https://prometheus:9090/?x=1", "query string")]
-        [InlineData("type: prometheus\nurl: https://prometheus:9090\nauth: oauth", "'auth: oauth' (valid: none, bearer, basic)")]
+        [InlineData("type: prometheus\nurl: https://prometheus:9090\nauth: oauth", "'auth: oauth' (valid: none, bearer, basic, azure)")]
         [InlineData("type: prometheus\nurl: https://prometheus:9090\nauth: bearer", "no 'token-env'")]
         [InlineData("type: prometheus\nurl: https://prometheus:9090\nauth: bearer\ntoken-env: eyJhbGciOiJIUzI1NiJ9.e30.x", "not an environment variable name")]
         [InlineData("type: prometheus\nurl: https://prometheus:9090\ntoken-env: PROM_TOKEN", "no 'auth: bearer'")]

@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Azure.Core;
-using Chartly.Profiler.Sources.AzureMonitorLogs;
+using Chartly.Profiler.Sources.Entra;
 using Chartly.Profiler.Sources.Http;
 
 namespace Chartly.Profiler.Sources.AzureDataExplorer

@@ -9,7 +9,7 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
     /// A parsed answer of <c>POST /v2/rest/query</c>: a JSON array of frames, a
     /// <c>DataSetHeader</c>, <c>DataTable</c> frames (<c>TableKind</c>, <c>Columns</c> of
     /// <c>ColumnName</c>/<c>ColumnType</c>, <c>Rows</c>) and a closing <c>DataSetCompletion</c>
-    /// (<c>HasErrors</c>, <c>Cancelled</c>). The rows used are those of the first table of kind
+    /// (<c>HasErrors</c>, <c>Cancelled</c>, <c>OneApiErrors</c>). The rows used are those of the first table of kind
     /// <c>PrimaryResult</c>. An answer whose completion reports errors, or whose rows carry an
     /// inline error object, is partial: its rows are used and the error is counted, unless the
     /// error says the result was cut at the query limits (then it is truncated). An answer
@@ -81,8 +81,10 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
                             break;
                         case "DataSetCompletion":
                             completed = true;
-                            partial |= Flag(frame, "HasErrors") || Flag(frame, "Cancelled");
-                            truncated |= frame.TryGetProperty("OneApiErrors", out var errors) && KustoAnswer.SaysTruncated(errors.GetRawText());
+                            // An error object without the flag still says something is missing: counted, not trusted away.
+                            var hasErrors = frame.TryGetProperty("OneApiErrors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0;
+                            partial |= Flag(frame, "HasErrors") || Flag(frame, "Cancelled") || hasErrors;
+                            truncated |= hasErrors && KustoAnswer.SaysTruncated(errors.GetRawText());
                             break;
                         case null:
                             throw new FormatException("a frame has no FrameType");

@@ -1,23 +1,29 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using Azure.Core;
 using Chartly.Profiler.Access;
-using Chartly.Profiler.Sources.AzureMonitorLogs;
 using Chartly.Profiler.Sources.Entra;
+using Chartly.Profiler.Metrics;
 using Chartly.Profiler.Sources.Kusto;
+using Chartly.Profiler.Targets;
+using Chartly.Profiler.Telemetry;
 
 namespace Chartly.Profiler.Sources.AzureDataExplorer
 {
     /// <summary>
     /// Spans from an Azure Data Explorer database that the OpenTelemetry Collector's
     /// <c>azuredataexplorer</c> exporter fills, by the two passes of <see cref="KustoSpanSource"/>
-    /// against its traces table; pass 2 loads whole traces by <c>TraceID</c>.
+    /// against its traces table; pass 2 loads whole traces by <c>TraceID</c>. Metrics come from
+    /// its metrics table (<see cref="OtelMetricReader"/>), through the same client.
     /// </summary>
-    internal sealed class AzureDataExplorerSource : KustoSpanSource, IPrincipalSource, IDisposable
+    internal sealed class AzureDataExplorerSource : KustoSpanSource, ITraceSource, IMetricSource, IPrincipalSource, IDisposable
     {
         private readonly AdxSettings _settings;
         private readonly Lazy<AdxQueryClient> _client;
         private readonly TokenCache _tokens;
+        private readonly OtelMetricReader _metrics;
 
         public AzureDataExplorerSource(AdxSettings settings, Func<TokenCredential>? credential = null, Http.HttpTuning? tuning = null)
             : base(settings.Describe(), settings.Passes, new OtelTraceQueries(settings.TracesTable))
@@ -27,7 +33,14 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
             // The credential is built on first use: a dry run without an access policy never touches the identity stack.
             _tokens = new TokenCache(credential ?? (() => CredentialFactory.Create(settings.Identity)), settings.Scope);
             _client = new Lazy<AdxQueryClient>(() => new AdxQueryClient(settings, _tokens, tuning));
+            _metrics = new OtelMetricReader(settings.MetricsTable, Description, (kql, ct) => Query(kql, 0, 0, ct));
         }
+
+        /// <summary>The span passes' plan, then the metric query (re-implemented here: the span passes know nothing of metrics).</summary>
+        IReadOnlyList<string> ITraceSource.Plan(ProfileRequest request) => Plan(request).Concat(new[] { _metrics.Plan(request) }).ToList();
+
+        public IReadOnlyList<MetricSample> ReadSamples(MetricQuery query, MetricReadStats stats, CancellationToken cancellation) =>
+            _metrics.Read(query, stats, cancellation);
 
         /// <summary>The client holds connections and the profile's deadline: released with the source.</summary>
         public void Dispose()

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Azure.Core;
+using Chartly.Profiler.Sources.Entra;
 using Chartly.Profiler.Sources.Http;
 using Chartly.Profiler.Sources.Kusto;
 

@@ -19,9 +19,13 @@ namespace Chartly.Profiler.Sources.Entra
         /// <c>scope</c>, by default the resource the query host itself names (<c>https://{host}/.default</c>);
         /// an https resource ending in <c>/.default</c> when given.
         /// </summary>
-        public static string ParseScope(SettingsReader r, Uri endpoint, string example)
+        public static string ParseScope(SettingsReader r, Uri endpoint, string example) =>
+            ParseScope(r, "https://" + endpoint.Host + "/.default", example);
+
+        /// <summary><c>scope</c>, by default <paramref name="fallback"/> (a service whose resource is not its query host, as managed Prometheus).</summary>
+        public static string ParseScope(SettingsReader r, string fallback, string example)
         {
-            var scope = r.Optional("scope") ?? "https://" + endpoint.Host + "/.default";
+            var scope = r.Optional("scope") ?? fallback;
             if (!scope.EndsWith("/.default", StringComparison.Ordinal) || !Uri.TryCreate(scope, UriKind.Absolute, out var scopeUri) || scopeUri.Scheme != Uri.UriSchemeHttps)
             {
                 throw r.Invalid($"has a 'scope' that is not an https resource ending in '/.default' (e.g. {example})");

@@ -1,10 +1,13 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Azure.Core;
+using Azure.Core.Pipeline;
+using Chartly.Profiler.Sources.Entra;
 using Chartly.Profiler.Sources.Http;
 
 namespace Chartly.Profiler.Sources.Prometheus
@@ -14,7 +17,8 @@ namespace Chartly.Profiler.Sources.Prometheus
     /// <c>GET /api/v1/query</c>, nothing else, on the one HTTP stack of the remote sources
     /// (<see cref="RemotePipeline"/>: bounded retries, the read-only guard in front of the socket,
     /// no redirect followed, each answer capped, one deadline per profile). Failures become
-    /// <see cref="ProfilerException"/>s with the contract's exit codes.
+    /// <see cref="ProfilerException"/>s with the contract's exit codes. With <c>auth: azure</c> the
+    /// Azure sources' <see cref="BearerTokenPolicy"/> puts a Microsoft Entra token on each attempt.
     /// </summary>
     internal sealed class PrometheusClient : IDisposable
     {
@@ -25,17 +29,30 @@ namespace Chartly.Profiler.Sources.Prometheus
         private readonly RemotePipeline _pipeline;
         private readonly Func<string, string?> _environment;
 
-        public PrometheusClient(PrometheusSettings settings, Func<string, string?>? environment = null, HttpTuning? tuning = null)
+        public PrometheusClient(PrometheusSettings settings, Func<string, string?>? environment = null, HttpTuning? tuning = null, TokenCache? tokens = null)
         {
             _settings = settings;
             _environment = environment ?? Environment.GetEnvironmentVariable;
+            var source = settings.Describe();
+            var perAttempt = Array.Empty<HttpPipelinePolicy>();
+            if (settings.Identity is { } identity && settings.Scope is { } scope)
+            {
+                tokens ??= new TokenCache(() => CredentialFactory.Create(identity), scope);
+                perAttempt = new HttpPipelinePolicy[] { new BearerTokenPolicy(tokens, source) };
+            }
+
             _pipeline = new RemotePipeline(
-                settings.Describe(),
+                source,
                 settings.Limits,
-                new[] { ("GET", settings.QueryRangeUri), ("GET", settings.QueryUri) },
+                AllowedCalls(settings),
                 settings.Limits.Timeout + NetworkSlack,
-                tuning);
+                tuning,
+                perAttempt);
         }
+
+        /// <summary>What the read-only guard lets through, whatever the auth: the two query calls, nothing else.</summary>
+        public static IReadOnlyList<(string Method, Uri Endpoint)> AllowedCalls(PrometheusSettings settings) =>
+            new[] { ("GET", settings.QueryRangeUri), ("GET", settings.QueryUri) };
 
         /// <summary><c>query_range</c> from <paramref name="startMs"/> to <paramref name="endMs"/> (both evaluated) every <paramref name="stepSeconds"/>.</summary>
         public PrometheusResponse QueryRange(string promql, long startMs, long endMs, long stepSeconds, CancellationToken cancellation) =>
@@ -96,7 +113,7 @@ namespace Chartly.Profiler.Sources.Prometheus
             throw _pipeline.Failure(message, errorType, error);
         }
 
-        /// <summary>The Authorization header, with the secret read from the environment now (never from the file).</summary>
+        /// <summary>The Authorization header, with the secret read from the environment now (never from the file); for <c>auth: azure</c> the token policy sets it.</summary>
         private string? Authorization()
         {
             switch (_settings.Auth)

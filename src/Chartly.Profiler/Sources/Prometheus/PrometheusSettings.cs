@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Chartly.Profiler.Sources.Entra;
 using Chartly.Profiler.Sources.Http;
 
 namespace Chartly.Profiler.Sources.Prometheus
@@ -7,7 +8,10 @@ namespace Chartly.Profiler.Sources.Prometheus
     /// <summary>
     /// The settings of a <c>prometheus</c> source, validated. The secret of bearer or basic auth is
     /// read from the environment variable the settings name (<c>token-env</c>, <c>password-env</c>),
-    /// when a query is about to be sent: never from the file, never echoed.
+    /// when a query is about to be sent: never from the file, never echoed. <c>auth: azure</c>
+    /// (an Azure Monitor workspace's query endpoint) takes a Microsoft Entra token from the
+    /// credential the Azure sources name the same way (<see cref="EntraIdentity"/>), for
+    /// <see cref="Scope"/>.
     /// </summary>
     internal sealed record PrometheusSettings(
         Uri Url,
@@ -22,9 +26,17 @@ namespace Chartly.Profiler.Sources.Prometheus
         string ContainerLabel,
         string NodeLabel,
         string? ServiceLabel,
-        string? EnvironmentLabel)
+        string? EnvironmentLabel,
+        EntraIdentity? Identity = null,
+        string? Scope = null)
     {
         public const string TypeName = "prometheus";
+
+        /// <summary>The resource of every Azure Monitor workspace's query endpoint (its hosts are per workspace, the scope is not).</summary>
+        public const string AzureMonitorScope = "https://prometheus.monitor.azure.com/.default";
+
+        /// <summary>The settings only <c>auth: azure</c> takes.</summary>
+        private static readonly string[] EntraKeys = { "credential", "client-id", "tenant-id", "authority-host", "scope" };
 
         /// <summary>Prometheus refuses a range query of more points than this per series.</summary>
         public const int MaxPointsPerSeries = 11_000;
@@ -38,6 +50,10 @@ namespace Chartly.Profiler.Sources.Prometheus
 
         public string Describe() => TypeName + " " + Url.GetLeftPart(UriPartial.Path).TrimEnd('/');
 
+        /// <summary>The token this source asks for with <c>auth: azure</c> (for the read-only check of the configuration); null otherwise.</summary>
+        public TokenRequest? TokenRequest() =>
+            Identity is null || Scope is null ? null : new TokenRequest(Url, Scope, "managed Prometheus", Access.ReadOnlyScopes.PrometheusQueryHosts);
+
         public static PrometheusSettings Parse(IReadOnlyDictionary<string, string> settings, Func<string, ProfilerException> invalid)
         {
             var r = new SettingsReader(settings, invalid);
@@ -47,7 +63,7 @@ namespace Chartly.Profiler.Sources.Prometheus
             var basePath = url.GetLeftPart(UriPartial.Path);
             url = new Uri(basePath.EndsWith("/", StringComparison.Ordinal) ? basePath : basePath + "/");
 
-            var auth = r.OneOf("auth", "none", "none", "bearer", "basic");
+            var auth = r.OneOf("auth", "none", "none", "bearer", "basic", "azure");
             var tokenEnv = r.EnvironmentVariableName("token-env");
             var username = r.Optional("username");
             var passwordEnv = r.EnvironmentVariableName("password-env");
@@ -82,6 +98,18 @@ namespace Chartly.Profiler.Sources.Prometheus
                     }
 
                     break;
+                case "azure":
+                    if (tokenEnv is not null || username is not null || passwordEnv is not null)
+                    {
+                        throw r.Invalid("has 'auth: azure' with 'token-env', 'username' or 'password-env': the token comes from 'credential', never from a variable");
+                    }
+
+                    if (url.Scheme != Uri.UriSchemeHttps && !SettingsReader.IsLoopback(url))
+                    {
+                        throw r.Invalid("has 'auth: azure' with a plain http 'url': a Microsoft Entra token goes over https only");
+                    }
+
+                    break;
                 default:
                     if (tokenEnv is not null || username is not null || passwordEnv is not null)
                     {
@@ -89,6 +117,25 @@ namespace Chartly.Profiler.Sources.Prometheus
                     }
 
                     break;
+            }
+
+            EntraIdentity? identity = null;
+            string? scope = null;
+            if (auth == "azure")
+            {
+                // A workspace's query host is its own; the token's resource is the service's.
+                scope = EntraIdentity.ParseScope(r, AzureMonitorScope, AzureMonitorScope);
+                identity = EntraIdentity.Parse(r);
+            }
+            else
+            {
+                foreach (var key in EntraKeys)
+                {
+                    if (r.Optional(key) is not null)
+                    {
+                        throw r.Invalid($"has '{key}', which belongs to 'auth: azure'");
+                    }
+                }
             }
 
             var allowHttpAuth = r.Bool("allow-http-auth", false);
@@ -111,7 +158,9 @@ namespace Chartly.Profiler.Sources.Prometheus
                 Label(r, "container-label", "container"),
                 Label(r, "node-label", "node"),
                 r.Optional("service-label") is null ? null : Label(r, "service-label", string.Empty),
-                r.Optional("environment-label") is null ? null : Label(r, "environment-label", string.Empty));
+                r.Optional("environment-label") is null ? null : Label(r, "environment-label", string.Empty),
+                identity,
+                scope);
             r.RejectUnknown();
             return result;
         }

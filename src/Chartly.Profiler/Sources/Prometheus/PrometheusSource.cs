@@ -2,8 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using Azure.Core;
+using Chartly.Profiler.Access;
 using Chartly.Profiler.Analysis.Signals;
 using Chartly.Profiler.Metrics;
+using Chartly.Profiler.Sources.Entra;
+using Chartly.Profiler.Sources.Http;
 using Chartly.Profiler.Targets;
 using Chartly.Profiler.Telemetry;
 
@@ -18,19 +22,33 @@ namespace Chartly.Profiler.Sources.Prometheus
     /// 11,000 steps is split. Per metric and resource the highest-priority alias with data wins,
     /// as in the file path, so one quantity is never counted twice.
     /// </summary>
-    internal sealed class PrometheusSource : ITraceSource, IMetricSource, IProgressSource, IDisposable
+    internal sealed class PrometheusSource : ITraceSource, IMetricSource, IProgressSource, IPrincipalSource, IDisposable
     {
         private readonly PrometheusSettings _settings;
         private readonly PrometheusQueries _queries;
         private readonly Lazy<PrometheusClient> _client;
+        private readonly TokenCache? _tokens;
 
-        public PrometheusSource(PrometheusSettings settings, Func<PrometheusClient>? client = null)
+        public PrometheusSource(PrometheusSettings settings, Func<PrometheusClient>? client = null, Func<TokenCredential>? credential = null, HttpTuning? tuning = null)
         {
             _settings = settings;
             _queries = new PrometheusQueries(settings);
-            _client = new Lazy<PrometheusClient>(client ?? (() => new PrometheusClient(settings)));
+            if (settings.Identity is { } identity && settings.Scope is { } scope)
+            {
+                // Built on first use, as for the other Azure sources: a dry run never touches the identity stack.
+                _tokens = new TokenCache(credential ?? (() => CredentialFactory.Create(identity)), scope);
+            }
+
+            _client = new Lazy<PrometheusClient>(client ?? (() => new PrometheusClient(settings, tuning: tuning, tokens: _tokens)));
             Description = settings.Describe();
         }
+
+        /// <summary>
+        /// With <c>auth: azure</c>, the claims of the very token the queries carry (the access policy's
+        /// <c>azure-token</c> identity); otherwise the OS account, as without this source.
+        /// </summary>
+        public IPrincipalProvider PrincipalProvider =>
+            _tokens is { } tokens ? new AzureTokenPrincipalProvider(tokens.GetToken) : new OsAccountPrincipalProvider();
 
         public string Description { get; }
 
@@ -55,7 +73,7 @@ namespace Chartly.Profiler.Sources.Prometheus
             var steps = new List<string>
             {
                 $"GET {_settings.QueryRangeUri} over the time the target's spans ran (at most the window [{w.StartText}, {w.EndText})), " +
-                $"auth {_settings.Auth}; the selectors name the pods and nodes of those spans; {how}",
+                $"auth {_settings.Auth}{(_settings.Scope is null ? string.Empty : $" (credential {_settings.Identity!.Credential}, token scope {_settings.Scope})")}; the selectors name the pods and nodes of those spans; {how}",
             };
             foreach (var q in _queries.Build(metrics, null, fallback, MetricQuery.DefaultLookbackNanos / 1_000_000_000L))
             {

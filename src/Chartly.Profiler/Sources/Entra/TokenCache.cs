@@ -3,7 +3,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Azure.Core;
 
-namespace Chartly.Profiler.Sources.AzureMonitorLogs
+namespace Chartly.Profiler.Sources.Entra
 {
     /// <summary>
     /// One credential, one read scope, one token at a time: shared by the query pipeline and the

@@ -3,7 +3,7 @@ using System.Threading.Tasks;
 using Azure.Core;
 using Azure.Core.Pipeline;
 
-namespace Chartly.Profiler.Sources.AzureMonitorLogs
+namespace Chartly.Profiler.Sources.Entra
 {
     /// <summary>
     /// Puts <c>Authorization: Bearer</c> on each attempt, with a token for the configured read
