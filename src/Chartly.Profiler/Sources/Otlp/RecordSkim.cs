@@ -1,0 +1,543 @@
+using System;
+using System.Buffers.Text;
+using System.Collections.Generic;
+using Chartly.Profiler.Telemetry;
+
+namespace Chartly.Profiler.Sources.Otlp
+{
+    /// <summary>
+    /// Pass one's reading of a record that cannot hold a candidate (<see cref="NeedleFilter"/>):
+    /// validates the JSON as the parser's reader would and takes only what pass one counts and
+    /// indexes of each span (ids, times, their validity). It answers false, and the record is
+    /// parsed whole, at anything it does not take exactly as <see cref="OtlpRecordParser"/> does:
+    /// metric records, a field of another type than the collector writes where the parser would
+    /// fail or read it otherwise (times as fractions, a resource that is no object), deep nesting.
+    /// Its input holds no backslash and no control byte (<see cref="PlainText"/>), so a string ends
+    /// at the next quote and the only whitespace is a space.
+    /// </summary>
+    internal ref struct RecordSkim
+    {
+        // Below the parser's 64, so nothing the reader rejects for depth is ever taken here.
+        private const int MaxDepth = 48;
+
+        private readonly ReadOnlySpan<byte> _s;
+        private readonly List<TraceId> _traces;
+        private int _pos;
+        private int _depth;
+        private int _spans;
+        private int _invalid;
+
+        public RecordSkim(ReadOnlySpan<byte> record, List<TraceId> traces)
+        {
+            _s = record;
+            _traces = traces;
+            _pos = 0;
+            _depth = 0;
+            _spans = 0;
+            _invalid = 0;
+        }
+
+        /// <summary>Where an object sits in the record: which members count.</summary>
+        private enum Level
+        {
+            Record,
+            ResourceSpans,
+            ScopeSpans,
+            Span,
+        }
+
+        /// <summary>True when the record is taken: its span count and invalid spans, its trace ids in <c>traces</c> in order.</summary>
+        public bool Run(out int spans, out int invalid)
+        {
+            spans = _spans;
+            invalid = _invalid;
+            if (!Object(Level.Record))
+            {
+                return false;
+            }
+
+            Ws();
+            spans = _spans;
+            invalid = _invalid;
+            return _pos == _s.Length;
+        }
+
+        /// <summary>An array of objects of one level (the parser fails on anything else there).</summary>
+        private bool Objects(Level level)
+        {
+            if (!Open((byte)'['))
+            {
+                return false;
+            }
+
+            if (Close((byte)']'))
+            {
+                return true;
+            }
+
+            while (true)
+            {
+                if (!Object(level) || !Next((byte)']', out var last))
+                {
+                    return false;
+                }
+
+                if (last)
+                {
+                    return true;
+                }
+            }
+        }
+
+        /// <summary>One object; a span is judged as <see cref="SpanBatch.Complete"/> judges its draft.</summary>
+        private bool Object(Level level)
+        {
+            if (!Open((byte)'{'))
+            {
+                return false;
+            }
+
+            var span = default(SpanFacts);
+            if (level == Level.Span)
+            {
+                _spans++;
+            }
+
+            if (!Close((byte)'}'))
+            {
+                while (true)
+                {
+                    if (!Name(out var name) || !Member(level, name, ref span) || !Next((byte)'}', out var done))
+                    {
+                        return false;
+                    }
+
+                    if (done)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            if (level == Level.Span && !span.Valid)
+            {
+                _invalid++;
+            }
+
+            return true;
+        }
+
+        private bool Member(Level level, ReadOnlySpan<byte> name, ref SpanFacts span)
+        {
+            switch (level)
+            {
+                case Level.Record:
+                    if (name.SequenceEqual("resourceSpans"u8))
+                    {
+                        return Objects(Level.ResourceSpans);
+                    }
+
+                    if (name.SequenceEqual("resourceMetrics"u8))
+                    {
+                        return false; // metric records are the parser's (and rare in a trace window)
+                    }
+
+                    break;
+                case Level.ResourceSpans:
+                    if (name.SequenceEqual("resource"u8))
+                    {
+                        // The parser takes an object or null here and fails on anything else.
+                        Ws();
+                        return _pos < _s.Length && (_s[_pos] == (byte)'{' || _s[_pos] == (byte)'n') && Value();
+                    }
+
+                    if (name.SequenceEqual("scopeSpans"u8) || name.SequenceEqual("instrumentationLibrarySpans"u8))
+                    {
+                        return Objects(Level.ScopeSpans);
+                    }
+
+                    break;
+                case Level.ScopeSpans:
+                    if (name.SequenceEqual("spans"u8))
+                    {
+                        return Objects(Level.Span);
+                    }
+
+                    break;
+                default:
+                    return SpanField(name, ref span);
+            }
+
+            return Value();
+        }
+
+        /// <summary>A span's field; a repeated one counts as the parser counts it (the last value, any failure).</summary>
+        private bool SpanField(ReadOnlySpan<byte> name, ref SpanFacts f)
+        {
+            bool ok;
+            if (name.SequenceEqual("traceId"u8))
+            {
+                ok = Id(out var text, out var isString);
+                f.HasTrace = isString && IdParser.TryParseTraceId(text, out f.Trace);
+                if (f.HasTrace)
+                {
+                    _traces.Add(f.Trace);
+                }
+                else
+                {
+                    f.Trace = default;
+                }
+
+                f.Invalid |= !f.HasTrace;
+            }
+            else if (name.SequenceEqual("spanId"u8))
+            {
+                ok = Id(out var text, out var isString);
+                f.SpanId = 0;
+                f.HasSpan = isString && IdParser.TryParseSpanId(text, out f.SpanId);
+                f.Invalid |= !f.HasSpan;
+            }
+            else if (name.SequenceEqual("parentSpanId"u8))
+            {
+                Ws();
+                var isNull = _pos < _s.Length && _s[_pos] == (byte)'n';
+                ok = Id(out var text, out var isString);
+                if (isString ? text.Length > 0 && !IdParser.TryParseSpanId(text, out _) : !isNull)
+                {
+                    f.Invalid = true;
+                }
+            }
+            else if (name.SequenceEqual("startTimeUnixNano"u8))
+            {
+                ok = Time(out f.HasStart, out f.Start);
+                f.Invalid |= !f.HasStart;
+            }
+            else if (name.SequenceEqual("endTimeUnixNano"u8))
+            {
+                ok = Time(out f.HasEnd, out f.End);
+                f.Invalid |= !f.HasEnd;
+            }
+            else
+            {
+                // Name, kind, status and attributes count for nothing here: validated only.
+                ok = Value();
+            }
+
+            return ok;
+        }
+
+        /// <summary>What pass one's counts need of a span.</summary>
+        private struct SpanFacts
+        {
+            public TraceId Trace;
+            public ulong SpanId;
+            public long Start;
+            public long End;
+            public bool HasTrace;
+            public bool HasSpan;
+            public bool HasStart;
+            public bool HasEnd;
+            public bool Invalid;
+
+            public readonly bool Valid =>
+                !Invalid && HasTrace && HasSpan && HasStart && HasEnd && SpanTimes.Plausible(Start, End) && SpanId != 0 && !Trace.IsEmpty;
+        }
+
+        /// <summary>An id field: its text when it is a string; any other value is validated and is no id.</summary>
+        private bool Id(out ReadOnlySpan<byte> text, out bool isString)
+        {
+            Ws();
+            text = default;
+            isString = _pos < _s.Length && _s[_pos] == (byte)'"';
+            return isString ? Str(out text) : Value();
+        }
+
+        /// <summary>A time as the parser's TryReadInt64 reads it; a number it would read other than as a plain integer is not taken.</summary>
+        private bool Time(out bool has, out long value)
+        {
+            Ws();
+            has = false;
+            value = 0;
+            if (_pos >= _s.Length)
+            {
+                return false;
+            }
+
+            var b = _s[_pos];
+            if (b == (byte)'"')
+            {
+                if (!Str(out var text))
+                {
+                    return false;
+                }
+
+                has = Utf8Parser.TryParse(text, out value, out var consumed) && consumed == text.Length;
+                return true;
+            }
+
+            if (b == (byte)'-' || (b >= (byte)'0' && b <= (byte)'9'))
+            {
+                var from = _pos;
+                if (!Number(out var integer) || !integer || _pos - from > 18)
+                {
+                    return false;
+                }
+
+                has = Utf8Parser.TryParse(_s.Slice(from, _pos - from), out value, out _);
+                return has;
+            }
+
+            return Value();
+        }
+
+        /// <summary>Any JSON value, validated and skipped.</summary>
+        private bool Value()
+        {
+            Ws();
+            if (_pos >= _s.Length)
+            {
+                return false;
+            }
+
+            switch (_s[_pos])
+            {
+                case (byte)'"':
+                    return Str(out _);
+                case (byte)'{':
+                    Open((byte)'{');
+                    if (_depth > MaxDepth)
+                    {
+                        return false;
+                    }
+
+                    if (Close((byte)'}'))
+                    {
+                        return true;
+                    }
+
+                    while (true)
+                    {
+                        if (!Name(out _) || !Value() || !Next((byte)'}', out var done))
+                        {
+                            return false;
+                        }
+
+                        if (done)
+                        {
+                            return true;
+                        }
+                    }
+
+                case (byte)'[':
+                    Open((byte)'[');
+                    if (_depth > MaxDepth)
+                    {
+                        return false;
+                    }
+
+                    if (Close((byte)']'))
+                    {
+                        return true;
+                    }
+
+                    while (true)
+                    {
+                        if (!Value() || !Next((byte)']', out var last))
+                        {
+                            return false;
+                        }
+
+                        if (last)
+                        {
+                            return true;
+                        }
+                    }
+
+                case (byte)'t':
+                    return Literal("true"u8);
+                case (byte)'f':
+                    return Literal("false"u8);
+                case (byte)'n':
+                    return Literal("null"u8);
+                default:
+                    return Number(out _);
+            }
+        }
+
+        private bool Literal(ReadOnlySpan<byte> word)
+        {
+            if (_s.Length - _pos < word.Length || !_s.Slice(_pos, word.Length).SequenceEqual(word))
+            {
+                return false;
+            }
+
+            _pos += word.Length;
+            return true;
+        }
+
+        /// <summary>A JSON number (RFC 8259 grammar, what the reader accepts); what may follow it is checked by the caller's next token.</summary>
+        private bool Number(out bool integer)
+        {
+            integer = true;
+            if (_pos < _s.Length && _s[_pos] == (byte)'-')
+            {
+                _pos++;
+            }
+
+            if (_pos >= _s.Length)
+            {
+                return false;
+            }
+
+            if (_s[_pos] == (byte)'0')
+            {
+                _pos++;
+            }
+            else if (!Digits())
+            {
+                return false;
+            }
+
+            if (_pos < _s.Length && _s[_pos] == (byte)'.')
+            {
+                integer = false;
+                _pos++;
+                if (!Digits())
+                {
+                    return false;
+                }
+            }
+
+            if (_pos < _s.Length && (_s[_pos] == (byte)'e' || _s[_pos] == (byte)'E'))
+            {
+                integer = false;
+                _pos++;
+                if (_pos < _s.Length && (_s[_pos] == (byte)'+' || _s[_pos] == (byte)'-'))
+                {
+                    _pos++;
+                }
+
+                if (!Digits())
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>One or more decimal digits.</summary>
+        private bool Digits()
+        {
+            var from = _pos;
+            while (_pos < _s.Length && _s[_pos] >= (byte)'0' && _s[_pos] <= (byte)'9')
+            {
+                _pos++;
+            }
+
+            return _pos > from;
+        }
+
+        /// <summary>A string at the cursor: with no backslash in the record, it ends at the next quote.</summary>
+        private bool Str(out ReadOnlySpan<byte> text)
+        {
+            text = default;
+            if (_pos >= _s.Length || _s[_pos] != (byte)'"')
+            {
+                return false;
+            }
+
+            var length = _s.Slice(_pos + 1).IndexOf((byte)'"');
+            if (length < 0)
+            {
+                return false;
+            }
+
+            text = _s.Slice(_pos + 1, length);
+            _pos += length + 2;
+            return true;
+        }
+
+        /// <summary>A property name and its colon.</summary>
+        private bool Name(out ReadOnlySpan<byte> name)
+        {
+            Ws();
+            if (!Str(out name))
+            {
+                return false;
+            }
+
+            Ws();
+            if (_pos >= _s.Length || _s[_pos] != (byte)':')
+            {
+                return false;
+            }
+
+            _pos++;
+            return true;
+        }
+
+        /// <summary>Opens a container of this kind at the cursor.</summary>
+        private bool Open(byte open)
+        {
+            Ws();
+            if (_pos >= _s.Length || _s[_pos] != open)
+            {
+                return false;
+            }
+
+            _pos++;
+            _depth++;
+            return true;
+        }
+
+        /// <summary>Closes the container at the cursor if it is empty here.</summary>
+        private bool Close(byte close)
+        {
+            Ws();
+            if (_pos < _s.Length && _s[_pos] == close)
+            {
+                _pos++;
+                _depth--;
+                return true;
+            }
+
+            return false;
+        }
+
+        /// <summary>After a member: a comma (more follow) or the container's end.</summary>
+        private bool Next(byte close, out bool done)
+        {
+            done = false;
+            Ws();
+            if (_pos >= _s.Length)
+            {
+                return false;
+            }
+
+            if (_s[_pos] == (byte)',')
+            {
+                _pos++;
+                return true;
+            }
+
+            if (_s[_pos] == close)
+            {
+                _pos++;
+                _depth--;
+                done = true;
+                return true;
+            }
+
+            return false;
+        }
+
+        private void Ws()
+        {
+            while (_pos < _s.Length && _s[_pos] == (byte)' ')
+            {
+                _pos++;
+            }
+        }
+    }
+}
