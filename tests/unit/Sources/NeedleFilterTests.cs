@@ -85,6 +85,8 @@ namespace Chartly.Profiler.Tests.Sources
                 ("times as short numbers", Record(Span(other, start: "5", end: "7"))),
                 ("times as fractions and exponents", Record(Span(other, start: "1.7955144e18", end: "1795514400010000000.0"))),
                 ("times past int64", Record(Span(other, start: "\"99999999999999999999\"", end: "18446744073709551616"))),
+                ("times of 19 digits past int64, and at its limit", Record(Span(other, start: "\"9999999999999999999\"") + "," + Span(other, end: "\"9223372036854775807\"") + "," + Span(other, start: "\"0001795514400000000000\""))),
+                ("upper-case and mixed-case hex ids, and hex-like letters", Record(Span(other, trace: "\"0AF7651916CD43DD8448EB211C80319C\"", span: "\"B7aD6b7169203331\"") + "," + Span(other, span: "\"g7ad6b7169203331\"") + "," + Span(other, parent: "\"00F067AA0BA902B:\""))),
                 ("times negative, null, an object", Record(Span(other, start: "-5", end: "null") + "," + Span(other, start: "{}", end: "[1]"))),
                 ("times with a sign or spaces in the string", Record(Span(other, start: "\"+1795514400000000000\"", end: "\" 1795514400010000000\""))),
                 ("end before start, and a year long", Record(Span(other, start: "\"1795514400010000000\"", end: "\"1795514400000000000\"") + "," + Span(other, end: "\"1827050400000000000\""))),

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Chartly.Profiler.Sources.Otlp
@@ -13,6 +14,7 @@ namespace Chartly.Profiler.Sources.Otlp
         private const ulong Ones = 0x0101010101010101UL;
         private const ulong Highs = 0x8080808080808080UL;
 
+        [MethodImpl((MethodImplOptions)512)] // AggressiveOptimization (see RecordSkim)
         public static bool Holds(ReadOnlySpan<byte> bytes)
         {
             var words = MemoryMarshal.Cast<byte, ulong>(bytes);

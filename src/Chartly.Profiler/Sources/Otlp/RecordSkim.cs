@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Text;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using Chartly.Profiler.Telemetry;
 
 namespace Chartly.Profiler.Sources.Otlp
@@ -17,6 +18,10 @@ namespace Chartly.Profiler.Sources.Otlp
     /// </summary>
     internal ref struct RecordSkim
     {
+        // Straight to optimised code: a one-shot read of a large window would otherwise spend its
+        // first records in unoptimised code counting loop iterations (tiered compilation).
+        private const MethodImplOptions Hot = (MethodImplOptions)512; // AggressiveOptimization, not in netstandard2.0's enum
+
         // Below the parser's 64, so nothing the reader rejects for depth is ever taken here.
         private const int MaxDepth = 48;
 
@@ -47,6 +52,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>True when the record is taken: its span count and invalid spans, its trace ids in <c>traces</c> in order.</summary>
+        [MethodImpl(Hot)]
         public bool Run(out int spans, out int invalid)
         {
             spans = _spans;
@@ -63,6 +69,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>An array of objects of one level (the parser fails on anything else there).</summary>
+        [MethodImpl(Hot)]
         private bool Objects(Level level)
         {
             if (!Open((byte)'['))
@@ -90,6 +97,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>One object; a span is judged as <see cref="SpanBatch.Complete"/> judges its draft.</summary>
+        [MethodImpl(Hot)]
         private bool Object(Level level)
         {
             if (!Open((byte)'{'))
@@ -127,6 +135,7 @@ namespace Chartly.Profiler.Sources.Otlp
             return true;
         }
 
+        [MethodImpl(Hot)]
         private bool Member(Level level, ReadOnlySpan<byte> name, ref SpanFacts span)
         {
             switch (level)
@@ -172,58 +181,69 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>A span's field; a repeated one counts as the parser counts it (the last value, any failure).</summary>
+        [MethodImpl(Hot)]
         private bool SpanField(ReadOnlySpan<byte> name, ref SpanFacts f)
         {
-            bool ok;
-            if (name.SequenceEqual("traceId"u8))
+            // By length first: most fields are none of these five, and "status" is as long as "spanId".
+            switch (name.Length)
             {
-                ok = Id(out var text, out var isString);
-                f.HasTrace = isString && IdParser.TryParseTraceId(text, out f.Trace);
-                if (f.HasTrace)
+                case 7 when name.SequenceEqual("traceId"u8):
                 {
-                    _traces.Add(f.Trace);
-                }
-                else
-                {
-                    f.Trace = default;
+                    var ok = Id(out var text, out var isString);
+                    f.HasTrace = isString && IdParser.TryParseTraceId(text, out f.Trace);
+                    if (f.HasTrace)
+                    {
+                        _traces.Add(f.Trace);
+                    }
+                    else
+                    {
+                        f.Trace = default;
+                    }
+
+                    f.Invalid |= !f.HasTrace;
+                    return ok;
                 }
 
-                f.Invalid |= !f.HasTrace;
-            }
-            else if (name.SequenceEqual("spanId"u8))
-            {
-                ok = Id(out var text, out var isString);
-                f.SpanId = 0;
-                f.HasSpan = isString && IdParser.TryParseSpanId(text, out f.SpanId);
-                f.Invalid |= !f.HasSpan;
-            }
-            else if (name.SequenceEqual("parentSpanId"u8))
-            {
-                Ws();
-                var isNull = _pos < _s.Length && _s[_pos] == (byte)'n';
-                ok = Id(out var text, out var isString);
-                if (isString ? text.Length > 0 && !IdParser.TryParseSpanId(text, out _) : !isNull)
+                case 6 when name.SequenceEqual("spanId"u8):
                 {
-                    f.Invalid = true;
+                    var ok = Id(out var text, out var isString);
+                    f.SpanId = 0;
+                    f.HasSpan = isString && IdParser.TryParseSpanId(text, out f.SpanId);
+                    f.Invalid |= !f.HasSpan;
+                    return ok;
                 }
-            }
-            else if (name.SequenceEqual("startTimeUnixNano"u8))
-            {
-                ok = Time(out f.HasStart, out f.Start);
-                f.Invalid |= !f.HasStart;
-            }
-            else if (name.SequenceEqual("endTimeUnixNano"u8))
-            {
-                ok = Time(out f.HasEnd, out f.End);
-                f.Invalid |= !f.HasEnd;
-            }
-            else
-            {
-                // Name, kind, status and attributes count for nothing here: validated only.
-                ok = Value();
-            }
 
-            return ok;
+                case 12 when name.SequenceEqual("parentSpanId"u8):
+                {
+                    Ws();
+                    var isNull = _pos < _s.Length && _s[_pos] == (byte)'n';
+                    var ok = Id(out var text, out var isString);
+                    if (isString ? text.Length > 0 && !IdParser.TryParseSpanId(text, out _) : !isNull)
+                    {
+                        f.Invalid = true;
+                    }
+
+                    return ok;
+                }
+
+                case 17 when name.SequenceEqual("startTimeUnixNano"u8):
+                {
+                    var ok = Time(out f.HasStart, out f.Start);
+                    f.Invalid |= !f.HasStart;
+                    return ok;
+                }
+
+                case 15 when name.SequenceEqual("endTimeUnixNano"u8):
+                {
+                    var ok = Time(out f.HasEnd, out f.End);
+                    f.Invalid |= !f.HasEnd;
+                    return ok;
+                }
+
+                default:
+                    // Name, kind, status and attributes count for nothing here: validated only.
+                    return Value();
+            }
         }
 
         /// <summary>What pass one's counts need of a span.</summary>
@@ -244,6 +264,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>An id field: its text when it is a string; any other value is validated and is no id.</summary>
+        [MethodImpl(Hot)]
         private bool Id(out ReadOnlySpan<byte> text, out bool isString)
         {
             Ws();
@@ -253,6 +274,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>A time as the parser's TryReadInt64 reads it; a number it would read other than as a plain integer is not taken.</summary>
+        [MethodImpl(Hot)]
         private bool Time(out bool has, out long value)
         {
             Ws();
@@ -271,7 +293,7 @@ namespace Chartly.Profiler.Sources.Otlp
                     return false;
                 }
 
-                has = Utf8Parser.TryParse(text, out value, out var consumed) && consumed == text.Length;
+                has = Digits(text, out value) || (Utf8Parser.TryParse(text, out value, out var consumed) && consumed == text.Length);
                 return true;
             }
 
@@ -290,7 +312,42 @@ namespace Chartly.Profiler.Sources.Otlp
             return Value();
         }
 
+        /// <summary>
+        /// Up to 19 decimal digits and nothing else (what the collector writes) that fit an int64:
+        /// read here, to the value Utf8Parser gives; anything else is left to Utf8Parser.
+        /// </summary>
+        [MethodImpl(Hot)]
+        private static bool Digits(ReadOnlySpan<byte> text, out long value)
+        {
+            value = 0;
+            if (text.Length == 0 || text.Length > 19)
+            {
+                return false;
+            }
+
+            ulong v = 0;
+            foreach (var b in text)
+            {
+                var d = (uint)(b - (byte)'0');
+                if (d > 9)
+                {
+                    return false;
+                }
+
+                v = (v * 10) + d;
+            }
+
+            if (v > long.MaxValue)
+            {
+                return false;
+            }
+
+            value = (long)v;
+            return true;
+        }
+
         /// <summary>Any JSON value, validated and skipped.</summary>
+        [MethodImpl(Hot)]
         private bool Value()
         {
             Ws();
@@ -364,6 +421,7 @@ namespace Chartly.Profiler.Sources.Otlp
             }
         }
 
+        [MethodImpl(Hot)]
         private bool Literal(ReadOnlySpan<byte> word)
         {
             if (_s.Length - _pos < word.Length || !_s.Slice(_pos, word.Length).SequenceEqual(word))
@@ -376,6 +434,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>A JSON number (RFC 8259 grammar, what the reader accepts); what may follow it is checked by the caller's next token.</summary>
+        [MethodImpl(Hot)]
         private bool Number(out bool integer)
         {
             integer = true;
@@ -427,6 +486,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>One or more decimal digits.</summary>
+        [MethodImpl(Hot)]
         private bool Digits()
         {
             var from = _pos;
@@ -439,6 +499,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>A string at the cursor: with no backslash in the record, it ends at the next quote.</summary>
+        [MethodImpl(Hot)]
         private bool Str(out ReadOnlySpan<byte> text)
         {
             text = default;
@@ -447,10 +508,25 @@ namespace Chartly.Profiler.Sources.Otlp
                 return false;
             }
 
-            var length = _s.Slice(_pos + 1).IndexOf((byte)'"');
-            if (length < 0)
+            // Most strings are short (keys, ids, times): a plain loop finds their end before a
+            // vectorised search would have started; longer ones get the search.
+            var rest = _s.Slice(_pos + 1);
+            var length = 0;
+            var scan = Math.Min(rest.Length, 24);
+            while (length < scan && rest[length] != (byte)'"')
             {
-                return false;
+                length++;
+            }
+
+            if (length == scan)
+            {
+                var more = rest.Slice(scan).IndexOf((byte)'"');
+                if (more < 0)
+                {
+                    return false;
+                }
+
+                length = scan + more;
             }
 
             text = _s.Slice(_pos + 1, length);
@@ -459,6 +535,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>A property name and its colon.</summary>
+        [MethodImpl(Hot)]
         private bool Name(out ReadOnlySpan<byte> name)
         {
             Ws();
@@ -478,6 +555,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>Opens a container of this kind at the cursor.</summary>
+        [MethodImpl(Hot)]
         private bool Open(byte open)
         {
             Ws();
@@ -492,6 +570,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>Closes the container at the cursor if it is empty here.</summary>
+        [MethodImpl(Hot)]
         private bool Close(byte close)
         {
             Ws();
@@ -506,6 +585,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>After a member: a comma (more follow) or the container's end.</summary>
+        [MethodImpl(Hot)]
         private bool Next(byte close, out bool done)
         {
             done = false;
@@ -532,6 +612,7 @@ namespace Chartly.Profiler.Sources.Otlp
             return false;
         }
 
+        [MethodImpl(Hot)]
         private void Ws()
         {
             while (_pos < _s.Length && _s[_pos] == (byte)' ')
