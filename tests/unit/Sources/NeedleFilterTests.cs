@@ -111,6 +111,8 @@ namespace Chartly.Profiler.Tests.Sources
                 ("spaces between tokens", "{ \"resourceSpans\" : [ { \"scopeSpans\" : [ { \"spans\" : [ " + Span(other) + " ] } ] } ] }"),
                 ("a record cut short", Record(Span(other)).Substring(0, 150)),
                 ("a pretty-printed record", "{\n  \"resourceSpans\": [\n    {\"scopeSpans\": [{\"spans\": [" + Span(other) + "]}]}\n  ]\n}"),
+                ("a short id whose next quote falls where a full id would end", Record(Span(other, trace: "\"0af7651916cd43dd\",\"kkkkkkkkkkkkk\":1", span: "\"b7ad6b71\",\"kkkkk\":1", start: "\"1795514400\",\"kkkkkk\":1"))),
+                ("strings of every length around the word size", Record(Span(string.Join(",", Enumerable.Range(0, 42).Select(n => Attr("k" + new string('x', n), new string('v', n)))) + "," + other))),
                 ("kind and status in every spelling", Record(Span(other, extra: ",\"kind\":\"SPAN_KIND_SERVER\",\"status\":{\"code\":\"STATUS_CODE_ERROR\",\"message\":\"m\"}") + "," + Span(other, extra: ",\"kind\":[],\"status\":{\"code\":1.5}"))),
             };
 
@@ -169,6 +171,30 @@ namespace Chartly.Profiler.Tests.Sources
             foreach (var bad in new[] { new byte[] { 0xC0, 0x80 }, new byte[] { 0xED, 0xA0, 0x80 }, new byte[] { 0xF4, 0x90, 0x80, 0x80 }, new byte[] { 0xE6, 0xBC }, new byte[] { 0x80 }, new byte[] { 0xF8, 0x88, 0x80, 0x80, 0x80 } })
             {
                 Assert.False(PlainText.IsUtf8(bad));
+            }
+        }
+
+        [Fact]
+        public void PlainTextFindsABackslashOrControlByteAtAnyPosition()
+        {
+            // Vectors, then words, then single bytes: a bad byte in each part is found.
+            for (var length = 1; length <= 100; length++)
+            {
+                var text = Enumerable.Repeat((byte)'a', length).ToArray();
+                Assert.True(PlainText.Holds(text));
+                for (var at = 0; at < length; at++)
+                {
+                    foreach (var bad in new byte[] { (byte)'\\', 0x00, 0x09, 0x0A, 0x1F })
+                    {
+                        var copy = (byte[])text.Clone();
+                        copy[at] = bad;
+                        Assert.False(PlainText.Holds(copy), $"length {length}, byte 0x{bad:X2} at {at}");
+                    }
+
+                    var high = (byte[])text.Clone();
+                    high[at] = 0xFF;
+                    Assert.False(PlainText.Holds(high), $"length {length}, 0xFF at {at}");
+                }
             }
         }
 

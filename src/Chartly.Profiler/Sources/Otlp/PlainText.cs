@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -17,16 +18,35 @@ namespace Chartly.Profiler.Sources.Otlp
         [MethodImpl((MethodImplOptions)512)] // AggressiveOptimization (see RecordSkim)
         public static bool Holds(ReadOnlySpan<byte> bytes)
         {
-            var words = MemoryMarshal.Cast<byte, ulong>(bytes);
-            ulong high = 0;
+            // A vector at a time (unsigned byte compares), then the words, then the bytes left.
+            var vectors = MemoryMarshal.Cast<byte, Vector<byte>>(bytes);
+            var control = new Vector<byte>(0x20);
+            var slash = new Vector<byte>((byte)'\\');
+            var top = new Vector<byte>(0x80);
+            var bad = Vector<byte>.Zero;
+            var highs = Vector<byte>.Zero;
+            foreach (var v in vectors)
+            {
+                bad |= Vector.LessThan(v, control) | Vector.Equals(v, slash);
+                highs |= Vector.GreaterThanOrEqual(v, top);
+            }
+
+            if (!bad.Equals(Vector<byte>.Zero))
+            {
+                return false;
+            }
+
+            var rest = bytes.Slice(vectors.Length * Vector<byte>.Count);
+            var words = MemoryMarshal.Cast<byte, ulong>(rest);
+            ulong high = highs.Equals(Vector<byte>.Zero) ? 0 : Highs;
             foreach (var w in words)
             {
                 // Exact existence tests (a byte below 0x20; a byte equal to 0x5C) on the ASCII bytes;
                 // a byte with its high bit set is only noted here and checked as UTF-8 below.
-                var control = (w - (0x20 * Ones)) & ~w & Highs;
+                var below = (w - (0x20 * Ones)) & ~w & Highs;
                 var x = w ^ (0x5C * Ones);
                 var backslash = (x - Ones) & ~x & Highs;
-                if ((control | backslash) != 0)
+                if ((below | backslash) != 0)
                 {
                     return false;
                 }
@@ -34,9 +54,9 @@ namespace Chartly.Profiler.Sources.Otlp
                 high |= w;
             }
 
-            for (var i = words.Length * 8; i < bytes.Length; i++)
+            for (var i = words.Length * 8; i < rest.Length; i++)
             {
-                var b = bytes[i];
+                var b = rest[i];
                 if (b < 0x20 || b == (byte)'\\')
                 {
                     return false;

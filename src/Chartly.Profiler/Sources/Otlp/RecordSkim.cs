@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Text;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Chartly.Profiler.Telemetry;
 
 namespace Chartly.Profiler.Sources.Otlp
@@ -189,6 +190,14 @@ namespace Chartly.Profiler.Sources.Otlp
             {
                 case 7 when name.SequenceEqual("traceId"u8):
                 {
+                    if (Fixed(32) && IdParser.TryParseTraceId(_s.Slice(_pos + 1, 32), out f.Trace))
+                    {
+                        _pos += 34;
+                        f.HasTrace = true;
+                        _traces.Add(f.Trace);
+                        return true;
+                    }
+
                     var ok = Id(out var text, out var isString);
                     f.HasTrace = isString && IdParser.TryParseTraceId(text, out f.Trace);
                     if (f.HasTrace)
@@ -206,6 +215,13 @@ namespace Chartly.Profiler.Sources.Otlp
 
                 case 6 when name.SequenceEqual("spanId"u8):
                 {
+                    if (Fixed(16) && IdParser.TryParseSpanId(_s.Slice(_pos + 1, 16), out f.SpanId))
+                    {
+                        _pos += 18;
+                        f.HasSpan = true;
+                        return true;
+                    }
+
                     var ok = Id(out var text, out var isString);
                     f.SpanId = 0;
                     f.HasSpan = isString && IdParser.TryParseSpanId(text, out f.SpanId);
@@ -215,6 +231,12 @@ namespace Chartly.Profiler.Sources.Otlp
 
                 case 12 when name.SequenceEqual("parentSpanId"u8):
                 {
+                    if (Fixed(16) && IdParser.TryParseSpanId(_s.Slice(_pos + 1, 16), out _))
+                    {
+                        _pos += 18;
+                        return true;
+                    }
+
                     Ws();
                     var isNull = _pos < _s.Length && _s[_pos] == (byte)'n';
                     var ok = Id(out var text, out var isString);
@@ -273,10 +295,30 @@ namespace Chartly.Profiler.Sources.Otlp
             return isString ? Str(out text) : Value();
         }
 
+        /// <summary>
+        /// Whether a string of exactly <paramref name="width"/> bytes may start at the cursor: its
+        /// closing quote is where that width puts it. Only the caller's check that every byte is a
+        /// hex digit (or decimal digit) proves no earlier quote ends it; the general path follows otherwise.
+        /// </summary>
+        [MethodImpl(Hot)]
+        private bool Fixed(int width)
+        {
+            Ws();
+            return _pos + width + 1 < _s.Length && _s[_pos] == (byte)'"' && _s[_pos + width + 1] == (byte)'"';
+        }
+
         /// <summary>A time as the parser's TryReadInt64 reads it; a number it would read other than as a plain integer is not taken.</summary>
         [MethodImpl(Hot)]
         private bool Time(out bool has, out long value)
         {
+            // The collector's form: a string of 19 digits.
+            if (Fixed(19) && Digits(_s.Slice(_pos + 1, 19), out value))
+            {
+                _pos += 21;
+                has = true;
+                return true;
+            }
+
             Ws();
             has = false;
             value = 0;
@@ -508,27 +550,38 @@ namespace Chartly.Profiler.Sources.Otlp
                 return false;
             }
 
-            // Most strings are short (keys, ids, times): a plain loop finds their end before a
+            // Most strings are short (keys, names): eight bytes at a time finds their end before a
             // vectorised search would have started; longer ones get the search.
             var rest = _s.Slice(_pos + 1);
             var length = 0;
-            var scan = Math.Min(rest.Length, 24);
-            while (length < scan && rest[length] != (byte)'"')
+            while (BitConverter.IsLittleEndian && length + 8 <= rest.Length && length < 32)
             {
-                length++;
-            }
-
-            if (length == scan)
-            {
-                var more = rest.Slice(scan).IndexOf((byte)'"');
-                if (more < 0)
+                var x = MemoryMarshal.Read<ulong>(rest.Slice(length)) ^ 0x2222222222222222UL;
+                var found = (x - 0x0101010101010101UL) & ~x & 0x8080808080808080UL;
+                if (found != 0)
                 {
-                    return false;
+                    // The lowest flagged byte is the first quote (a borrow only flags bytes above it).
+                    while ((found & 0x80) == 0)
+                    {
+                        found >>= 8;
+                        length++;
+                    }
+
+                    text = rest.Slice(0, length);
+                    _pos += length + 2;
+                    return true;
                 }
 
-                length = scan + more;
+                length += 8;
             }
 
+            var more = rest.Slice(length).IndexOf((byte)'"');
+            if (more < 0)
+            {
+                return false;
+            }
+
+            length += more;
             text = _s.Slice(_pos + 1, length);
             _pos += length + 2;
             return true;
