@@ -22,7 +22,7 @@ namespace Chartly.Profiler.Sources
             "otlp-file",
             remote: false,
             entry => OtlpFileSettings.Parse(entry),
-            (config, settings) => new OtlpFileSource(((OtlpFileSettings)settings).Paths, "otlp-file " + string.Join(", ", config.Paths), ((OtlpFileSettings)settings).MaxParallelism),
+            (config, settings) => new OtlpFileSource(((OtlpFileSettings)settings).Paths, "otlp-file " + string.Join(", ", config.Paths), ((OtlpFileSettings)settings).MaxParallelism, ((OtlpFileSettings)settings).PreFilter),
             paths: settings => ((OtlpFileSettings)settings).Paths);
 
         public static SourceKind Prometheus { get; } = new(

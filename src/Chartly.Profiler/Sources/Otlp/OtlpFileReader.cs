@@ -90,6 +90,13 @@ namespace Chartly.Profiler.Sources.Otlp
         /// <summary>Told of every record's byte range and whether it parsed (pass one builds its index from this).</summary>
         public IRecordObserver? Observer { get; set; }
 
+        /// <summary>
+        /// Pass one's needle pre-filter: JSON records that cannot hold a candidate are skimmed, not
+        /// parsed (<see cref="NeedleFilter"/>). Null: every record is parsed. Only for a sink that
+        /// probes every trace and keeps candidates of that target alone.
+        /// </summary>
+        public NeedleFilter? PreFilter { get; set; }
+
         /// <summary>The layout of the file read last (pass two needs it to find records again).</summary>
         public TelemetryLayout Layout { get; private set; }
 
@@ -303,6 +310,12 @@ namespace Chartly.Profiler.Sources.Otlp
         /// <summary>One JSON record; false (and nothing kept) when it does not parse.</summary>
         private bool TryParse(ReadOnlySpan<byte> record, ISpanSink sink, DataQualityCounters quality)
         {
+            if (PreFilter is { } filter && MetricSink is null && filter.TrySkim(record, sink, quality))
+            {
+                quality.AddRecords(1);
+                return true;
+            }
+
             try
             {
                 _parser.Parse(record, sink, quality);

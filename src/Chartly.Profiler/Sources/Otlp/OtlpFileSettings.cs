@@ -8,11 +8,14 @@ namespace Chartly.Profiler.Sources.Otlp
     /// The settings of an <c>otlp-file</c> source: its files and folders, relative ones resolved
     /// against the configuration's folder, and <c>max-parallelism</c>, how many files are read at
     /// once (default: one per core), for machines shared with other work such as CI runners; the
-    /// profile is the same whatever the value (docs/configuration.md).
+    /// profile is the same whatever the value (docs/configuration.md). <c>pre-filter</c> (default
+    /// true) turns the first pass's needle pre-filter off, to compare or to rule it out.
     /// </summary>
-    internal sealed record OtlpFileSettings(IReadOnlyList<string> Paths, int? MaxParallelism = null)
+    internal sealed record OtlpFileSettings(IReadOnlyList<string> Paths, int? MaxParallelism = null, bool PreFilter = true)
     {
         public const string MaxParallelismKey = "max-parallelism";
+
+        public const string PreFilterKey = "pre-filter";
 
         /// <summary>The largest value taken: more readers than this only contend for the disk.</summary>
         public const int MaxParallelismLimit = 256;
@@ -30,7 +33,22 @@ namespace Chartly.Profiler.Sources.Otlp
                 paths.Add(Path.IsPathRooted(p) ? p : Path.GetFullPath(Path.Combine(entry.BaseDirectory, p)));
             }
 
-            return new OtlpFileSettings(paths, ParseMaxParallelism(entry.Settings, entry.Invalid));
+            return new OtlpFileSettings(paths, ParseMaxParallelism(entry.Settings, entry.Invalid), ParsePreFilter(entry.Settings, entry.Invalid));
+        }
+
+        private static bool ParsePreFilter(IReadOnlyDictionary<string, string> settings, Func<string, ProfilerException> invalid)
+        {
+            if (!settings.TryGetValue(PreFilterKey, out var text))
+            {
+                return true;
+            }
+
+            return text switch
+            {
+                "true" => true,
+                "false" => false,
+                _ => throw invalid($"'{PreFilterKey}' must be true or false; got '{Sanitize.ForMessage(text)}'"),
+            };
         }
 
         private static int? ParseMaxParallelism(IReadOnlyDictionary<string, string> settings, Func<string, ProfilerException> invalid)

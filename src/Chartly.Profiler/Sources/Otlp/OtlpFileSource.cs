@@ -26,13 +26,16 @@ namespace Chartly.Profiler.Sources.Otlp
         private Dictionary<string, TraceRecordIndex>? _indexes;
 
         private readonly int _maxParallelism;
+        private readonly bool _preFilter;
 
         /// <param name="maxParallelism">How many files are read at once; null: one per core.</param>
-        public OtlpFileSource(IReadOnlyList<string> paths, string description, int? maxParallelism = null)
+        /// <param name="preFilter">Whether pass one skims the JSON records that cannot hold the target (<see cref="NeedleFilter"/>); the profile is the same either way.</param>
+        public OtlpFileSource(IReadOnlyList<string> paths, string description, int? maxParallelism = null, bool preFilter = true)
         {
             _paths = paths;
             Description = description;
             _maxParallelism = maxParallelism ?? Math.Max(1, Environment.ProcessorCount);
+            _preFilter = preFilter;
         }
 
         public string Description { get; }
@@ -73,6 +76,7 @@ namespace Chartly.Profiler.Sources.Otlp
                 var candidates = new CandidateSink(matcher);
                 var index = new TraceRecordIndex();
                 reader.Observer = index;
+                reader.PreFilter = _preFilter ? NeedleFilter.For(matcher.Target) : null;
                 try
                 {
                     ReadOne(reader, file, new IndexingSink(candidates, index), fileQuality, cancellation);
@@ -81,6 +85,7 @@ namespace Chartly.Profiler.Sources.Otlp
                 finally
                 {
                     reader.Observer = null;
+                    reader.PreFilter = null;
                 }
 
                 return (Candidates: candidates.Candidates, Index: index, Quality: fileQuality, Unsupported: reader.UnsupportedKind);
