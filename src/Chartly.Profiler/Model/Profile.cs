@@ -250,7 +250,14 @@ namespace Chartly.Profiler.Model
         long MetricCounterResets = 0,
         long MetricResourcesUncovered = 0,
         long MetricPointsUnattributed = 0,
-        long ScalingSeriesNotCovering = 0);
+        long ScalingSeriesNotCovering = 0)
+    {
+        /// <summary>The traces whose roots were analysed when a source sampled the target (docs/sources.md); null when nothing was sampled, and then the key is not written.</summary>
+        public long? TracesSampled { get; init; }
+
+        /// <summary>The traces holding the target's roots in the window, counted by the backend; null when nothing was sampled.</summary>
+        public long? TracesInTarget { get; init; }
+    }
 
     /// <summary>
     /// The profile a comparison ran against: how it was named (<c>profile</c>: a saved document or a

@@ -33,6 +33,17 @@ namespace Chartly.Profiler.Tests.Sources
             _table = table;
         }
 
+        /// <summary>How the root statistics read a projected row.</summary>
+        private static readonly RootStatistics.Columns<IReadOnlyDictionary<string, string?>> RowColumns = new(
+            r => r["TraceID"]!,
+            r => r["SpanID"]!,
+            r => r["ParentID"] ?? string.Empty,
+            r => Parse(r["StartTime"]!),
+            r => r["Environment"],
+            r => r["ServiceVersion"],
+            r => Parse(r["EndTime"]!) - Parse(r["StartTime"]!),
+            "ServiceVersion");
+
         /// <summary>Every query text received, in order.</summary>
         public List<string> Queries { get; } = new();
 
@@ -44,6 +55,14 @@ namespace Chartly.Profiler.Tests.Sources
 
         /// <summary>The message of that inline error.</summary>
         public string InlineRowMessage { get; set; } = "Request is invalid and cannot be executed.";
+
+        /// <summary>The most rows one answer holds; a larger result is cut there and the completion reports the truncation, as the service's 500,000-record limit does.</summary>
+        public int MaxRows { get; set; } = int.MaxValue;
+
+        /// <summary>The rows of every answer sent so far (after any truncation).</summary>
+        public long RowsSent { get; private set; }
+
+        public const string TruncationMessage = "Query result set has exceeded the internal record count limit 500000 (E_QUERY_RESULT_SET_TOO_LARGE; see https://aka.ms/kustoquerylimits)";
 
         /// <summary>Exporter rows added beside the sample spans (bad rows for the bad-input tests).</summary>
         public List<IReadOnlyDictionary<string, string?>> ExtraRows { get; } = new();
@@ -57,13 +76,30 @@ namespace Chartly.Profiler.Tests.Sources
                 Queries.Add(csl);
             }
 
+            if (csl.StartsWith("let matching = ", StringComparison.Ordinal))
+            {
+                return CannedResponse.Json(200, StatisticsFrames(RootStatistics.Answer(csl, Select, RowColumns)));
+            }
+
             if (!csl.StartsWith(_table + "\n", StringComparison.Ordinal))
             {
                 return CannedResponse.Json(400, "{\"error\":{\"code\":\"General_BadRequest\",\"message\":\"Request is invalid and cannot be executed.\",\"@type\":\"Kusto.Data.Exceptions.KustoBadRequestException\",\"@message\":\"Semantic error: 'table' operator: Failed to resolve table expression\"}}");
             }
 
             var withTrace = csl.Contains("SpanName, SpanStatus", StringComparison.Ordinal);
-            return CannedResponse.Json(200, Frames(Select(csl).ToList(), withTrace));
+            var rows = Select(csl).ToList();
+            lock (Queries)
+            {
+                RowsSent += Math.Min(rows.Count, MaxRows);
+            }
+
+            if (rows.Count > MaxRows)
+            {
+                // As the service truncates: the first rows, then the completion says the result set was cut.
+                return CannedResponse.Json(200, Frames(rows.Take(MaxRows).ToList(), withTrace, TruncationMessage));
+            }
+
+            return CannedResponse.Json(200, Frames(rows, withTrace));
         }
 
         /// <summary>The row the exporter writes for a span, as the projection reads it (attribute lookups resolved).</summary>
@@ -129,6 +165,12 @@ namespace Chartly.Profiler.Tests.Sources
             foreach (var line in csl.Split('\n').Where(l => l.StartsWith("| where ", StringComparison.Ordinal) && !l.Contains("StartTime >=", StringComparison.Ordinal)))
             {
                 var body = line.Substring("| where ".Length);
+                if (RootStatistics.Sampled(body) is { } keep)
+                {
+                    rows = rows.Where(r => keep(r["TraceID"]!)).ToList();
+                    continue;
+                }
+
                 if (body.StartsWith("SpanKind in~ (", StringComparison.Ordinal))
                 {
                     rows = rows.Where(r => r["SpanKind"] is "Server" or "Consumer").ToList();
@@ -139,13 +181,18 @@ namespace Chartly.Profiler.Tests.Sources
             }
 
             var take = Regex.Match(csl, "\n\\| take (?<n>[0-9]+)\n");
-            if (take.Success)
+            var anchorText = Regex.Match(csl, "\n\\| extend Distance = abs\\(StartTime - datetime\\((?<t>[^)]+)\\)\\)\n");
+            if (anchorText.Success)
             {
-                var anchor = Parse(Regex.Match(csl, "\n\\| extend Distance = abs\\(StartTime - datetime\\((?<t>[^)]+)\\)\\)\n").Groups["t"].Value);
+                var anchor = Parse(anchorText.Groups["t"].Value);
                 rows = rows
                     .OrderBy(r => Math.Abs(Parse(r["StartTime"]!) - anchor))
-                    .ThenBy(r => Parse(r["StartTime"]!))
-                    .Take(int.Parse(take.Groups["n"].Value, CultureInfo.InvariantCulture));
+                    .ThenBy(r => Parse(r["StartTime"]!));
+            }
+
+            if (take.Success)
+            {
+                rows = rows.Take(int.Parse(take.Groups["n"].Value, CultureInfo.InvariantCulture));
             }
 
             return rows;
@@ -184,9 +231,10 @@ namespace Chartly.Profiler.Tests.Sources
         private static readonly string[] TraceColumns = CandidateColumns.Concat(new[] { "SpanName", "SpanStatus", "Component", "HttpStatus", "ResendCount" }).ToArray();
 
         /// <summary>The v2 answer: header, QueryProperties, PrimaryResult, QueryCompletionInformation, completion.</summary>
-        private string Frames(IReadOnlyList<IReadOnlyDictionary<string, string?>> rows, bool withTrace)
+        private string Frames(IReadOnlyList<IReadOnlyDictionary<string, string?>> rows, bool withTrace, string? truncated = null)
         {
             var columns = withTrace ? TraceColumns : CandidateColumns;
+            var completionError = truncated ?? CompletionError;
             using var buffer = new MemoryStream();
             using (var w = new Utf8JsonWriter(buffer))
             {
@@ -256,20 +304,53 @@ namespace Chartly.Profiler.Tests.Sources
 
                 w.WriteStartObject();
                 w.WriteString("FrameType", "DataSetCompletion");
-                w.WriteBoolean("HasErrors", CompletionError is not null);
+                w.WriteBoolean("HasErrors", completionError is not null);
                 w.WriteBoolean("Cancelled", false);
-                if (CompletionError is not null)
+                if (completionError is not null)
                 {
                     w.WriteStartArray("OneApiErrors");
                     w.WriteStartObject();
                     w.WriteStartObject("error");
                     w.WriteString("code", "LimitsExceeded");
-                    w.WriteString("message", CompletionError);
+                    w.WriteString("message", completionError);
                     w.WriteEndObject();
                     w.WriteEndObject();
                     w.WriteEndArray();
                 }
 
+                w.WriteEndObject();
+                w.WriteEndArray();
+            }
+
+            return Encoding.UTF8.GetString(buffer.ToArray());
+        }
+
+        /// <summary>The one-row answer of the root statistics, in the v2 frames.</summary>
+        private static string StatisticsFrames(IReadOnlyDictionary<string, long> row)
+        {
+            using var buffer = new MemoryStream();
+            using (var w = new Utf8JsonWriter(buffer))
+            {
+                w.WriteStartArray();
+                w.WriteStartObject();
+                w.WriteString("FrameType", "DataSetHeader");
+                w.WriteBoolean("IsProgressive", false);
+                w.WriteString("Version", "v2.0");
+                w.WriteEndObject();
+                Table(w, 0, "PrimaryResult", "PrimaryResult", row.Keys.Select(k => (k, "long")).ToArray(), tw =>
+                {
+                    tw.WriteStartArray();
+                    foreach (var v in row.Values)
+                    {
+                        tw.WriteNumberValue(v);
+                    }
+
+                    tw.WriteEndArray();
+                });
+                w.WriteStartObject();
+                w.WriteString("FrameType", "DataSetCompletion");
+                w.WriteBoolean("HasErrors", false);
+                w.WriteBoolean("Cancelled", false);
                 w.WriteEndObject();
                 w.WriteEndArray();
             }

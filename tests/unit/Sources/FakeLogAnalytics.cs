@@ -96,6 +96,17 @@ namespace Chartly.Profiler.Tests.Sources
 
         public FakeLogAnalytics(IReadOnlyList<AppRow> rows) => _rows = rows;
 
+        /// <summary>How the root statistics read a row: the duration as the row mapper converts <c>DurationMs</c>.</summary>
+        private static readonly RootStatistics.Columns<AppRow> RowColumns = new(
+            r => r.OperationId,
+            r => r.Id,
+            r => r.ParentId,
+            r => r.StartUnixNano,
+            r => Prop(r, "deployment.environment.name") ?? Prop(r, "deployment.environment"),
+            r => r.AppVersion,
+            r => (long)Math.Floor((r.DurationMs * 1_000_000.0) + 0.5),
+            "AppVersion");
+
         /// <summary>Every query text received, in order.</summary>
         public List<string> Queries { get; } = new();
 
@@ -106,6 +117,11 @@ namespace Chartly.Profiler.Tests.Sources
             lock (Queries)
             {
                 Queries.Add(kql);
+            }
+
+            if (kql.StartsWith("let matching = ", StringComparison.Ordinal))
+            {
+                return CannedResponse.Json(200, StatisticsTable(RootStatistics.Answer(kql, Select, RowColumns)));
             }
 
             var rows = Select(kql).ToList();
@@ -153,11 +169,23 @@ namespace Chartly.Profiler.Tests.Sources
                 rows = rows.Where(r => any ? filters.Any(f => Prop(r, f.Item1) == f.Item2) : filters.All(f => Prop(r, f.Item1) == f.Item2));
             }
 
+            foreach (var line in kql.Split('\n').Where(l => l.StartsWith("| where strcmp(", StringComparison.Ordinal)))
+            {
+                var keep = RootStatistics.Sampled(line.Substring("| where ".Length)) ?? throw new InvalidOperationException("The fake does not understand the filter: " + line);
+                rows = rows.Where(r => keep(r.OperationId));
+            }
+
             var take = Regex.Match(kql, "\n\\| take (?<n>[0-9]+)\n");
             if (take.Success)
             {
-                var anchor = ParseDateTime(Regex.Match(kql, "\n\\| extend Distance = abs\\(TimeGenerated - datetime\\((?<t>[^)]+)\\)\\)\n").Groups["t"].Value);
-                rows = rows.OrderBy(r => Math.Abs(r.StartUnixNano - anchor)).ThenBy(r => r.StartUnixNano).Take(int.Parse(take.Groups["n"].Value, CultureInfo.InvariantCulture));
+                var anchorText = Regex.Match(kql, "\n\\| extend Distance = abs\\(TimeGenerated - datetime\\((?<t>[^)]+)\\)\\)\n");
+                if (anchorText.Success)
+                {
+                    var anchor = ParseDateTime(anchorText.Groups["t"].Value);
+                    rows = rows.OrderBy(r => Math.Abs(r.StartUnixNano - anchor)).ThenBy(r => r.StartUnixNano);
+                }
+
+                rows = rows.Take(int.Parse(take.Groups["n"].Value, CultureInfo.InvariantCulture));
             }
 
             return rows;
@@ -171,6 +199,43 @@ namespace Chartly.Profiler.Tests.Sources
         {
             var dt = DateTime.ParseExact(text, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
             return (dt.Ticks - DateTime.UnixEpoch.Ticks) * 100;
+        }
+
+        /// <summary>The one-row answer of the root statistics.</summary>
+        private static string StatisticsTable(IReadOnlyDictionary<string, long> row)
+        {
+            using var buffer = new MemoryStream();
+            using (var w = new Utf8JsonWriter(buffer))
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("tables");
+                w.WriteStartObject();
+                w.WriteString("name", "PrimaryResult");
+                w.WriteStartArray("columns");
+                foreach (var k in row.Keys)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", k);
+                    w.WriteString("type", "long");
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteStartArray("rows");
+                w.WriteStartArray();
+                foreach (var v in row.Values)
+                {
+                    w.WriteNumberValue(v);
+                }
+
+                w.WriteEndArray();
+                w.WriteEndArray();
+                w.WriteEndObject();
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            return Encoding.UTF8.GetString(buffer.ToArray());
         }
 
         public static string Iso(long unixNano) =>

@@ -32,6 +32,12 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
             "    Name, ResultCode = tostring(ResultCode), Success = tostring(Success),\n" +
             "    Component = tostring(Properties[\"chartly.component\"]), ResendCount = tostring(Properties[\"http.request.resend_count\"])";
 
+        /// <summary>
+        /// The columns the root statistics read. The duration is <c>DurationMs</c> in nanoseconds
+        /// rounded half up, as the row mapper rounds it (half away from zero; durations are never negative).
+        /// </summary>
+        public static readonly KustoRootColumns RootColumns = new("OperationId", "Id", "ParentId", "TimeGenerated", "tolong(floor(DurationMs * 1000000.0 + 0.5))", "AppVersion");
+
         /// <summary>Entry spans (server, consumer) are requests; a service target begins only there.</summary>
         public static bool SearchesDependencies(TargetType type) => type != TargetType.Service;
 

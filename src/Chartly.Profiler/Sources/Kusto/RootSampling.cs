@@ -1,0 +1,84 @@
+using System;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Chartly.Profiler.Sources.Kusto
+{
+    /// <summary>The columns of one backend's pass-1 projection that the root statistics and the sample read.</summary>
+    /// <param name="Trace">the trace id column</param>
+    /// <param name="Span">the span id column</param>
+    /// <param name="Parent">the parent span id column</param>
+    /// <param name="Time">the start time column the range filters</param>
+    /// <param name="DurationNanos">a KQL expression of the span's duration in whole nanoseconds, as the row mapper computes it</param>
+    /// <param name="Version">the service version column</param>
+    internal sealed record KustoRootColumns(string Trace, string Span, string Parent, string Time, string DurationNanos, string Version);
+
+    /// <summary>
+    /// The two questions a Kusto backend answers for a target with more roots than the budget
+    /// (docs/sources.md, "Targets with more roots than the budget"): the exact root statistics over
+    /// every root, computed in the query, and the deterministic sample of traces, chosen in the query
+    /// by the SHA-256 of the trace id.
+    /// </summary>
+    internal static class RootSampling
+    {
+        /// <summary>The sample's buckets: the first 32 bits of the SHA-256 of the lower-case trace id.</summary>
+        public const long Buckets = 1L << 32;
+
+        /// <summary>
+        /// Keeps the traces whose bucket is below <paramref name="threshold"/>. Eight lower-case hex
+        /// digits compare as text in the order of the numbers they write, so the comparison needs no
+        /// hex parsing in KQL; <c>hash_sha256</c> is a documented, stable function (unlike a seeded hash).
+        /// </summary>
+        public static string Predicate(string traceColumn, long threshold) =>
+            "| where strcmp(substring(hash_sha256(tolower(" + traceColumn + ")), 0, 8), \"" + Hex(threshold) + "\") < 0\n";
+
+        /// <summary>The threshold that keeps about <paramref name="budget"/> of <paramref name="traces"/> traces (all of them at or below the budget).</summary>
+        public static long Threshold(long budget, long traces) =>
+            traces <= budget ? Buckets : Math.Max(1, (long)(Buckets * (decimal)budget / traces));
+
+        /// <summary>The bucket of one trace id, as the predicate computes it on the server (tests and the benchmark check the server with it).</summary>
+        public static long Bucket(string traceIdHex)
+        {
+            using var sha = SHA256.Create();
+            var h = sha.ComputeHash(Encoding.UTF8.GetBytes(traceIdHex.ToLowerInvariant()));
+            return ((long)h[0] << 24) | ((long)h[1] << 16) | ((long)h[2] << 8) | h[3];
+        }
+
+        /// <summary>
+        /// Root count, nearest-rank p50 and p95, maximum and distinct traces of the target's roots, in
+        /// one row. <paramref name="around"/> is the pass-1 query over the window widened by the trace
+        /// margin: its spans are the target's matches, the possible enclosing matches of a root. A
+        /// root is a match that starts in the window, in the environment (or naming none), of the
+        /// version when one is asked, whose parent span is not itself a match. Durations are rounded
+        /// to the profile's unit as <c>Apportion.ToMs</c> rounds them (half up), then ranked exactly:
+        /// rank ceil(p/100 * n), the same double arithmetic as <c>ProfileBuilder.Percentile</c>.
+        /// </summary>
+        public static string Statistics(KustoRootColumns c, string around, long fromUnixNano, long toUnixNano, string environment, string? version, bool seconds)
+        {
+            var unit = seconds ? "1000000000" : "1000000";
+            var half = seconds ? "500000000" : "500000";
+            return
+                "let matching = " + around.TrimEnd('\n') + ";\n" +
+                "let roots = matching\n" +
+                "| where " + c.Time + " >= " + Kql.DateTime(fromUnixNano) + " and " + c.Time + " < " + Kql.DateTime(toUnixNano) + "\n" +
+                "| where isempty(Environment) or Environment == " + Kql.String(environment) + "\n" +
+                (version is null ? string.Empty : "| where " + c.Version + " == " + Kql.String(version) + "\n") +
+                "| join kind=leftanti (matching | project " + c.Trace + ", ParentKey = " + c.Span + ") on $left." + c.Trace + " == $right." + c.Trace + ", $left." + c.Parent + " == $right.ParentKey\n" +
+                "| extend RootMs = (" + c.DurationNanos + " + " + half + ") / " + unit + (seconds ? " * 1000" : string.Empty) + ";\n" +
+                "let n = toscalar(roots | count);\n" +
+                "roots\n" +
+                "| sort by RootMs asc\n" +
+                "| extend Rank = row_number()\n" +
+                "| summarize Roots = count(), P50Ms = maxif(RootMs, Rank <= ceiling(0.5 * n)), P95Ms = maxif(RootMs, Rank <= ceiling(0.95 * n)), MaxMs = max(RootMs)\n" +
+                "| extend Traces = toscalar(roots | distinct TraceKey = tolower(" + c.Trace + ") | count)\n";
+        }
+
+        /// <summary>Appends one pipe line to a query whether or not it ends with a line break.</summary>
+        public static string Then(string kql, string line) => (kql.EndsWith("\n", StringComparison.Ordinal) ? kql : kql + "\n") + line;
+
+        public static string Take(int rows) => "| take " + rows.ToString(CultureInfo.InvariantCulture) + "\n";
+
+        private static string Hex(long threshold) => threshold.ToString("x8", CultureInfo.InvariantCulture);
+    }
+}
