@@ -120,6 +120,22 @@ namespace Chartly.Profiler.Tests.Sources
         }
 
         [Fact]
+        public void A_nested_match_and_a_root_of_another_environment_are_not_roots_in_the_backends_statistics_either()
+        {
+            const string type = "service", id = "chartly-workflow-engine";
+            var root = Spans.Value.First(x => x.Kind == 2 && x.Resource.TryGetValue("service.name", out var n) && n == id && x.ParentSpanId.Length == 0);
+            var nested = root with { SpanId = "00000000000000aa", ParentSpanId = root.SpanId, StartUnixNano = root.StartUnixNano + 1_000_000, EndUnixNano = root.EndUnixNano - 1_000_000 };
+            var prod = new Dictionary<string, string>(root.Resource) { ["deployment.environment.name"] = "prod" };
+            var elsewhere = root with { TraceId = "ffffffffffffffffffffffffffffff01", Resource = prod, EndUnixNano = root.EndUnixNano + 3_600_000_000_000 };
+            var fake = new FakeDataExplorer(Spans.Value.Append(nested).Append(elsewhere).ToList());
+            using var server = new LoopbackServer(fake.Answer);
+            var sampled = FromAdx(server, type, id, "        root-budget: 4\n");
+            var files = Run.Sample(type, id);
+            Assert.Equal((files.Summary.Roots.Count, files.Summary.Roots.P50Ms, files.Summary.Roots.P95Ms, files.Summary.Roots.MaxMs), (sampled.Summary.Roots.Count, sampled.Summary.Roots.P50Ms, sampled.Summary.Roots.P95Ms, sampled.Summary.Roots.MaxMs));
+            Assert.Equal(files.DataQuality.TracesSelected, sampled.DataQuality.TracesInTarget);
+        }
+
+        [Fact]
         public void The_sampled_profile_is_the_same_bytes_every_time_and_names_the_new_keys()
         {
             var fake = new FakeDataExplorer(Spans.Value);
