@@ -146,6 +146,8 @@ namespace Chartly.Profiler.Tests.Sources
             Assert.Matches("\"source_partial_errors\": 0,\\s+\"traces_sampled\": [0-9]+,\\s+\"traces_in_target\": [0-9]+\\s+}", first);
             Assert.Contains("within ", first, StringComparison.Ordinal);
 
+            global::Chartly.Profiler.Tests.Governance.OutputSchemaStabilityTests.AssertValid(ProfileDocumentReader.Read(first));
+
             // A saved sampled document reads back with its keys.
             var read = ProfileDocumentReader.Read(first);
             Assert.NotNull(read.DataQuality.TracesSampled);
