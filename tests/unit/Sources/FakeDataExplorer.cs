@@ -42,7 +42,11 @@ namespace Chartly.Profiler.Tests.Sources
             r => r["Environment"],
             r => r["ServiceVersion"],
             r => Parse(r["EndTime"]!) - Parse(r["StartTime"]!),
-            "ServiceVersion");
+            "ServiceVersion")
+        {
+            Column = (r, name) => r.TryGetValue(name, out var v) ? v ?? string.Empty : string.Empty,
+            Namespace = ("Namespace", r => r["Namespace"] ?? string.Empty),
+        };
 
         /// <summary>Every query text received, in order.</summary>
         public List<string> Queries { get; } = new();
@@ -326,7 +330,7 @@ namespace Chartly.Profiler.Tests.Sources
         }
 
         /// <summary>The one-row answer of the root statistics, in the v2 frames.</summary>
-        private static string StatisticsFrames(IReadOnlyDictionary<string, long> row)
+        private static string StatisticsFrames(IReadOnlyDictionary<string, object> row)
         {
             using var buffer = new MemoryStream();
             using (var w = new Utf8JsonWriter(buffer))
@@ -337,12 +341,20 @@ namespace Chartly.Profiler.Tests.Sources
                 w.WriteBoolean("IsProgressive", false);
                 w.WriteString("Version", "v2.0");
                 w.WriteEndObject();
-                Table(w, 0, "PrimaryResult", "PrimaryResult", row.Keys.Select(k => (k, "long")).ToArray(), tw =>
+                Table(w, 0, "PrimaryResult", "PrimaryResult", row.Select(kv => (kv.Key, kv.Value is long ? "long" : "dynamic")).ToArray(), tw =>
                 {
                     tw.WriteStartArray();
                     foreach (var v in row.Values)
                     {
-                        tw.WriteNumberValue(v);
+                        if (v is long n)
+                        {
+                            tw.WriteNumberValue(n);
+                        }
+                        else
+                        {
+                            // A dynamic value is JSON in the v2 frames.
+                            JsonSerializer.Serialize(tw, (string[])v);
+                        }
                     }
 
                     tw.WriteEndArray();

@@ -105,7 +105,19 @@ namespace Chartly.Profiler.Tests.Sources
             r => Prop(r, "deployment.environment.name") ?? Prop(r, "deployment.environment"),
             r => r.AppVersion,
             r => (long)Math.Floor((r.DurationMs * 1_000_000.0) + 0.5),
-            "AppVersion");
+            "AppVersion")
+        {
+            Column = (r, name) => name switch
+            {
+                "WorkflowId" => Prop(r, "chartly.workflow.id") ?? string.Empty,
+                "WorkflowName" => Prop(r, "chartly.workflow.name") ?? string.Empty,
+                "ConnectorId" => Prop(r, "chartly.connector.id") ?? string.Empty,
+                _ => throw new InvalidOperationException("The fake has no column " + name),
+            },
+            Namespace = (
+                "coalesce(Namespace, extract(@\"^\\[(.+?)\\]/.\", 1, AppRoleName))",
+                r => Prop(r, "k8s.namespace.name") ?? Prop(r, "service.namespace") ?? Regex.Match(r.AppRoleName, "^\\[(.+?)\\]/.").Groups[1].Value),
+        };
 
         /// <summary>Every query text received, in order.</summary>
         public List<string> Queries { get; } = new();
@@ -202,7 +214,7 @@ namespace Chartly.Profiler.Tests.Sources
         }
 
         /// <summary>The one-row answer of the root statistics.</summary>
-        private static string StatisticsTable(IReadOnlyDictionary<string, long> row)
+        private static string StatisticsTable(IReadOnlyDictionary<string, object> row)
         {
             using var buffer = new MemoryStream();
             using (var w = new Utf8JsonWriter(buffer))
@@ -212,11 +224,11 @@ namespace Chartly.Profiler.Tests.Sources
                 w.WriteStartObject();
                 w.WriteString("name", "PrimaryResult");
                 w.WriteStartArray("columns");
-                foreach (var k in row.Keys)
+                foreach (var kv in row)
                 {
                     w.WriteStartObject();
-                    w.WriteString("name", k);
-                    w.WriteString("type", "long");
+                    w.WriteString("name", kv.Key);
+                    w.WriteString("type", kv.Value is long ? "long" : "dynamic");
                     w.WriteEndObject();
                 }
 
@@ -225,7 +237,15 @@ namespace Chartly.Profiler.Tests.Sources
                 w.WriteStartArray();
                 foreach (var v in row.Values)
                 {
-                    w.WriteNumberValue(v);
+                    if (v is long n)
+                    {
+                        w.WriteNumberValue(n);
+                    }
+                    else
+                    {
+                        // The query API sends a dynamic value as its JSON text.
+                        w.WriteStringValue(JsonSerializer.Serialize((string[])v));
+                    }
                 }
 
                 w.WriteEndArray();

@@ -135,6 +135,31 @@ namespace Chartly.Profiler.Tests.Sources
             Assert.Equal(files.DataQuality.TracesSelected, sampled.DataQuality.TracesInTarget);
         }
 
+        [Theory]
+        [InlineData("run", "run-dup-1")]
+        [InlineData("service", "chartly-analytics")]
+        public void An_ambiguous_target_fails_as_with_files_even_when_the_sample_holds_one_of_its_ids(string type, string id)
+        {
+            var files = Run.Fails(() => Run.Sample(type, id));
+            Assert.Equal("TargetAmbiguous", files.ErrorId);
+
+            var fake = new FakeDataExplorer(Spans.Value);
+            using (var server = new LoopbackServer(fake.Answer))
+            {
+                var e = Run.Fails(() => FromAdx(server, type, id, "        root-budget: 1\n"));
+                Assert.Equal((files.ErrorId, files.Message), (e.ErrorId, e.Message));
+                Assert.Contains(fake.Queries, q => q.Contains("\nlet keys = inwindow | summarize by Key = ", StringComparison.Ordinal));
+                Assert.DoesNotContain(fake.Queries, q => q.Contains("hash_sha256", StringComparison.Ordinal) && !q.StartsWith("let", StringComparison.Ordinal));
+            }
+
+            var logs = new FakeLogAnalytics(Rows.Value);
+            using (var server = new LoopbackServer(logs.Answer))
+            {
+                var e = Run.Fails(() => FromLogs(server, type, id, "        root-budget: 1\n"));
+                Assert.Equal((files.ErrorId, files.Message), (e.ErrorId, e.Message));
+            }
+        }
+
         [Fact]
         public void The_sampled_profile_is_the_same_bytes_every_time_and_names_the_new_keys()
         {

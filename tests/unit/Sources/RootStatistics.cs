@@ -20,11 +20,18 @@ namespace Chartly.Profiler.Tests.Sources
     {
         private static readonly Regex Predicate = new("^strcmp\\(substring\\(hash_sha256\\(tolower\\((?<c>\\w+)\\)\\), 0, 8\\), \"(?<t>[0-9a-f]{8})\"\\) < 0$", RegexOptions.CultureInvariant);
         private static readonly Regex RootMs = new("\\| extend RootMs = \\(.+ \\+ (?<half>[0-9]+)\\) / (?<unit>[0-9]+)(?<s> \\* 1000)?;\n", RegexOptions.CultureInvariant);
-        private static readonly Regex Window = new("^let roots = matching\n\\| where \\w+ >= datetime\\((?<from>[^)]+)\\) and \\w+ < datetime\\((?<to>[^)]+)\\)\n", RegexOptions.CultureInvariant | RegexOptions.Multiline);
+        private static readonly Regex Window = new("^let inwindow = matching\n\\| where \\w+ >= datetime\\((?<from>[^)]+)\\) and \\w+ < datetime\\((?<to>[^)]+)\\)\n", RegexOptions.CultureInvariant | RegexOptions.Multiline);
         private static readonly Regex Env = new("\n\\| where isempty\\(Environment\\) or Environment == @\"(?<v>(?:[^\"]|\"\")*)\"\n", RegexOptions.CultureInvariant);
 
         /// <summary>How the fake reads a row: ids, start, environment, version and duration in nanoseconds.</summary>
-        public sealed record Columns<T>(Func<T, string> Trace, Func<T, string> Span, Func<T, string> Parent, Func<T, long> Start, Func<T, string?> Environment, Func<T, string?> Version, Func<T, long> DurationNanos, string VersionColumn);
+        public sealed record Columns<T>(Func<T, string> Trace, Func<T, string> Span, Func<T, string> Parent, Func<T, long> Start, Func<T, string?> Environment, Func<T, string?> Version, Func<T, long> DurationNanos, string VersionColumn)
+        {
+            /// <summary>A projected text column by name (empty when the row has none).</summary>
+            public Func<T, string, string> Column { get; init; } = (_, _) => string.Empty;
+
+            /// <summary>The backend's namespace expression and what it gives for a row.</summary>
+            public (string Expression, Func<T, string> Value) Namespace { get; init; }
+        }
 
         /// <summary>The trace's bucket: the first four bytes of SHA-256 over the UTF-8 of the lower-case id, big-endian.</summary>
         public static long Bucket(string traceId)
@@ -46,11 +53,11 @@ namespace Chartly.Profiler.Tests.Sources
             return id => Bucket(id) < threshold;
         }
 
-        /// <summary>The statistics row (Roots, P50Ms, P95Ms, MaxMs, Traces) for the query text.</summary>
-        public static IReadOnlyDictionary<string, long> Answer<T>(string kql, Func<string, IEnumerable<T>> select, Columns<T> c)
+        /// <summary>The statistics row (Roots, P50Ms, P95Ms, MaxMs, Traces; Keys and KeyCount when asked) for the query text: longs, and the keys as a string array.</summary>
+        public static IReadOnlyDictionary<string, object> Answer<T>(string kql, Func<string, IEnumerable<T>> select, Columns<T> c)
         {
             const string Head = "let matching = ";
-            var end = kql.IndexOf(";\nlet roots = matching\n", StringComparison.Ordinal);
+            var end = kql.IndexOf(";\nlet inwindow = matching\n", StringComparison.Ordinal);
             var matching = select(kql.Substring(Head.Length, end - Head.Length) + "\n").ToList();
             var rest = kql.Substring(end + 2);
 
@@ -73,6 +80,8 @@ namespace Chartly.Profiler.Tests.Sources
                 roots = roots.Where(r => c.Version(r) == v);
             }
 
+            var inWindow = roots.ToList();
+            roots = inWindow;
             if (rest.Contains("\n| join kind=leftanti (matching | project ", StringComparison.Ordinal))
             {
                 var spans = new HashSet<(string, string)>(matching.Select(r => (c.Trace(r).ToLowerInvariant(), c.Span(r).ToLowerInvariant())));
@@ -86,15 +95,34 @@ namespace Chartly.Profiler.Tests.Sources
             var kept = roots.ToList();
             var ms = kept.Select(r => (c.DurationNanos(r) + half) / per * times).OrderBy(v => v).ToList();
             long Rank(double p) => ms.Count == 0 ? 0 : ms[Math.Max(0, Math.Min(ms.Count - 1, (int)Math.Ceiling(p * ms.Count) - 1))];
-            return new SortedDictionary<string, long>(StringComparer.Ordinal)
+            var row = new SortedDictionary<string, object>(StringComparer.Ordinal)
             {
-                ["MaxMs"] = ms.Count == 0 ? 0 : ms[^1],
+                ["MaxMs"] = ms.Count == 0 ? 0L : ms[^1],
                 ["P50Ms"] = Rank(0.5),
                 ["P95Ms"] = Rank(0.95),
-                ["Roots"] = ms.Count,
-                ["Traces"] = kept.Select(r => c.Trace(r).ToLowerInvariant()).Distinct(StringComparer.Ordinal).Count(),
+                ["Roots"] = (long)ms.Count,
+                ["Traces"] = (long)kept.Select(r => c.Trace(r).ToLowerInvariant()).Distinct(StringComparer.Ordinal).Count(),
             };
+            var key = Regex.Match(rest, "\nlet keys = inwindow \\| summarize by Key = (?<e>.+);\n");
+            if (key.Success)
+            {
+                Func<T, string> of = key.Groups["e"].Value switch
+                {
+                    "coalesce(WorkflowId, WorkflowName)" => r => First(c.Column(r, "WorkflowId"), c.Column(r, "WorkflowName")),
+                    "iff(isnotempty(WorkflowId), WorkflowId, iff(isnotempty(ConnectorId), strcat(\"connector \", ConnectorId), \"\"))" =>
+                        r => c.Column(r, "WorkflowId").Length > 0 ? c.Column(r, "WorkflowId") : c.Column(r, "ConnectorId").Length > 0 ? "connector " + c.Column(r, "ConnectorId") : string.Empty,
+                    var e when e == c.Namespace.Expression => c.Namespace.Value,
+                    var e => throw new InvalidOperationException("The fake does not understand the key: " + e),
+                };
+                var keys = inWindow.Select(of).Distinct(StringComparer.Ordinal).ToList();
+                row["KeyCount"] = (long)keys.Count;
+                row["Keys"] = keys.ToArray();
+            }
+
+            return row;
         }
+
+        private static string First(string a, string b) => a.Length > 0 ? a : b;
 
         private static long ParseTime(string text)
         {

@@ -131,7 +131,7 @@ namespace Chartly.Profiler.Sources.Kusto
                 PlanStep($"pass 1, spans that begin {request.Target} (one row past the root budget of {budget} says the target is over it)", RootSampling.Then(candidates, RootSampling.Take(budget + 1)), w.StartUnixNano, w.EndUnixNano),
             };
             var around = Math.Max(0, w.StartUnixNano - margin);
-            var statistics = RootSampling.Statistics(_queries.RootColumns, _queries.Candidates(request.Target, around, w.EndUnixNano + margin), w.StartUnixNano, w.EndUnixNano, request.Environment, request.ServiceVersion ?? request.Target.Version, request.Precision == Precision.Seconds);
+            var statistics = RootSampling.Statistics(_queries.RootColumns, request.Target, _queries.Candidates(request.Target, around, w.EndUnixNano + margin), w.StartUnixNano, w.EndUnixNano, request.Environment, request.ServiceVersion ?? request.Target.Version, request.Precision == Precision.Seconds);
             steps.Add(PlanStep("only if pass 1 returns more than the root budget, the statistics of every root, computed by the backend", statistics, around, w.EndUnixNano + margin));
             steps.Add(PlanStep(
                 "then pass 1 again for the sample: the traces whose SHA-256 bucket is under budget / traces * 2^32 (shown for a sample of one in 16)",
@@ -226,6 +226,7 @@ namespace Chartly.Profiler.Sources.Kusto
             var to = w.EndUnixNano + margin;
             var kql = RootSampling.Statistics(
                 _queries.RootColumns,
+                request.Target,
                 _queries.Candidates(request.Target, from, to),
                 w.StartUnixNano,
                 w.EndUnixNano,
@@ -255,10 +256,33 @@ namespace Chartly.Profiler.Sources.Kusto
                     : throw SourceErrors.Malformed(Description, "the root statistics have no whole '" + column + "'");
             }
 
+            if (table.IndexOf("KeyCount") >= 0)
+            {
+                // The ambiguity check sees every candidate, not only the sampled ones.
+                Analysis.TargetResolver.ThrowIfAmbiguous(request.Target, Keys(row[table.IndexOf("Keys")]), Cell("KeyCount"));
+            }
+
             var roots = Cell("Roots");
             return roots == 0
                 ? new RootSample(0, 0, 0, 0, 0)
                 : new RootSample(roots, Cell("Traces"), Cell("P50Ms"), Cell("P95Ms"), Cell("MaxMs"));
+        }
+
+        /// <summary>The listed ambiguity keys: a JSON array of strings (Log Analytics may send the dynamic value as its JSON text).</summary>
+        private IReadOnlyList<string> Keys(string? cell)
+        {
+            try
+            {
+                using var doc = System.Text.Json.JsonDocument.Parse(cell ?? "[]");
+                var array = doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.String
+                    ? System.Text.Json.JsonDocument.Parse(doc.RootElement.GetString()!).RootElement.Clone()
+                    : doc.RootElement.Clone();
+                return array.EnumerateArray().Select(e => e.ValueKind == System.Text.Json.JsonValueKind.String ? e.GetString()! : throw new FormatException()).ToList();
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or InvalidOperationException)
+            {
+                throw SourceErrors.Malformed(Description, "the root statistics' 'Keys' is not a list of strings");
+            }
         }
 
         /// <summary>

@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Chartly.Profiler.Targets;
 
 namespace Chartly.Profiler.Sources.Kusto
 {
@@ -12,7 +13,8 @@ namespace Chartly.Profiler.Sources.Kusto
     /// <param name="Time">the start time column the range filters</param>
     /// <param name="DurationNanos">a KQL expression of the span's duration in whole nanoseconds, as the row mapper computes it</param>
     /// <param name="Version">the service version column</param>
-    internal sealed record KustoRootColumns(string Trace, string Span, string Parent, string Time, string DurationNanos, string Version);
+    /// <param name="ServiceNamespace">a KQL expression of the namespace the row mapper gives a span's service</param>
+    internal sealed record KustoRootColumns(string Trace, string Span, string Parent, string Time, string DurationNanos, string Version, string ServiceNamespace);
 
     /// <summary>
     /// The two questions a Kusto backend answers for a target with more roots than the budget
@@ -54,25 +56,46 @@ namespace Chartly.Profiler.Sources.Kusto
         /// to the profile's unit as <c>Apportion.ToMs</c> rounds them (half up), then ranked exactly:
         /// rank ceil(p/100 * n), the same double arithmetic as <c>ProfileBuilder.Percentile</c>.
         /// </summary>
-        public static string Statistics(KustoRootColumns c, string around, long fromUnixNano, long toUnixNano, string environment, string? version, bool seconds)
+        public static string Statistics(KustoRootColumns c, TargetSpec target, string around, long fromUnixNano, long toUnixNano, string environment, string? version, bool seconds)
         {
             var unit = seconds ? "1000000000" : "1000000";
             var half = seconds ? "500000000" : "500000";
+            var key = AmbiguityKey(c, target);
             return
                 "let matching = " + around.TrimEnd('\n') + ";\n" +
-                "let roots = matching\n" +
+                "let inwindow = matching\n" +
                 "| where " + c.Time + " >= " + Kql.DateTime(fromUnixNano) + " and " + c.Time + " < " + Kql.DateTime(toUnixNano) + "\n" +
                 "| where isempty(Environment) or Environment == " + Kql.String(environment) + "\n" +
                 (version is null ? string.Empty : "| where " + c.Version + " == " + Kql.String(version) + "\n") +
+                ";\n" +
+                "let roots = inwindow\n" +
                 "| join kind=leftanti (matching | project " + c.Trace + ", ParentKey = " + c.Span + ") on $left." + c.Trace + " == $right." + c.Trace + ", $left." + c.Parent + " == $right.ParentKey\n" +
                 "| extend RootMs = (" + c.DurationNanos + " + " + half + ") / " + unit + (seconds ? " * 1000" : string.Empty) + ";\n" +
+                (key is null ? string.Empty : "let keys = inwindow | summarize by Key = " + key + ";\n") +
                 "let n = toscalar(roots | count);\n" +
                 "roots\n" +
                 "| sort by RootMs asc\n" +
                 "| extend Rank = row_number()\n" +
                 "| summarize Roots = count(), P50Ms = maxif(RootMs, Rank <= ceiling(0.5 * n)), P95Ms = maxif(RootMs, Rank <= ceiling(0.95 * n)), MaxMs = max(RootMs)\n" +
-                "| extend Traces = toscalar(roots | distinct TraceKey = tolower(" + c.Trace + ") | count)\n";
+                "| extend Traces = toscalar(roots | distinct TraceKey = tolower(" + c.Trace + ") | count)\n" +
+                (key is null ? string.Empty : "| extend Keys = toscalar(keys | summarize make_list(Key, " + ListedKeys.ToString(CultureInfo.InvariantCulture) + ")), KeyCount = toscalar(keys | count)\n");
         }
+
+        /// <summary>The distinct ambiguity keys the statistics list (their count is exact beside them).</summary>
+        public const int ListedKeys = 1000;
+
+        /// <summary>
+        /// What tells two targets of one id apart, as <c>TargetResolver</c> checks it over every
+        /// candidate in the window: the namespace of a service given without one, the workflow of a
+        /// workflow or run (a run without a workflow, its connector). Null for the other targets.
+        /// </summary>
+        private static string? AmbiguityKey(KustoRootColumns c, TargetSpec target) => target.Type switch
+        {
+            TargetType.Service when target.Qualifier is null => c.ServiceNamespace,
+            TargetType.Workflow => "coalesce(WorkflowId, WorkflowName)",
+            TargetType.Run => "iff(isnotempty(WorkflowId), WorkflowId, iff(isnotempty(ConnectorId), strcat(\"connector \", ConnectorId), \"\"))",
+            _ => null,
+        };
 
         /// <summary>Appends one pipe line to a query whether or not it ends with a line break.</summary>
         public static string Then(string kql, string line) => (kql.EndsWith("\n", StringComparison.Ordinal) ? kql : kql + "\n") + line;
