@@ -23,6 +23,18 @@ namespace Chartly.Profiler.Analysis
         /// <summary>The 95% margin of the component's share, in percentage points; null for fewer than two roots or no time.</summary>
         public static double? MarginPoints(IReadOnlyList<RootAnalysis> roots, string component, long allRoots)
         {
+            var parts = new (long Root, long Component)[roots.Count];
+            for (var i = 0; i < roots.Count; i++)
+            {
+                parts[i] = (roots[i].DurationNanos, roots[i].CriticalNanos.TryGetValue(component, out var y) ? y : 0);
+            }
+
+            return MarginPoints(parts, allRoots);
+        }
+
+        /// <summary>The margin from each sampled root's critical-path time and the component's part of it, in analysis order.</summary>
+        public static double? MarginPoints(IReadOnlyList<(long Root, long Component)> roots, long allRoots)
+        {
             var n = roots.Count;
             if (n < 2)
             {
@@ -30,10 +42,10 @@ namespace Chartly.Profiler.Analysis
             }
 
             double sumX = 0, sumY = 0;
-            foreach (var r in roots)
+            foreach (var (x, y) in roots)
             {
-                sumX += Total(r);
-                sumY += r.CriticalNanos.TryGetValue(component, out var y) ? y : 0;
+                sumX += x;
+                sumY += y;
             }
 
             if (sumX <= 0)
@@ -43,9 +55,9 @@ namespace Chartly.Profiler.Analysis
 
             var ratio = sumY / sumX;
             double squares = 0;
-            foreach (var r in roots)
+            foreach (var (x, y) in roots)
             {
-                var d = (r.CriticalNanos.TryGetValue(component, out var y) ? y : 0) - (ratio * Total(r));
+                var d = y - (ratio * x);
                 squares += d * d;
             }
 
@@ -87,8 +99,5 @@ namespace Chartly.Profiler.Analysis
 
             return new Finding("critical-path.sample", "info", size, citations);
         }
-
-        /// <summary>A root's critical-path time: its sections partition its duration.</summary>
-        private static double Total(RootAnalysis r) => r.DurationNanos;
     }
 }

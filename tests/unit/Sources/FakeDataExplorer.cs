@@ -243,13 +243,7 @@ namespace Chartly.Profiler.Tests.Sources
             using (var w = new Utf8JsonWriter(buffer))
             {
                 w.WriteStartArray();
-                w.WriteStartObject();
-                w.WriteString("FrameType", "DataSetHeader");
-                w.WriteBoolean("IsProgressive", false);
-                w.WriteString("Version", "v2.0");
-                w.WriteBoolean("IsFragmented", false);
-                w.WriteString("ErrorReportingPlacement", "InData");
-                w.WriteEndObject();
+                Header(w);
 
                 Table(w, 0, "QueryProperties", "@ExtendedProperties", new[] { ("TableId", "int"), ("Key", "string"), ("Value", "dynamic") }, tw =>
                 {
@@ -306,23 +300,7 @@ namespace Chartly.Profiler.Tests.Sources
                     tw.WriteEndArray();
                 });
 
-                w.WriteStartObject();
-                w.WriteString("FrameType", "DataSetCompletion");
-                w.WriteBoolean("HasErrors", completionError is not null);
-                w.WriteBoolean("Cancelled", false);
-                if (completionError is not null)
-                {
-                    w.WriteStartArray("OneApiErrors");
-                    w.WriteStartObject();
-                    w.WriteStartObject("error");
-                    w.WriteString("code", "LimitsExceeded");
-                    w.WriteString("message", completionError);
-                    w.WriteEndObject();
-                    w.WriteEndObject();
-                    w.WriteEndArray();
-                }
-
-                w.WriteEndObject();
+                Completion(w, completionError);
                 w.WriteEndArray();
             }
 
@@ -336,11 +314,7 @@ namespace Chartly.Profiler.Tests.Sources
             using (var w = new Utf8JsonWriter(buffer))
             {
                 w.WriteStartArray();
-                w.WriteStartObject();
-                w.WriteString("FrameType", "DataSetHeader");
-                w.WriteBoolean("IsProgressive", false);
-                w.WriteString("Version", "v2.0");
-                w.WriteEndObject();
+                Header(w);
                 Table(w, 0, "PrimaryResult", "PrimaryResult", row.Select(kv => (kv.Key, kv.Value is long ? "long" : "dynamic")).ToArray(), tw =>
                 {
                     tw.WriteStartArray();
@@ -359,15 +333,44 @@ namespace Chartly.Profiler.Tests.Sources
 
                     tw.WriteEndArray();
                 });
-                w.WriteStartObject();
-                w.WriteString("FrameType", "DataSetCompletion");
-                w.WriteBoolean("HasErrors", false);
-                w.WriteBoolean("Cancelled", false);
-                w.WriteEndObject();
+                Completion(w, null);
                 w.WriteEndArray();
             }
 
             return Encoding.UTF8.GetString(buffer.ToArray());
+        }
+
+        private static void Header(Utf8JsonWriter w)
+        {
+            w.WriteStartObject();
+            w.WriteString("FrameType", "DataSetHeader");
+            w.WriteBoolean("IsProgressive", false);
+            w.WriteString("Version", "v2.0");
+            w.WriteBoolean("IsFragmented", false);
+            w.WriteString("ErrorReportingPlacement", "InData");
+            w.WriteEndObject();
+        }
+
+        /// <summary>The last frame; with an error, the answer is partial (or, by its message, truncated).</summary>
+        private static void Completion(Utf8JsonWriter w, string? error)
+        {
+            w.WriteStartObject();
+            w.WriteString("FrameType", "DataSetCompletion");
+            w.WriteBoolean("HasErrors", error is not null);
+            w.WriteBoolean("Cancelled", false);
+            if (error is not null)
+            {
+                w.WriteStartArray("OneApiErrors");
+                w.WriteStartObject();
+                w.WriteStartObject("error");
+                w.WriteString("code", "LimitsExceeded");
+                w.WriteString("message", error);
+                w.WriteEndObject();
+                w.WriteEndObject();
+                w.WriteEndArray();
+            }
+
+            w.WriteEndObject();
         }
 
         private static void Table(Utf8JsonWriter w, int id, string kind, string name, (string Name, string Type)[] columns, Action<Utf8JsonWriter> rows)

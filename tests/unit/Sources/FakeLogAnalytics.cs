@@ -219,20 +219,7 @@ namespace Chartly.Profiler.Tests.Sources
             using var buffer = new MemoryStream();
             using (var w = new Utf8JsonWriter(buffer))
             {
-                w.WriteStartObject();
-                w.WriteStartArray("tables");
-                w.WriteStartObject();
-                w.WriteString("name", "PrimaryResult");
-                w.WriteStartArray("columns");
-                foreach (var kv in row)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("name", kv.Key);
-                    w.WriteString("type", kv.Value is long ? "long" : "dynamic");
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
+                StartPrimary(w, row.Select(kv => (kv.Key, kv.Value is long ? "long" : "dynamic")));
                 w.WriteStartArray("rows");
                 w.WriteStartArray();
                 foreach (var v in row.Values)
@@ -256,6 +243,25 @@ namespace Chartly.Profiler.Tests.Sources
             }
 
             return Encoding.UTF8.GetString(buffer.ToArray());
+        }
+
+        /// <summary>Opens the answer and its PrimaryResult table, up to its rows.</summary>
+        private static void StartPrimary(Utf8JsonWriter w, IEnumerable<(string Name, string Type)> columns)
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("tables");
+            w.WriteStartObject();
+            w.WriteString("name", "PrimaryResult");
+            w.WriteStartArray("columns");
+            foreach (var (name, type) in columns)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", name);
+                w.WriteString("type", type);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
         }
 
         public static string Iso(long unixNano) =>
@@ -301,20 +307,7 @@ namespace Chartly.Profiler.Tests.Sources
             using var buffer = new MemoryStream();
             using (var w = new Utf8JsonWriter(buffer))
             {
-                w.WriteStartObject();
-                w.WriteStartArray("tables");
-                w.WriteStartObject();
-                w.WriteString("name", "PrimaryResult");
-                w.WriteStartArray("columns");
-                foreach (var c in columns)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("name", c.Name);
-                    w.WriteString("type", c.Type);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
+                StartPrimary(w, columns.Select(c => (c.Name, c.Type)));
                 w.WriteStartArray("rows");
                 foreach (var r in rows.Reverse())
                 {
