@@ -308,7 +308,7 @@ namespace Chartly.Profiler.Tests.Sources
         }
 
         /// <summary>The one-row answer of the root statistics, in the v2 frames.</summary>
-        private static string StatisticsFrames(IReadOnlyDictionary<string, object> row)
+        private string StatisticsFrames(IReadOnlyDictionary<string, object> row)
         {
             using var buffer = new MemoryStream();
             using (var w = new Utf8JsonWriter(buffer))
@@ -333,7 +333,7 @@ namespace Chartly.Profiler.Tests.Sources
 
                     tw.WriteEndArray();
                 });
-                Completion(w, null);
+                Completion(w, CompletionError);
                 w.WriteEndArray();
             }
 

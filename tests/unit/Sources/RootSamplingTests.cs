@@ -262,6 +262,16 @@ namespace Chartly.Profiler.Tests.Sources
         }
 
         [Fact]
+        public void Root_statistics_with_errors_are_never_used()
+        {
+            var fake = new FakeDataExplorer(Spans.Value) { CompletionError = "Partial query failure: Low memory condition (E_LOW_MEMORY_CONDITION)" };
+            using var server = new LoopbackServer(fake.Answer);
+            var e = Run.Fails(() => FromAdx(server, "service", "chartly-workflow-engine", "        root-budget: 4\n"));
+            Assert.Equal((3, "SourcePartialResult"), (e.ExitCode, e.ErrorId));
+            Assert.StartsWith("let matching", fake.Queries[^1], StringComparison.Ordinal);
+        }
+
+        [Fact]
         public void Pass_two_sizes_its_batches_from_the_answers_and_a_trace_too_large_for_one_answer_is_exit_3()
         {
             // Aim under 10 rows per answer: after the first answer the batches shrink to what fits.

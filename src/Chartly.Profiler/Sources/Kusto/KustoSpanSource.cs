@@ -234,10 +234,15 @@ namespace Chartly.Profiler.Sources.Kusto
                 request.ServiceVersion ?? request.Target.Version,
                 request.Precision == Precision.Seconds);
             var answer = Query(kql, from, to, cancellation);
-            if (answer.Truncated || answer.Partial)
+            // Statistics over part of the roots would be wrong, not approximate: never used.
+            if (answer.Truncated)
             {
-                // Statistics over part of the roots would be wrong, not approximate: never used.
                 throw SourceErrors.Truncated(Description, "the root statistics", "narrow the window (--start/--end) or the target");
+            }
+
+            if (answer.Partial)
+            {
+                throw SourceErrors.Partial(Description, "the root statistics");
             }
 
             var table = answer.Primary;
