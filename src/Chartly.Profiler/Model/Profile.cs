@@ -49,6 +49,13 @@ namespace Chartly.Profiler.Model
 
         public DataQuality DataQuality { get; }
 
+        /// <summary>
+        /// The roots the totals, the breakdown and the what-if are sums over: every root, or for a
+        /// target a source sampled (<see cref="Model.DataQuality.TracesSampled"/>) the sampled roots,
+        /// which the summary's versions count (docs/sources.md). A per-root mean divides by this.
+        /// </summary>
+        public long RootsAnalysed => DataQuality.TracesSampled is null ? Summary.Roots.Count : System.Linq.Enumerable.Sum(Summary.Roots.Versions, v => v.Count);
+
         /// <summary>Scaling limits of the dominant component's workload; null in documents of schema 1.0.</summary>
         public ScalingSummary? Scaling { get; }
 

@@ -262,6 +262,27 @@ namespace Chartly.Profiler.Tests.Sources
         }
 
         [Fact]
+        public void A_sampled_profile_is_compared_per_analysed_root_and_the_report_says_it_is_a_sample()
+        {
+            var fake = new FakeDataExplorer(Spans.Value);
+            using var server = new LoopbackServer(fake.Answer);
+            var sampled = FromAdx(server, "service", "chartly-workflow-engine", "        root-budget: 4\n");
+            var files = Run.Sample("service", "chartly-workflow-engine");
+            var analysed = sampled.Summary.Roots.Versions.Sum(v => v.Count);
+            Assert.Equal(sampled.DataQuality.TracesSampled, analysed);
+            Assert.Equal(analysed, sampled.RootsAnalysed);
+            Assert.Equal(files.Summary.Roots.Count, files.RootsAnalysed);
+
+            // The change per root is the sample's mean against the baseline's, not the sample's sum over every root.
+            var compared = global::Chartly.Profiler.Regression.ProfileComparer.Compare(sampled, files, global::Chartly.Profiler.Regression.BaselineKind.Profile).Comparison!;
+            Assert.Equal(analysed, compared.CurrentRoots);
+            var (tc, tb, nb) = ((decimal)sampled.Summary.TotalDurationMs, (decimal)files.Summary.TotalDurationMs, (decimal)files.Summary.Roots.Count);
+            Assert.Equal(Apportion.Percent((tc * nb) - (tb * analysed), tb * analysed), compared.DeltaMeanPct);
+
+            Assert.Contains($"over {analysed} sampled of {files.Summary.Roots.Count} roots", ProfileDocument.Write(sampled, DocumentFormat.Text), StringComparison.Ordinal);
+        }
+
+        [Fact]
         public void Root_statistics_with_errors_are_never_used()
         {
             var fake = new FakeDataExplorer(Spans.Value) { CompletionError = "Partial query failure: Low memory condition (E_LOW_MEMORY_CONDITION)" };
