@@ -80,18 +80,19 @@ namespace Chartly.Profiler.Tests.Sources
                 Queries.Add(csl);
             }
 
-            if (csl.StartsWith("let matching = ", StringComparison.Ordinal))
+            if (RootStatistics.IsStatistics(csl))
             {
                 return CannedResponse.Json(200, StatisticsFrames(RootStatistics.Answer(csl, Select, RowColumns)));
             }
 
-            if (!csl.StartsWith(_table + "\n", StringComparison.Ordinal))
+            var sampled = csl.StartsWith("let matching = ", StringComparison.Ordinal);
+            if (!csl.StartsWith((sampled ? "let matching = " : string.Empty) + _table + "\n", StringComparison.Ordinal))
             {
                 return CannedResponse.Json(400, "{\"error\":{\"code\":\"General_BadRequest\",\"message\":\"Request is invalid and cannot be executed.\",\"@type\":\"Kusto.Data.Exceptions.KustoBadRequestException\",\"@message\":\"Semantic error: 'table' operator: Failed to resolve table expression\"}}");
             }
 
             var withTrace = csl.Contains("SpanName, SpanStatus", StringComparison.Ordinal);
-            var rows = Select(csl).ToList();
+            var rows = sampled ? RootStatistics.SampledCandidates(csl, Select, RowColumns) : Select(csl).ToList();
             lock (Queries)
             {
                 RowsSent += Math.Min(rows.Count, MaxRows);

@@ -131,12 +131,12 @@ namespace Chartly.Profiler.Tests.Sources
                 Queries.Add(kql);
             }
 
-            if (kql.StartsWith("let matching = ", StringComparison.Ordinal))
+            if (RootStatistics.IsStatistics(kql))
             {
                 return CannedResponse.Json(200, StatisticsTable(RootStatistics.Answer(kql, Select, RowColumns)));
             }
 
-            var rows = Select(kql).ToList();
+            var rows = kql.StartsWith("let matching = ", StringComparison.Ordinal) ? RootStatistics.SampledCandidates(kql, Select, RowColumns) : Select(kql).ToList();
             return CannedResponse.Json(200, Table(rows, withTraceColumns: kql.Contains("Component = ", StringComparison.Ordinal)));
         }
 

@@ -110,7 +110,8 @@ namespace Chartly.Profiler.Tests.Sources
             Assert.EndsWith("| take " + (budget + 1) + "\n", fake.Queries[0], StringComparison.Ordinal);
             Assert.StartsWith("let matching = OTELTraces\n", fake.Queries[1], StringComparison.Ordinal);
             Assert.Contains("| where isempty(Environment) or Environment == @\"dev\"\n", fake.Queries[1], StringComparison.Ordinal);
-            Assert.Matches("\n\\| where strcmp\\(substring\\(hash_sha256\\(tolower\\(TraceID\\)\\), 0, 8\\), \"[0-9a-f]{8}\"\\) < 0\n$", fake.Queries[2]);
+            Assert.StartsWith("let matching = OTELTraces\n", fake.Queries[2], StringComparison.Ordinal);
+            Assert.Matches("\n\\| where strcmp\\(substring\\(hash_sha256\\(tolower\\(TraceID\\)\\), 0, 8\\), \"[0-9a-f]{8}\"\\) < 0\n\\| join kind=leftanti \\(matching \\| project TraceID, ParentKey = SpanID\\) on \\$left\\.TraceID == \\$right\\.TraceID, \\$left\\.ParentID == \\$right\\.ParentKey\n$", fake.Queries[2]);
             Assert.All(fake.Queries.Skip(3), q => Assert.Contains("| where TraceID in~ (", q, StringComparison.Ordinal));
 
             var finding = Assert.Single(sampled.Findings, x => x.Id == "critical-path.sample");
@@ -149,7 +150,7 @@ namespace Chartly.Profiler.Tests.Sources
                 var e = Run.Fails(() => FromAdx(server, type, id, "        root-budget: 1\n"));
                 Assert.Equal((files.ErrorId, files.Message), (e.ErrorId, e.Message));
                 Assert.Contains(fake.Queries, q => q.Contains("\nlet keys = inwindow | summarize by Key = ", StringComparison.Ordinal));
-                Assert.DoesNotContain(fake.Queries, q => q.Contains("hash_sha256", StringComparison.Ordinal) && !q.StartsWith("let", StringComparison.Ordinal));
+                Assert.DoesNotContain(fake.Queries, q => q.Contains("hash_sha256", StringComparison.Ordinal) && !RootStatistics.IsStatistics(q));
             }
 
             var logs = new FakeLogAnalytics(Rows.Value);
@@ -187,7 +188,7 @@ namespace Chartly.Profiler.Tests.Sources
             var profile = FromAdx(server, "service", "chartly-workflow-engine", "        root-budget: " + Run.Sample("service", "chartly-workflow-engine").DataQuality.TracesSelected * 4 + "\n");
             Assert.Null(profile.DataQuality.TracesSampled);
             Assert.DoesNotContain("traces_sampled", Json(profile), StringComparison.Ordinal);
-            Assert.DoesNotContain(fake.Queries, q => q.StartsWith("let matching", StringComparison.Ordinal));
+            Assert.DoesNotContain(fake.Queries, q => q.StartsWith("let matching", StringComparison.Ordinal) || q.Contains("hash_sha256", StringComparison.Ordinal));
             Assert.DoesNotContain(profile.Findings, x => x.Id == "critical-path.sample");
             Assert.Equal(Run.Sample("service", "chartly-workflow-engine").Breakdown, profile.Breakdown);
         }
@@ -242,12 +243,12 @@ namespace Chartly.Profiler.Tests.Sources
                 lock (gate)
                 {
                     var csl = System.Text.Json.JsonDocument.Parse(r.Body).RootElement.GetProperty("csl").GetString()!;
-                    fake.MaxRows = csl.Contains("hash_sha256", StringComparison.Ordinal) && !csl.StartsWith("let", StringComparison.Ordinal) ? 3 : int.MaxValue;
+                    fake.MaxRows = csl.Contains("hash_sha256", StringComparison.Ordinal) && !RootStatistics.IsStatistics(csl) ? 3 : int.MaxValue;
                     return fake.Answer(r);
                 }
             });
             var profile = FromAdx(server, "service", "chartly-workflow-engine", "        root-budget: 4\n");
-            var samples = fake.Queries.Where(q => q.Contains("hash_sha256", StringComparison.Ordinal) && !q.StartsWith("let", StringComparison.Ordinal)).ToList();
+            var samples = fake.Queries.Where(q => q.Contains("hash_sha256", StringComparison.Ordinal) && !RootStatistics.IsStatistics(q)).ToList();
             Assert.True(samples.Count >= 2, "the first sample must have been cut");
             var thresholds = samples.Select(q => Convert.ToInt64(Regex.Match(q, "\"([0-9a-f]{8})\"").Groups[1].Value, 16)).ToList();
             for (var i = 1; i < thresholds.Count; i++)
@@ -289,7 +290,7 @@ namespace Chartly.Profiler.Tests.Sources
             using var server = new LoopbackServer(fake.Answer);
             var e = Run.Fails(() => FromAdx(server, "service", "chartly-workflow-engine", "        root-budget: 4\n"));
             Assert.Equal((3, "SourcePartialResult"), (e.ExitCode, e.ErrorId));
-            Assert.StartsWith("let matching", fake.Queries[^1], StringComparison.Ordinal);
+            Assert.True(RootStatistics.IsStatistics(fake.Queries[^1]));
         }
 
         [Fact]

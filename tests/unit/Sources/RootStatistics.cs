@@ -53,6 +53,28 @@ namespace Chartly.Profiler.Tests.Sources
             return id => Bucket(id) < threshold;
         }
 
+        /// <summary>True for the statistics query (as opposed to the sample's pass 1, which also begins with <c>let matching</c>).</summary>
+        public static bool IsStatistics(string kql) => kql.Contains("\nlet inwindow = matching\n", StringComparison.Ordinal);
+
+        /// <summary>The sample's pass 1: the main query's rows, less those whose parent is in <c>matching</c> when the anti-join is there.</summary>
+        public static List<T> SampledCandidates<T>(string kql, Func<string, IEnumerable<T>> select, Columns<T> c)
+        {
+            const string Head = "let matching = ";
+            const string Join = "\n| join kind=leftanti (matching | project ";
+            var end = kql.IndexOf(";\n", StringComparison.Ordinal);
+            var matching = select(kql.Substring(Head.Length, end - Head.Length) + "\n").ToList();
+            var main = kql.Substring(end + 2);
+            var join = main.IndexOf(Join, StringComparison.Ordinal);
+            var rows = select(join < 0 ? main : main.Substring(0, join + 1)).ToList();
+            if (join < 0)
+            {
+                return rows;
+            }
+
+            var spans = new HashSet<(string, string)>(matching.Select(r => (c.Trace(r).ToLowerInvariant(), c.Span(r).ToLowerInvariant())));
+            return rows.Where(r => !spans.Contains((c.Trace(r).ToLowerInvariant(), c.Parent(r).ToLowerInvariant()))).ToList();
+        }
+
         /// <summary>The statistics row (Roots, P50Ms, P95Ms, MaxMs, Traces; Keys and KeyCount when asked) for the query text: longs, and the keys as a string array.</summary>
         public static IReadOnlyDictionary<string, object> Answer<T>(string kql, Func<string, IEnumerable<T>> select, Columns<T> c)
         {

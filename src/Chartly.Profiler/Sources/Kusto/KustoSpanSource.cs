@@ -134,10 +134,10 @@ namespace Chartly.Profiler.Sources.Kusto
             var statistics = RootSampling.Statistics(_queries.RootColumns, request.Target, _queries.Candidates(request.Target, around, w.EndUnixNano + margin), w.StartUnixNano, w.EndUnixNano, request.Environment, request.ServiceVersion ?? request.Target.Version, request.Precision == Precision.Seconds);
             steps.Add(PlanStep("only if pass 1 returns more than the root budget, the statistics of every root, computed by the backend", statistics, around, w.EndUnixNano + margin));
             steps.Add(PlanStep(
-                "then pass 1 again for the sample: the traces whose SHA-256 bucket is under budget / traces * 2^32 (shown for a sample of one in 16)",
-                RootSampling.Then(candidates, RootSampling.Predicate(_queries.RootColumns.Trace, RootSampling.Buckets / 16)),
-                w.StartUnixNano,
-                w.EndUnixNano));
+                "then pass 1 again for the sample: the traces whose SHA-256 bucket is under budget / traces * 2^32 (shown for a sample of one in 16), candidates under a matching parent left out",
+                RootSampling.SampledCandidates(_queries.RootColumns, _queries.Candidates(request.Target, around, w.EndUnixNano + margin), candidates, RootSampling.Buckets / 16),
+                around,
+                w.EndUnixNano + margin));
             if (_limits.NearestLookaround > TimeSpan.Zero)
             {
                 var (from, to) = LookAround(w);
@@ -199,9 +199,13 @@ namespace Chartly.Profiler.Sources.Kusto
                 return Read(candidates, w.StartUnixNano, w.EndUnixNano, withLabel: false, quality, countSpans: false, cancellation);
             }
 
+            var margin = _limits.TraceMargin.Ticks * 100;
+            var from = Math.Max(0, w.StartUnixNano - margin);
+            var to = w.EndUnixNano + margin;
+            var around = _queries.Candidates(request.Target, from, to);
             while (true)
             {
-                var answer = Query(RootSampling.Then(candidates, RootSampling.Predicate(_queries.RootColumns.Trace, threshold)), w.StartUnixNano, w.EndUnixNano, cancellation);
+                var answer = Query(RootSampling.SampledCandidates(_queries.RootColumns, around, candidates, threshold), from, to, cancellation);
                 if (!answer.Truncated)
                 {
                     RootSample = stats;

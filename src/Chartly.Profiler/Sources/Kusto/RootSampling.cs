@@ -69,7 +69,7 @@ namespace Chartly.Profiler.Sources.Kusto
                 (version is null ? string.Empty : "| where " + c.Version + " == " + Kql.String(version) + "\n") +
                 ";\n" +
                 "let roots = inwindow\n" +
-                "| join kind=leftanti (matching | project " + c.Trace + ", ParentKey = " + c.Span + ") on $left." + c.Trace + " == $right." + c.Trace + ", $left." + c.Parent + " == $right.ParentKey\n" +
+                ParentIsNoMatch(c) +
                 "| extend RootMs = (" + c.DurationNanos + " + " + half + ") / " + unit + (seconds ? " * 1000" : string.Empty) + ";\n" +
                 (key is null ? string.Empty : "let keys = inwindow | summarize by Key = " + key + ";\n") +
                 "let n = toscalar(roots | count);\n" +
@@ -80,6 +80,21 @@ namespace Chartly.Profiler.Sources.Kusto
                 "| extend Traces = toscalar(roots | distinct TraceKey = tolower(" + c.Trace + ") | count)\n" +
                 (key is null ? string.Empty : "| extend Keys = toscalar(keys | summarize make_list(Key, " + ListedKeys.ToString(CultureInfo.InvariantCulture) + ")), KeyCount = toscalar(keys | count)\n");
         }
+
+        /// <summary>
+        /// Pass 1 of the sample: the candidates of the kept traces whose parent is not a match. A
+        /// candidate under a matching parent can never be a root (the engine removes a match nested
+        /// under another), so leaving it out changes no root and keeps the answer near one row per
+        /// root where every span of a trace matches (target ids set on the resource).
+        /// </summary>
+        public static string SampledCandidates(KustoRootColumns c, string around, string candidates, long threshold) =>
+            "let matching = " + Then(around, Predicate(c.Trace, threshold)).TrimEnd('\n') + ";\n" +
+            Then(candidates, Predicate(c.Trace, threshold)) +
+            ParentIsNoMatch(c);
+
+        /// <summary>Keeps the rows whose parent span is not among <c>matching</c> (of the same trace).</summary>
+        private static string ParentIsNoMatch(KustoRootColumns c) =>
+            "| join kind=leftanti (matching | project " + c.Trace + ", ParentKey = " + c.Span + ") on $left." + c.Trace + " == $right." + c.Trace + ", $left." + c.Parent + " == $right.ParentKey\n";
 
         /// <summary>The distinct ambiguity keys the statistics list (their count is exact beside them).</summary>
         public const int ListedKeys = 1000;
