@@ -284,6 +284,37 @@ namespace Chartly.Profiler.Tests.Sources
         }
 
         [Fact]
+        public void A_threshold_that_keeps_no_trace_is_doubled_until_one_is_kept()
+        {
+            // Eight one-span traces of a service whose ids all lie at or above the first threshold (2^32 / 8).
+            var start = Run.Request("service", "sampler").Window.StartUnixNano;
+            var resource = new Dictionary<string, string> { ["service.name"] = "sampler", ["deployment.environment.name"] = "dev" };
+            var traces = Enumerable.Range(1, 4096).Select(i => i.ToString("x32", System.Globalization.CultureInfo.InvariantCulture))
+                .Where(t => RootStatistics.Bucket(t) >= (1L << 32) / 8).Take(8).ToList();
+            var spans = traces.Select((t, i) => new SampleSpan(t, "00000000000000a" + i, string.Empty, "GET /", 2, 0, start + (i * 1_000_000_000L), start + (i * 1_000_000_000L) + 5_000_000, resource, new Dictionary<string, string>())).ToList();
+
+            var fake = new FakeDataExplorer(spans);
+            using var server = new LoopbackServer(fake.Answer);
+            var profile = FromAdx(server, "service", "sampler", "        root-budget: 1\n");
+            var thresholds = fake.Queries.Where(q => q.Contains("hash_sha256", StringComparison.Ordinal) && !RootStatistics.IsStatistics(q))
+                .Select(q => Convert.ToInt64(Regex.Match(q, "\"([0-9a-f]{8})\"").Groups[1].Value, 16)).ToList();
+            var first = (1L << 32) / 8;
+            Assert.Equal(first, thresholds[0]);
+            for (var i = 1; i < thresholds.Count; i++)
+            {
+                Assert.Equal(thresholds[i - 1] * 2, thresholds[i]);
+            }
+
+            // The last threshold is the first that keeps a trace: the sample is exactly the traces under it.
+            Assert.True(thresholds.Count > 1);
+            var kept = traces.Count(t => RootStatistics.Bucket(t) < thresholds[^1]);
+            Assert.True(kept > 0);
+            Assert.Equal(0, traces.Count(t => RootStatistics.Bucket(t) < thresholds[^2]));
+            Assert.Equal(kept, profile.DataQuality.TracesSampled);
+            Assert.Equal(8, profile.Summary.Roots.Count);
+        }
+
+        [Fact]
         public void Root_statistics_with_errors_are_never_used()
         {
             var fake = new FakeDataExplorer(Spans.Value) { CompletionError = "Partial query failure: Low memory condition (E_LOW_MEMORY_CONDITION)" };

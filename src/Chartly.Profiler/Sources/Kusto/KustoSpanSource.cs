@@ -130,14 +130,15 @@ namespace Chartly.Profiler.Sources.Kusto
                 PlanHeader,
                 PlanStep($"pass 1, spans that begin {request.Target} (one row past the root budget of {budget} says the target is over it)", RootSampling.Then(candidates, RootSampling.Take(budget + 1)), w.StartUnixNano, w.EndUnixNano),
             };
-            var around = Math.Max(0, w.StartUnixNano - margin);
-            var statistics = RootSampling.Statistics(_queries.RootColumns, request.Target, _queries.Candidates(request.Target, around, w.EndUnixNano + margin), w.StartUnixNano, w.EndUnixNano, request.Environment, request.ServiceVersion ?? request.Target.Version, request.Precision == Precision.Seconds);
-            steps.Add(PlanStep("only if pass 1 returns more than the root budget, the statistics of every root, computed by the backend", statistics, around, w.EndUnixNano + margin));
+            var (aroundFrom, aroundTo) = WithMargin(w);
+            var around = _queries.Candidates(request.Target, aroundFrom, aroundTo);
+            var statistics = RootSampling.Statistics(_queries.RootColumns, request.Target, around, w.StartUnixNano, w.EndUnixNano, request.Environment, request.ServiceVersion ?? request.Target.Version, request.Precision == Precision.Seconds);
+            steps.Add(PlanStep("only if pass 1 returns more than the root budget, the statistics of every root, computed by the backend", statistics, aroundFrom, aroundTo));
             steps.Add(PlanStep(
                 "then pass 1 again for the sample: the traces whose SHA-256 bucket is under budget / traces * 2^32 (shown for a sample of one in 16), candidates under a matching parent left out",
-                RootSampling.SampledCandidates(_queries.RootColumns, _queries.Candidates(request.Target, around, w.EndUnixNano + margin), candidates, RootSampling.Buckets / 16),
-                around,
-                w.EndUnixNano + margin));
+                RootSampling.SampledCandidates(_queries.RootColumns, around, candidates, RootSampling.Buckets / 16),
+                aroundFrom,
+                aroundTo));
             if (_limits.NearestLookaround > TimeSpan.Zero)
             {
                 var (from, to) = LookAround(w);
@@ -199,24 +200,32 @@ namespace Chartly.Profiler.Sources.Kusto
                 return Read(candidates, w.StartUnixNano, w.EndUnixNano, withLabel: false, quality, countSpans: false, cancellation);
             }
 
-            var margin = _limits.TraceMargin.Ticks * 100;
-            var from = Math.Max(0, w.StartUnixNano - margin);
-            var to = w.EndUnixNano + margin;
+            var (from, to) = WithMargin(w);
             var around = _queries.Candidates(request.Target, from, to);
+            var shrunk = false;
             while (true)
             {
                 var answer = Query(RootSampling.SampledCandidates(_queries.RootColumns, around, candidates, threshold), from, to, cancellation);
-                if (!answer.Truncated)
+                var rows = answer.Primary?.Rows.Count ?? 0;
+                if (!answer.Truncated && rows == 0 && !shrunk && threshold < RootSampling.Buckets / 2)
+                {
+                    // A small budget over many traces can keep none: twice the threshold, until one is kept.
+                    threshold *= 2;
+                    continue;
+                }
+
+                if (!answer.Truncated && rows > 0)
                 {
                     RootSample = stats;
                     return Read(answer, withLabel: false, quality, countSpans: false, cancellation);
                 }
 
-                if (threshold == 1)
+                if (threshold == 1 || !answer.Truncated)
                 {
                     throw SourceErrors.Truncated(Description, "the sampled spans that can begin the target", "narrow the window (--start/--end) or lower 'root-budget'");
                 }
 
+                shrunk = true;
                 threshold /= 2;
             }
         }
@@ -225,9 +234,7 @@ namespace Chartly.Profiler.Sources.Kusto
         private RootSample Statistics(ProfileRequest request, DataQualityCounters quality, CancellationToken cancellation)
         {
             var w = request.Window;
-            var margin = _limits.TraceMargin.Ticks * 100;
-            var from = Math.Max(0, w.StartUnixNano - margin);
-            var to = w.EndUnixNano + margin;
+            var (from, to) = WithMargin(w);
             var kql = RootSampling.Statistics(
                 _queries.RootColumns,
                 request.Target,
@@ -238,6 +245,7 @@ namespace Chartly.Profiler.Sources.Kusto
                 request.ServiceVersion ?? request.Target.Version,
                 request.Precision == Precision.Seconds);
             var answer = Query(kql, from, to, cancellation);
+
             // Statistics over part of the roots would be wrong, not approximate: never used.
             if (answer.Truncated)
             {
@@ -452,6 +460,13 @@ namespace Chartly.Profiler.Sources.Kusto
             }
 
             return result;
+        }
+
+        /// <summary>The window widened by the trace margin on either side: where a root's enclosing matches are looked for.</summary>
+        private (long From, long To) WithMargin(TimeWindow w)
+        {
+            var margin = _limits.TraceMargin.Ticks * 100;
+            return (Math.Max(0, w.StartUnixNano - margin), w.EndUnixNano + margin);
         }
 
         private (long From, long To) LookAround(TimeWindow w)
