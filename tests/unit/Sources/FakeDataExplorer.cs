@@ -176,6 +176,12 @@ namespace Chartly.Profiler.Tests.Sources
                     continue;
                 }
 
+                if (RootStatistics.InEnvironment(body) is { } environment)
+                {
+                    rows = rows.Where(r => string.IsNullOrEmpty(r["Environment"]) || r["Environment"] == environment).ToList();
+                    continue;
+                }
+
                 if (body.StartsWith("SpanKind in~ (", StringComparison.Ordinal))
                 {
                     rows = rows.Where(r => r["SpanKind"] is "Server" or "Consumer").ToList();

@@ -181,6 +181,18 @@ namespace Chartly.Profiler.Tests.Sources
                 rows = rows.Where(r => any ? filters.Any(f => Prop(r, f.Item1) == f.Item2) : filters.All(f => Prop(r, f.Item1) == f.Item2));
             }
 
+            foreach (var line in kql.Split('\n').Where(l => l.StartsWith("| where ", StringComparison.Ordinal)))
+            {
+                if (RootStatistics.InEnvironment(line.Substring("| where ".Length)) is { } environment)
+                {
+                    rows = rows.Where(r => RowColumns.Environment(r) is not { Length: > 0 } e || e == environment);
+                }
+                else if (Regex.Match(line, "^\\| where AppVersion == @\"(?<v>(?:[^\"]|\"\")*)\"$") is { Success: true } version)
+                {
+                    rows = rows.Where(r => r.AppVersion == Unquote(version.Groups["v"].Value));
+                }
+            }
+
             foreach (var line in kql.Split('\n').Where(l => l.StartsWith("| where strcmp(", StringComparison.Ordinal)))
             {
                 var keep = RootStatistics.Sampled(line.Substring("| where ".Length)) ?? throw new InvalidOperationException("The fake does not understand the filter: " + line);

@@ -111,7 +111,7 @@ namespace Chartly.Profiler.Tests.Sources
             Assert.StartsWith("let matching = OTELTraces\n", fake.Queries[1], StringComparison.Ordinal);
             Assert.Contains("| where isempty(Environment) or Environment == @\"dev\"\n", fake.Queries[1], StringComparison.Ordinal);
             Assert.StartsWith("let matching = OTELTraces\n", fake.Queries[2], StringComparison.Ordinal);
-            Assert.Matches("\n\\| where strcmp\\(substring\\(hash_sha256\\(tolower\\(TraceID\\)\\), 0, 8\\), \"[0-9a-f]{8}\"\\) < 0\n\\| join kind=leftanti \\(matching \\| project TraceID, ParentKey = SpanID\\) on \\$left\\.TraceID == \\$right\\.TraceID, \\$left\\.ParentID == \\$right\\.ParentKey\n$", fake.Queries[2]);
+            Assert.Matches("\n\\| where strcmp\\(substring\\(hash_sha256\\(tolower\\(TraceID\\)\\), 0, 8\\), \"[0-9a-f]{8}\"\\) < 0\n\\| where isempty\\(Environment\\) or Environment == @\"dev\"\n\\| join kind=leftanti \\(matching \\| project TraceID, ParentKey = SpanID\\) on \\$left\\.TraceID == \\$right\\.TraceID, \\$left\\.ParentID == \\$right\\.ParentKey\n$", fake.Queries[2]);
             Assert.All(fake.Queries.Skip(3), q => Assert.Contains("| where TraceID in~ (", q, StringComparison.Ordinal));
 
             var finding = Assert.Single(sampled.Findings, x => x.Id == "critical-path.sample");

@@ -40,6 +40,13 @@ namespace Chartly.Profiler.Tests.Sources
             return ((long)h[0] << 24) | ((long)h[1] << 16) | ((long)h[2] << 8) | h[3];
         }
 
+        /// <summary>The environment of a <c>| where isempty(Environment) or Environment == @"..."</c> line, or null when the line is another filter.</summary>
+        public static string? InEnvironment(string whereBody)
+        {
+            var m = Regex.Match(whereBody, "^isempty\\(Environment\\) or Environment == @\"(?<v>(?:[^\"]|\"\")*)\"$");
+            return m.Success ? m.Groups["v"].Value.Replace("\"\"", "\"", StringComparison.Ordinal) : null;
+        }
+
         /// <summary>The sample predicate of a <c>| where</c> line, or null when the line is another filter.</summary>
         public static Func<string, bool>? Sampled(string whereBody)
         {

@@ -136,7 +136,7 @@ namespace Chartly.Profiler.Sources.Kusto
             steps.Add(PlanStep("only if pass 1 returns more than the root budget, the statistics of every root, computed by the backend", statistics, aroundFrom, aroundTo));
             steps.Add(PlanStep(
                 "then pass 1 again for the sample: the traces whose SHA-256 bucket is under budget / traces * 2^32 (shown for a sample of one in 16), candidates under a matching parent left out",
-                RootSampling.SampledCandidates(_queries.RootColumns, around, candidates, RootSampling.Buckets / 16),
+                RootSampling.SampledCandidates(_queries.RootColumns, around, candidates, RootSampling.Buckets / 16, request.Environment, request.ServiceVersion ?? request.Target.Version),
                 aroundFrom,
                 aroundTo));
             if (_limits.NearestLookaround > TimeSpan.Zero)
@@ -205,7 +205,7 @@ namespace Chartly.Profiler.Sources.Kusto
             var shrunk = false;
             while (true)
             {
-                var answer = Query(RootSampling.SampledCandidates(_queries.RootColumns, around, candidates, threshold), from, to, cancellation);
+                var answer = Query(RootSampling.SampledCandidates(_queries.RootColumns, around, candidates, threshold, request.Environment, request.ServiceVersion ?? request.Target.Version), from, to, cancellation);
                 var rows = answer.Primary?.Rows.Count ?? 0;
                 if (!answer.Truncated && rows == 0 && !shrunk && threshold < RootSampling.Buckets / 2)
                 {

@@ -65,8 +65,7 @@ namespace Chartly.Profiler.Sources.Kusto
                 "let matching = " + around.TrimEnd('\n') + ";\n" +
                 "let inwindow = matching\n" +
                 "| where " + c.Time + " >= " + Kql.DateTime(fromUnixNano) + " and " + c.Time + " < " + Kql.DateTime(toUnixNano) + "\n" +
-                "| where isempty(Environment) or Environment == " + Kql.String(environment) + "\n" +
-                (version is null ? string.Empty : "| where " + c.Version + " == " + Kql.String(version) + "\n") +
+                InTarget(c, environment, version) +
                 ";\n" +
                 "let roots = inwindow\n" +
                 ParentIsNoMatch(c) +
@@ -82,15 +81,22 @@ namespace Chartly.Profiler.Sources.Kusto
         }
 
         /// <summary>
-        /// Pass 1 of the sample: the candidates of the kept traces whose parent is not a match. A
+        /// Pass 1 of the sample: the candidates of the kept traces, of the environment and version the
+        /// statistics counted, whose parent is not a match. A
         /// candidate under a matching parent can never be a root (the engine removes a match nested
         /// under another), so leaving it out changes no root and keeps the answer near one row per
         /// root where every span of a trace matches (target ids set on the resource).
         /// </summary>
-        public static string SampledCandidates(KustoRootColumns c, string around, string candidates, long threshold) =>
+        public static string SampledCandidates(KustoRootColumns c, string around, string candidates, long threshold, string environment, string? version) =>
             "let matching = " + Then(around, Predicate(c.Trace, threshold)).TrimEnd('\n') + ";\n" +
             Then(candidates, Predicate(c.Trace, threshold)) +
+            InTarget(c, environment, version) +
             ParentIsNoMatch(c);
+
+        /// <summary>The roots' environment (or none named) and, for a version baseline, their version: the engine's filters, applied on the server.</summary>
+        private static string InTarget(KustoRootColumns c, string environment, string? version) =>
+            "| where isempty(Environment) or Environment == " + Kql.String(environment) + "\n" +
+            (version is null ? string.Empty : "| where " + c.Version + " == " + Kql.String(version) + "\n");
 
         /// <summary>Keeps the rows whose parent span is not among <c>matching</c> (of the same trace).</summary>
         private static string ParentIsNoMatch(KustoRootColumns c) =>
