@@ -37,10 +37,12 @@ namespace Chartly.Profiler.Bench
                     return CriticalPathOf(args[1], Repeat(args));
                 case "smoke":
                     return Smoke();
+                case "kusto-million":
+                    return MillionRoots.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20_000);
                 case "profile":
                     return ProfileOnce(args);
                 default:
-                    Console.Error.WriteLine("usage: Chartly.Profiler.Bench micro [BenchmarkDotNet args] | reader <dir-or-file> [--repeat N] | layout <json-window-dir> <layout> [--repeat N] | critical-path <file> [--repeat N] | smoke");
+                    Console.Error.WriteLine("usage: Chartly.Profiler.Bench micro [BenchmarkDotNet args] | reader <dir-or-file> [--repeat N] | layout <json-window-dir> <layout> [--repeat N] | critical-path <file> [--repeat N] | kusto-million [roots] [root-budget] | smoke");
                     return 2;
             }
         }

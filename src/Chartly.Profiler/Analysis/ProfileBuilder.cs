@@ -47,23 +47,29 @@ namespace Chartly.Profiler.Analysis
         /// bottleneck kind, findings, metric data quality); without it every signal is no_data and
         /// the kind is unknown.
         /// </summary>
-        public static Profile Build(ProfileRequest request, IReadOnlyList<RootAnalysis> roots, DataQualityCounters quality, long tracesSelected, long spansSelected, SignalOutcome? signals = null, int? maxParallelism = null)
+        /// <param name="sample">the backend's statistics of every root when a source sampled the target's traces: the summary's count, p50, p95 and max are then these, the rest is the sample's</param>
+        public static Profile Build(ProfileRequest request, IReadOnlyList<RootAnalysis> roots, DataQualityCounters quality, long tracesSelected, long spansSelected, SignalOutcome? signals = null, int? maxParallelism = null, RootSample? sample = null)
         {
             var seconds = request.Precision == Precision.Seconds;
             var (breakdown, total) = Breakdown(request, roots);
 
             var perRoot = roots.Select(r => Apportion.ToMs(r.DurationNanos, seconds)).OrderBy(v => v).ToList();
-            var rootStats = new RootStatistics(perRoot.Count, Percentile(perRoot, 50), Percentile(perRoot, 95), perRoot.Count == 0 ? 0 : perRoot[perRoot.Count - 1], Thin(perRoot, RootStatistics.MaxSamples))
-            {
-                Versions = RootVersions.Of(roots, seconds),
-            };
+            var rootStats = sample is null
+                ? new RootStatistics(perRoot.Count, Percentile(perRoot, 50), Percentile(perRoot, 95), perRoot.Count == 0 ? 0 : perRoot[perRoot.Count - 1], Thin(perRoot, RootStatistics.MaxSamples))
+                : new RootStatistics(sample.Roots, sample.P50Ms, sample.P95Ms, sample.MaxMs, Thin(perRoot, RootStatistics.MaxSamples));
+            rootStats = rootStats with { Versions = RootVersions.Of(roots, seconds) };
 
             var bottleneck = breakdown.Count > 0 && breakdown[0].DurationMs > 0 ? breakdown[0].Component : "none";
             var summary = new ProfileSummary(total, bottleneck, signals?.BottleneckKind ?? "unknown", "none", rootStats);
 
             var signalList = signals?.Signals ?? SignalNames.Select(n => new Signal(n, "no_data", UnitOf(n), null, null, 0, Array.Empty<string>(), Array.Empty<ComponentSignal>())).ToList();
             var dq = Snapshot(quality, tracesSelected, spansSelected, signals);
-            var findings = BaseFindings(breakdown, total, rootStats, dq);
+            if (sample is not null)
+            {
+                dq = dq with { TracesSampled = tracesSelected, TracesInTarget = sample.Traces };
+            }
+
+            var findings = BaseFindings(breakdown, total, roots.Count, dq);
             if (signals is not null)
             {
                 // After the dominant component, before the reader's own data-quality notes.
@@ -88,6 +94,12 @@ namespace Chartly.Profiler.Analysis
                 }
 
                 findings.Insert(after + 1, impact);
+            }
+
+            if (sample is not null)
+            {
+                // Right after the dominant component: how far its share may be from every root's.
+                findings.Insert(findings.Count > 0 && findings[0].Id == "critical-path.dominant" ? 1 : 0, SampleMargin.Finding(roots, breakdown, sample, tracesSelected));
             }
 
             return new Profile(Header(request), summary, breakdown, signalList, findings, null, dq, whatIf, signals?.Scaling ?? ScalingSummary.NoData);
@@ -201,7 +213,7 @@ namespace Chartly.Profiler.Analysis
             signals?.MetricPointsUnattributed ?? 0,
             signals?.ScalingSeriesNotCovering ?? 0);
 
-        private static List<Finding> BaseFindings(IReadOnlyList<BreakdownEntry> breakdown, long total, RootStatistics roots, DataQuality dq)
+        private static List<Finding> BaseFindings(IReadOnlyList<BreakdownEntry> breakdown, long total, int analysedRoots, DataQuality dq)
         {
             var findings = new List<Finding>();
             if (breakdown.Count > 0 && breakdown[0].DurationMs > 0)
@@ -217,7 +229,7 @@ namespace Chartly.Profiler.Analysis
                         top.Pct,
                         top.DurationMs,
                         total,
-                        roots.Count > 1 ? string.Format(CultureInfo.InvariantCulture, ", summed over {0} roots", roots.Count) : string.Empty),
+                        analysedRoots > 1 ? string.Format(CultureInfo.InvariantCulture, ", summed over {0} roots", analysedRoots) : string.Empty),
                     new[]
                     {
                         new MetricCitation("critical_path.duration_ms{component=\"" + top.Component + "\"}", top.DurationMs, "ms"),

@@ -133,8 +133,32 @@ namespace Chartly.Profiler.Analysis
             }
 
             Verbose?.Invoke($"Analysed {roots.Count} root(s) over {spansSelected} span(s)");
+            var sample = SampleOf(sources, request);
             var signals = SignalStage.Run(request, roots, evidence, sources.OfType<IMetricSource>().ToList(), quality.MetricRecords, cancellation, Verbose);
-            return ProfileBuilder.Build(request, roots, quality, byTrace.Count, spansSelected, signals, MaxParallelism(env));
+            return ProfileBuilder.Build(request, roots, quality, byTrace.Count, spansSelected, signals, MaxParallelism(env), sample);
+        }
+
+        /// <summary>
+        /// The backend's statistics of every root when a source sampled the target's traces. The
+        /// statistics of one backend cannot be merged with another source's roots, so a sampled
+        /// target needs the sampling source to be the environment's only span source.
+        /// </summary>
+        private static RootSample? SampleOf(List<ITraceSource> sources, ProfileRequest request)
+        {
+            var sampled = sources.OfType<IRootSampleSource>().Where(s => s.RootSample is not null).ToList();
+            if (sampled.Count == 0)
+            {
+                return null;
+            }
+
+            if (sources.Count > 1)
+            {
+                throw ProfilerException.Precondition(
+                    "SampledTargetWithOtherSources",
+                    $"The {TargetResolver.Describe(request.Target)} has more roots than the root budget of {((ITraceSource)sampled[0]).Description}, whose statistics cannot be combined with the environment's other span sources; raise 'root-budget' or narrow the window.");
+            }
+
+            return sampled[0].RootSample;
         }
 
         /// <summary>Stage 1: the target's candidate roots in every source, of the asked version, beginning in the window.</summary>

@@ -62,15 +62,41 @@ namespace Chartly.Profiler.Analysis
                     return;
             }
 
+            ThrowIfAmbiguous(target, kind, keys, null);
+        }
+
+        /// <summary>
+        /// The keys a sampling backend found over every candidate in the window (docs/sources.md):
+        /// <paramref name="keys"/> as the service returns them (a namespace, possibly empty, for a
+        /// service; a workflow id or name, or <c>connector &lt;id&gt;</c>, for a workflow or run) and
+        /// <paramref name="count"/> their distinct number, which may be more than it listed.
+        /// </summary>
+        internal static void ThrowIfAmbiguous(TargetSpec target, IEnumerable<string> keys, long count)
+        {
+            switch (target.Type)
+            {
+                case TargetType.Service when target.Qualifier is null:
+                    ThrowIfAmbiguous(target, "namespaces", keys.Select(k => (k.Length == 0 ? "(no namespace)" : k) + "/" + target.Name), count);
+                    break;
+                case TargetType.Workflow:
+                case TargetType.Run:
+                    ThrowIfAmbiguous(target, "workflows", keys.Where(k => k.Length > 0), count);
+                    break;
+            }
+        }
+
+        private static void ThrowIfAmbiguous(TargetSpec target, string kind, IEnumerable<string?> keys, long? count)
+        {
             // Candidate ids come from telemetry: echoed printable, one line and bounded, like any input.
             var distinct = keys.Where(k => k is not null).Select(k => Sanitize.ForMessage(k)).Distinct(StringComparer.Ordinal).OrderBy(k => k, StringComparer.Ordinal).ToList();
-            if (distinct.Count > 1)
+            var total = Math.Max(distinct.Count, count ?? 0);
+            if (total > 1)
             {
-                var listed = string.Join(", ", distinct.Take(MaxListed)) + (distinct.Count > MaxListed ? $" and {distinct.Count - MaxListed} more" : string.Empty);
+                var listed = string.Join(", ", distinct.Take(MaxListed)) + (total > MaxListed ? $" and {total - MaxListed} more" : string.Empty);
                 var hint = target.Type == TargetType.Service ? " Name one as namespace/name." : target.Type == TargetType.Workflow ? " Use a workflow id." : string.Empty;
                 throw ProfilerException.Precondition(
                     "TargetAmbiguous",
-                    $"The {TargetTypes.ToName(target.Type)} '{target.Id}' is ambiguous: it matches {distinct.Count} {kind}: {listed}.{hint}");
+                    $"The {TargetTypes.ToName(target.Type)} '{target.Id}' is ambiguous: it matches {total} {kind}: {listed}.{hint}");
             }
         }
 

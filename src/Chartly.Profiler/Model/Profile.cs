@@ -49,6 +49,13 @@ namespace Chartly.Profiler.Model
 
         public DataQuality DataQuality { get; }
 
+        /// <summary>
+        /// The roots the totals, the breakdown and the what-if are sums over: every root, or for a
+        /// target a source sampled (<see cref="Model.DataQuality.TracesSampled"/>) the sampled roots,
+        /// which the summary's versions count (docs/sources.md). A per-root mean divides by this.
+        /// </summary>
+        public long RootsAnalysed => DataQuality.TracesSampled is null ? Summary.Roots.Count : System.Linq.Enumerable.Sum(Summary.Roots.Versions, v => v.Count);
+
         /// <summary>Scaling limits of the dominant component's workload; null in documents of schema 1.0.</summary>
         public ScalingSummary? Scaling { get; }
 
@@ -250,7 +257,14 @@ namespace Chartly.Profiler.Model
         long MetricCounterResets = 0,
         long MetricResourcesUncovered = 0,
         long MetricPointsUnattributed = 0,
-        long ScalingSeriesNotCovering = 0);
+        long ScalingSeriesNotCovering = 0)
+    {
+        /// <summary>The traces whose roots were analysed when a source sampled the target (docs/sources.md); null when nothing was sampled, and then the key is not written.</summary>
+        public long? TracesSampled { get; init; }
+
+        /// <summary>The traces holding the target's roots in the window, counted by the backend; null when nothing was sampled.</summary>
+        public long? TracesInTarget { get; init; }
+    }
 
     /// <summary>
     /// The profile a comparison ran against: how it was named (<c>profile</c>: a saved document or a

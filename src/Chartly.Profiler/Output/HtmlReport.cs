@@ -141,7 +141,8 @@ td code { overflow-wrap: anywhere; }
         {
             var s = p.Summary;
             sb.Append("<section id=\"summary\">\n<h2>Summary</h2>\n<dl>\n");
-            Pair(sb, "Total duration", Esc(Ms(s.TotalDurationMs)) + (s.Roots.Count > 1 ? Esc($" (critical-path time summed over {N(s.Roots.Count)} roots)") : string.Empty));
+            var over = p.DataQuality.TracesSampled is null ? $"{N(s.Roots.Count)} roots" : $"{N(p.RootsAnalysed)} sampled roots";
+            Pair(sb, "Total duration", Esc(Ms(s.TotalDurationMs)) + (s.Roots.Count > 1 ? Esc($" (critical-path time summed over {over})") : string.Empty));
             Pair(sb, "Roots", Esc($"{N(s.Roots.Count)}: p50 {Ms(s.Roots.P50Ms)}, p95 {Ms(s.Roots.P95Ms)}, max {Ms(s.Roots.MaxMs)}"));
             Pair(sb, "Bottleneck", "<code>" + Esc(s.Bottleneck) + "</code> " + Esc($"({s.BottleneckKind})"));
             Pair(sb, "Regression", "<span class=\"verdict-" + Esc(s.Regression) + "\">" + Esc(s.Regression) + "</span>");

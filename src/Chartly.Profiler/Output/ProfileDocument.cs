@@ -167,6 +167,12 @@ namespace Chartly.Profiler.Output
             }
 
             dq.Add("source_partial_errors", q.SourcePartialErrors);
+            if (q.TracesSampled is { } sampled)
+            {
+                // Written only when the target was sampled: every other document keeps its bytes.
+                dq.Add("traces_sampled", sampled).Add("traces_in_target", q.TracesInTarget ?? 0);
+            }
+
             return doc;
         }
 

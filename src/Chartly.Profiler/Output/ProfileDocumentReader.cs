@@ -179,7 +179,11 @@ namespace Chartly.Profiler.Output
                 Int(q, "metric_points_invalid"), Int(q, "metric_series_used"), Int(q, "metric_series_gaps"), Int(q, "metric_counter_resets"),
                 Int(q, "metric_resources_uncovered"),
                 v10 ? 0 : Int(q, "metric_points_unattributed"),
-                v10 ? 0 : Int(q, "scaling_series_not_covering"));
+                v10 ? 0 : Int(q, "scaling_series_not_covering"))
+            {
+                TracesSampled = q.Get("traces_sampled") is null ? null : Int(q, "traces_sampled"),
+                TracesInTarget = q.Get("traces_in_target") is null ? null : Int(q, "traces_in_target"),
+            };
 
             return new Profile(header, summary, breakdown, signals, findings, comparison, dq, whatIf, scaling);
         }

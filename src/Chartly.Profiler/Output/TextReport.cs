@@ -25,7 +25,8 @@ namespace Chartly.Profiler.Output
             Line(sb, $"Correlation  {h.CorrelationId}");
             Line(sb, string.Empty);
             Line(sb, "Summary");
-            Line(sb, $"  Total duration  {Ms(s.TotalDurationMs)}" + (s.Roots.Count > 1 ? $"  over {N(s.Roots.Count)} roots (p50 {Ms(s.Roots.P50Ms)}, p95 {Ms(s.Roots.P95Ms)}, max {Ms(s.Roots.MaxMs)})" : string.Empty));
+            var over = p.DataQuality.TracesSampled is null ? $"over {N(s.Roots.Count)} roots" : $"over {N(p.RootsAnalysed)} sampled of {N(s.Roots.Count)} roots";
+            Line(sb, $"  Total duration  {Ms(s.TotalDurationMs)}" + (s.Roots.Count > 1 ? $"  {over} (p50 {Ms(s.Roots.P50Ms)}, p95 {Ms(s.Roots.P95Ms)}, max {Ms(s.Roots.MaxMs)})" : string.Empty));
             if (s.Roots.Versions.Count > 1)
             {
                 Line(sb, "  Versions        " + string.Join(", ", s.Roots.Versions.Select(v => $"{v.Version ?? "(none)"}: {N(v.Count)} root(s), p50 {Ms(v.P50Ms)}, p95 {Ms(v.P95Ms)}")));

@@ -47,7 +47,8 @@ namespace Chartly.Profiler.Regression
             BaselineValidator.Check(current, baseline, kind);
 
             long tb = baseline.Summary.TotalDurationMs, tc = current.Summary.TotalDurationMs;
-            long nb = baseline.Summary.Roots.Count, nc = current.Summary.Roots.Count;
+            // Totals are sums over the analysed roots: a sampled profile's are its sample's (docs/sources.md).
+            long nb = baseline.RootsAnalysed, nc = current.RootsAnalysed;
 
             // The gate reads the change per root: (tc/nc - tb/nb) / (tb/nb) = (tc*nb - tb*nc) / (tb*nc), exact in decimal.
             var den = (decimal)tb * nc;

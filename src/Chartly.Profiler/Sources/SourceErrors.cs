@@ -50,6 +50,12 @@ namespace Chartly.Profiler.Sources
                 "SourceResultTruncated",
                 $"The telemetry source {source} truncated its answer for {what} at its row or size limit, so the profile would be incomplete: {narrow}.");
 
+        /// <summary>Exit 3: an answer with errors where part of it would make a wrong figure, not a smaller one (the root statistics).</summary>
+        public static ProfilerException Partial(string source, string what) =>
+            ProfilerException.Precondition(
+                "SourcePartialResult",
+                $"The telemetry source {source} answered {what} with errors (a partial result), and figures over part of the data would be wrong: try again, or narrow the window (--start/--end).");
+
         /// <summary>Exit 5: 401 or 403. Never retried.</summary>
         public static ProfilerException Denied(string source, int status, string? code) =>
             ProfilerException.Denied(

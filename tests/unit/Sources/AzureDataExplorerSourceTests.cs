@@ -125,7 +125,7 @@ namespace Chartly.Profiler.Tests.Sources
             Assert.Equal(new[] { "https://127.0.0.1/.default" }, credential.Scopes);
             Assert.Equal(1, credential.Calls);
             Assert.StartsWith("OTELTraces\n| where StartTime >= datetime(2026-11-24T10:00:00.0000000Z) and StartTime < datetime(2026-11-24T11:00:00.0000000Z)\n| project TraceID, ", fake.Queries[0]);
-            Assert.EndsWith("\n| where WorkflowId == @\"wf-daily-report\" or WorkflowName == @\"wf-daily-report\"\n", fake.Queries[0]);
+            Assert.EndsWith("\n| where WorkflowId == @\"wf-daily-report\" or WorkflowName == @\"wf-daily-report\"\n| take 20001\n", fake.Queries[0]);
             Assert.Contains("| where TraceID in~ (\"", fake.Queries[1], StringComparison.Ordinal);
             Assert.DoesNotContain("ResourceAttributes\n", fake.Queries[1], StringComparison.Ordinal);
         }
@@ -287,7 +287,7 @@ namespace Chartly.Profiler.Tests.Sources
             const string hostile = "run-1004\" or 1==1 | union OTELLogs | take 100 //";
             var e = Fails(server, "run", hostile);
             Assert.Equal("TargetNotFound", e.ErrorId);
-            Assert.EndsWith("| where RunId == @\"run-1004\"\" or 1==1 | union OTELLogs | take 100 //\"\n", fake.Queries[0], StringComparison.Ordinal);
+            Assert.EndsWith("| where RunId == @\"run-1004\"\" or 1==1 | union OTELLogs | take 100 //\"\n| take 20001\n", fake.Queries[0], StringComparison.Ordinal);
             Assert.Equal(2, fake.Queries.Count);
         }
 
@@ -301,7 +301,7 @@ namespace Chartly.Profiler.Tests.Sources
             var source = Assert.Single(plan.Sources);
             Assert.Equal("azure-data-explorer 127.0.0.1:" + server.BaseUri.Port + " database oteldb", source.Source);
             var expected = new OtelTraceQueries("OTELTraces").Candidates(request.Target, request.Window.StartUnixNano, request.Window.EndUnixNano);
-            Assert.Contains(source.Steps, s => s == "pass 1, spans that begin " + request.Target + ":\n" + expected);
+            Assert.Contains(source.Steps, s => s == "pass 1, spans that begin " + request.Target + " (one row past the root budget of 20000 says the target is over it):\n" + expected + "| take 20001\n");
             Assert.Contains(source.Steps, s => s.Contains("| where TraceID in~ (<trace ids found by pass 1>)", StringComparison.Ordinal));
             Assert.Contains(source.Steps, s => s.Contains("POST " + server.BaseUri + "v2/rest/query on database oteldb", StringComparison.Ordinal));
             Assert.Empty(server.Requests);

@@ -465,7 +465,7 @@ namespace Chartly.Profiler.Tests.Sources
             var source = Assert.Single(plan.Sources);
             Assert.Equal("azure-monitor-logs workspace " + Workspace, source.Source);
             var expected = SpanQueries.Candidates(request.Target, request.Window.StartUnixNano, request.Window.EndUnixNano);
-            Assert.Contains(source.Steps, s => s.EndsWith("\n" + expected, StringComparison.Ordinal));
+            Assert.Contains(source.Steps, s => s.EndsWith("\n" + expected + "\n| take 20001\n", StringComparison.Ordinal));
             Assert.Contains(source.Steps, s => s.Contains("| where OperationId in~ (<operation ids found by pass 1>)", StringComparison.Ordinal));
             Assert.Contains(source.Steps, s => s.Contains("POST " + server.BaseUri + QueryPath.TrimStart('/'), StringComparison.Ordinal));
             Assert.Empty(server.Requests);

@@ -33,6 +33,21 @@ namespace Chartly.Profiler.Tests.Sources
             _table = table;
         }
 
+        /// <summary>How the root statistics read a projected row.</summary>
+        private static readonly RootStatistics.Columns<IReadOnlyDictionary<string, string?>> RowColumns = new(
+            r => r["TraceID"]!,
+            r => r["SpanID"]!,
+            r => r["ParentID"] ?? string.Empty,
+            r => Parse(r["StartTime"]!),
+            r => r["Environment"],
+            r => r["ServiceVersion"],
+            r => Parse(r["EndTime"]!) - Parse(r["StartTime"]!),
+            "ServiceVersion")
+        {
+            Column = (r, name) => r.TryGetValue(name, out var v) ? v ?? string.Empty : string.Empty,
+            Namespace = ("Namespace", r => r["Namespace"] ?? string.Empty),
+        };
+
         /// <summary>Every query text received, in order.</summary>
         public List<string> Queries { get; } = new();
 
@@ -47,6 +62,14 @@ namespace Chartly.Profiler.Tests.Sources
 
         /// <summary>What answers the queries of the metrics table (by default a table without rows).</summary>
         public FakeDataExplorerMetrics Metrics { get; set; } = new(Array.Empty<ExporterMetricRow>());
+
+        /// <summary>The most rows one answer holds; a larger result is cut there and the completion reports the truncation, as the service's 500,000-record limit does.</summary>
+        public int MaxRows { get; set; } = int.MaxValue;
+
+        /// <summary>The rows of every answer sent so far (after any truncation).</summary>
+        public long RowsSent { get; private set; }
+
+        public const string TruncationMessage = "Query result set has exceeded the internal record count limit 500000 (E_QUERY_RESULT_SET_TOO_LARGE; see https://aka.ms/kustoquerylimits)";
 
         /// <summary>Exporter rows added beside the sample spans (bad rows for the bad-input tests).</summary>
         public List<IReadOnlyDictionary<string, string?>> ExtraRows { get; } = new();
@@ -65,13 +88,31 @@ namespace Chartly.Profiler.Tests.Sources
                 Queries.Add(csl);
             }
 
-            if (!csl.StartsWith(_table + "\n", StringComparison.Ordinal))
+            if (RootStatistics.IsStatistics(csl))
+            {
+                return CannedResponse.Json(200, StatisticsFrames(RootStatistics.Answer(csl, Select, RowColumns)));
+            }
+
+            var sampled = csl.StartsWith("let matching = ", StringComparison.Ordinal);
+            if (!csl.StartsWith((sampled ? "let matching = " : string.Empty) + _table + "\n", StringComparison.Ordinal))
             {
                 return CannedResponse.Json(400, "{\"error\":{\"code\":\"General_BadRequest\",\"message\":\"Request is invalid and cannot be executed.\",\"@type\":\"Kusto.Data.Exceptions.KustoBadRequestException\",\"@message\":\"Semantic error: 'table' operator: Failed to resolve table expression\"}}");
             }
 
             var withTrace = csl.Contains("SpanName, SpanStatus", StringComparison.Ordinal);
-            return CannedResponse.Json(200, Frames(Select(csl).ToList(), withTrace));
+            var rows = sampled ? RootStatistics.SampledCandidates(csl, Select, RowColumns) : Select(csl).ToList();
+            lock (Queries)
+            {
+                RowsSent += Math.Min(rows.Count, MaxRows);
+            }
+
+            if (rows.Count > MaxRows)
+            {
+                // As the service truncates: the first rows, then the completion says the result set was cut.
+                return CannedResponse.Json(200, Frames(rows.Take(MaxRows).ToList(), withTrace, TruncationMessage));
+            }
+
+            return CannedResponse.Json(200, Frames(rows, withTrace));
         }
 
         /// <summary>The row the exporter writes for a span, as the projection reads it (attribute lookups resolved).</summary>
@@ -137,6 +178,18 @@ namespace Chartly.Profiler.Tests.Sources
             foreach (var line in csl.Split('\n').Where(l => l.StartsWith("| where ", StringComparison.Ordinal) && !l.Contains("StartTime >=", StringComparison.Ordinal)))
             {
                 var body = line.Substring("| where ".Length);
+                if (RootStatistics.Sampled(body) is { } keep)
+                {
+                    rows = rows.Where(r => keep(r["TraceID"]!)).ToList();
+                    continue;
+                }
+
+                if (RootStatistics.InEnvironment(body) is { } environment)
+                {
+                    rows = rows.Where(r => string.IsNullOrEmpty(r["Environment"]) || r["Environment"] == environment).ToList();
+                    continue;
+                }
+
                 if (body.StartsWith("SpanKind in~ (", StringComparison.Ordinal))
                 {
                     rows = rows.Where(r => r["SpanKind"] is "Server" or "Consumer").ToList();
@@ -147,13 +200,18 @@ namespace Chartly.Profiler.Tests.Sources
             }
 
             var take = Regex.Match(csl, "\n\\| take (?<n>[0-9]+)\n");
-            if (take.Success)
+            var anchorText = Regex.Match(csl, "\n\\| extend Distance = abs\\(StartTime - datetime\\((?<t>[^)]+)\\)\\)\n");
+            if (anchorText.Success)
             {
-                var anchor = Parse(Regex.Match(csl, "\n\\| extend Distance = abs\\(StartTime - datetime\\((?<t>[^)]+)\\)\\)\n").Groups["t"].Value);
+                var anchor = Parse(anchorText.Groups["t"].Value);
                 rows = rows
                     .OrderBy(r => Math.Abs(Parse(r["StartTime"]!) - anchor))
-                    .ThenBy(r => Parse(r["StartTime"]!))
-                    .Take(int.Parse(take.Groups["n"].Value, CultureInfo.InvariantCulture));
+                    .ThenBy(r => Parse(r["StartTime"]!));
+            }
+
+            if (take.Success)
+            {
+                rows = rows.Take(int.Parse(take.Groups["n"].Value, CultureInfo.InvariantCulture));
             }
 
             return rows;
@@ -192,20 +250,15 @@ namespace Chartly.Profiler.Tests.Sources
         private static readonly string[] TraceColumns = CandidateColumns.Concat(new[] { "SpanName", "SpanStatus", "Component", "HttpStatus", "ResendCount" }).ToArray();
 
         /// <summary>The v2 answer: header, QueryProperties, PrimaryResult, QueryCompletionInformation, completion.</summary>
-        private string Frames(IReadOnlyList<IReadOnlyDictionary<string, string?>> rows, bool withTrace)
+        private string Frames(IReadOnlyList<IReadOnlyDictionary<string, string?>> rows, bool withTrace, string? truncated = null)
         {
             var columns = withTrace ? TraceColumns : CandidateColumns;
+            var completionError = truncated ?? CompletionError;
             using var buffer = new MemoryStream();
             using (var w = new Utf8JsonWriter(buffer))
             {
                 w.WriteStartArray();
-                w.WriteStartObject();
-                w.WriteString("FrameType", "DataSetHeader");
-                w.WriteBoolean("IsProgressive", false);
-                w.WriteString("Version", "v2.0");
-                w.WriteBoolean("IsFragmented", false);
-                w.WriteString("ErrorReportingPlacement", "InData");
-                w.WriteEndObject();
+                Header(w);
 
                 Table(w, 0, "QueryProperties", "@ExtendedProperties", new[] { ("TableId", "int"), ("Key", "string"), ("Value", "dynamic") }, tw =>
                 {
@@ -262,27 +315,77 @@ namespace Chartly.Profiler.Tests.Sources
                     tw.WriteEndArray();
                 });
 
-                w.WriteStartObject();
-                w.WriteString("FrameType", "DataSetCompletion");
-                w.WriteBoolean("HasErrors", CompletionError is not null);
-                w.WriteBoolean("Cancelled", false);
-                if (CompletionError is not null)
-                {
-                    w.WriteStartArray("OneApiErrors");
-                    w.WriteStartObject();
-                    w.WriteStartObject("error");
-                    w.WriteString("code", "LimitsExceeded");
-                    w.WriteString("message", CompletionError);
-                    w.WriteEndObject();
-                    w.WriteEndObject();
-                    w.WriteEndArray();
-                }
-
-                w.WriteEndObject();
+                Completion(w, completionError);
                 w.WriteEndArray();
             }
 
             return Encoding.UTF8.GetString(buffer.ToArray());
+        }
+
+        /// <summary>The one-row answer of the root statistics, in the v2 frames.</summary>
+        private string StatisticsFrames(IReadOnlyDictionary<string, object> row)
+        {
+            using var buffer = new MemoryStream();
+            using (var w = new Utf8JsonWriter(buffer))
+            {
+                w.WriteStartArray();
+                Header(w);
+                Table(w, 0, "PrimaryResult", "PrimaryResult", row.Select(kv => (kv.Key, kv.Value is long ? "long" : "dynamic")).ToArray(), tw =>
+                {
+                    tw.WriteStartArray();
+                    foreach (var v in row.Values)
+                    {
+                        if (v is long n)
+                        {
+                            tw.WriteNumberValue(n);
+                        }
+                        else
+                        {
+                            // A dynamic value is JSON in the v2 frames.
+                            JsonSerializer.Serialize(tw, (string[])v);
+                        }
+                    }
+
+                    tw.WriteEndArray();
+                });
+                Completion(w, CompletionError);
+                w.WriteEndArray();
+            }
+
+            return Encoding.UTF8.GetString(buffer.ToArray());
+        }
+
+        private static void Header(Utf8JsonWriter w)
+        {
+            w.WriteStartObject();
+            w.WriteString("FrameType", "DataSetHeader");
+            w.WriteBoolean("IsProgressive", false);
+            w.WriteString("Version", "v2.0");
+            w.WriteBoolean("IsFragmented", false);
+            w.WriteString("ErrorReportingPlacement", "InData");
+            w.WriteEndObject();
+        }
+
+        /// <summary>The last frame; with an error, the answer is partial (or, by its message, truncated).</summary>
+        private static void Completion(Utf8JsonWriter w, string? error)
+        {
+            w.WriteStartObject();
+            w.WriteString("FrameType", "DataSetCompletion");
+            w.WriteBoolean("HasErrors", error is not null);
+            w.WriteBoolean("Cancelled", false);
+            if (error is not null)
+            {
+                w.WriteStartArray("OneApiErrors");
+                w.WriteStartObject();
+                w.WriteStartObject("error");
+                w.WriteString("code", "LimitsExceeded");
+                w.WriteString("message", error);
+                w.WriteEndObject();
+                w.WriteEndObject();
+                w.WriteEndArray();
+            }
+
+            w.WriteEndObject();
         }
 
         private static void Table(Utf8JsonWriter w, int id, string kind, string name, (string Name, string Type)[] columns, Action<Utf8JsonWriter> rows)

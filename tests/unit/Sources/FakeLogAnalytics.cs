@@ -96,6 +96,29 @@ namespace Chartly.Profiler.Tests.Sources
 
         public FakeLogAnalytics(IReadOnlyList<AppRow> rows) => _rows = rows;
 
+        /// <summary>How the root statistics read a row: the duration as the row mapper converts <c>DurationMs</c>.</summary>
+        private static readonly RootStatistics.Columns<AppRow> RowColumns = new(
+            r => r.OperationId,
+            r => r.Id,
+            r => r.ParentId,
+            r => r.StartUnixNano,
+            r => Prop(r, "deployment.environment.name") ?? Prop(r, "deployment.environment"),
+            r => r.AppVersion,
+            r => (long)Math.Floor((r.DurationMs * 1_000_000.0) + 0.5),
+            "AppVersion")
+        {
+            Column = (r, name) => name switch
+            {
+                "WorkflowId" => Prop(r, "chartly.workflow.id") ?? string.Empty,
+                "WorkflowName" => Prop(r, "chartly.workflow.name") ?? string.Empty,
+                "ConnectorId" => Prop(r, "chartly.connector.id") ?? string.Empty,
+                _ => throw new InvalidOperationException("The fake has no column " + name),
+            },
+            Namespace = (
+                "coalesce(Namespace, extract(@\"^\\[(.+?)\\]/.\", 1, AppRoleName))",
+                r => Prop(r, "k8s.namespace.name") ?? Prop(r, "service.namespace") ?? Regex.Match(r.AppRoleName, "^\\[(.+?)\\]/.").Groups[1].Value),
+        };
+
         /// <summary>Every query text received, in order.</summary>
         public List<string> Queries { get; } = new();
 
@@ -108,7 +131,12 @@ namespace Chartly.Profiler.Tests.Sources
                 Queries.Add(kql);
             }
 
-            var rows = Select(kql).ToList();
+            if (RootStatistics.IsStatistics(kql))
+            {
+                return CannedResponse.Json(200, StatisticsTable(RootStatistics.Answer(kql, Select, RowColumns)));
+            }
+
+            var rows = kql.StartsWith("let matching = ", StringComparison.Ordinal) ? RootStatistics.SampledCandidates(kql, Select, RowColumns) : Select(kql).ToList();
             return CannedResponse.Json(200, Table(rows, withTraceColumns: kql.Contains("Component = ", StringComparison.Ordinal)));
         }
 
@@ -153,11 +181,35 @@ namespace Chartly.Profiler.Tests.Sources
                 rows = rows.Where(r => any ? filters.Any(f => Prop(r, f.Item1) == f.Item2) : filters.All(f => Prop(r, f.Item1) == f.Item2));
             }
 
+            foreach (var line in kql.Split('\n').Where(l => l.StartsWith("| where ", StringComparison.Ordinal)))
+            {
+                if (RootStatistics.InEnvironment(line.Substring("| where ".Length)) is { } environment)
+                {
+                    rows = rows.Where(r => RowColumns.Environment(r) is not { Length: > 0 } e || e == environment);
+                }
+                else if (Regex.Match(line, "^\\| where AppVersion == @\"(?<v>(?:[^\"]|\"\")*)\"$") is { Success: true } version)
+                {
+                    rows = rows.Where(r => r.AppVersion == Unquote(version.Groups["v"].Value));
+                }
+            }
+
+            foreach (var line in kql.Split('\n').Where(l => l.StartsWith("| where strcmp(", StringComparison.Ordinal)))
+            {
+                var keep = RootStatistics.Sampled(line.Substring("| where ".Length)) ?? throw new InvalidOperationException("The fake does not understand the filter: " + line);
+                rows = rows.Where(r => keep(r.OperationId));
+            }
+
             var take = Regex.Match(kql, "\n\\| take (?<n>[0-9]+)\n");
             if (take.Success)
             {
-                var anchor = ParseDateTime(Regex.Match(kql, "\n\\| extend Distance = abs\\(TimeGenerated - datetime\\((?<t>[^)]+)\\)\\)\n").Groups["t"].Value);
-                rows = rows.OrderBy(r => Math.Abs(r.StartUnixNano - anchor)).ThenBy(r => r.StartUnixNano).Take(int.Parse(take.Groups["n"].Value, CultureInfo.InvariantCulture));
+                var anchorText = Regex.Match(kql, "\n\\| extend Distance = abs\\(TimeGenerated - datetime\\((?<t>[^)]+)\\)\\)\n");
+                if (anchorText.Success)
+                {
+                    var anchor = ParseDateTime(anchorText.Groups["t"].Value);
+                    rows = rows.OrderBy(r => Math.Abs(r.StartUnixNano - anchor)).ThenBy(r => r.StartUnixNano);
+                }
+
+                rows = rows.Take(int.Parse(take.Groups["n"].Value, CultureInfo.InvariantCulture));
             }
 
             return rows;
@@ -171,6 +223,57 @@ namespace Chartly.Profiler.Tests.Sources
         {
             var dt = DateTime.ParseExact(text, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
             return (dt.Ticks - DateTime.UnixEpoch.Ticks) * 100;
+        }
+
+        /// <summary>The one-row answer of the root statistics.</summary>
+        private static string StatisticsTable(IReadOnlyDictionary<string, object> row)
+        {
+            using var buffer = new MemoryStream();
+            using (var w = new Utf8JsonWriter(buffer))
+            {
+                StartPrimary(w, row.Select(kv => (kv.Key, kv.Value is long ? "long" : "dynamic")));
+                w.WriteStartArray("rows");
+                w.WriteStartArray();
+                foreach (var v in row.Values)
+                {
+                    if (v is long n)
+                    {
+                        w.WriteNumberValue(n);
+                    }
+                    else
+                    {
+                        // The query API sends a dynamic value as its JSON text.
+                        w.WriteStringValue(JsonSerializer.Serialize((string[])v));
+                    }
+                }
+
+                w.WriteEndArray();
+                w.WriteEndArray();
+                w.WriteEndObject();
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            return Encoding.UTF8.GetString(buffer.ToArray());
+        }
+
+        /// <summary>Opens the answer and its PrimaryResult table, up to its rows.</summary>
+        private static void StartPrimary(Utf8JsonWriter w, IEnumerable<(string Name, string Type)> columns)
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("tables");
+            w.WriteStartObject();
+            w.WriteString("name", "PrimaryResult");
+            w.WriteStartArray("columns");
+            foreach (var (name, type) in columns)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", name);
+                w.WriteString("type", type);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
         }
 
         public static string Iso(long unixNano) =>
@@ -216,20 +319,7 @@ namespace Chartly.Profiler.Tests.Sources
             using var buffer = new MemoryStream();
             using (var w = new Utf8JsonWriter(buffer))
             {
-                w.WriteStartObject();
-                w.WriteStartArray("tables");
-                w.WriteStartObject();
-                w.WriteString("name", "PrimaryResult");
-                w.WriteStartArray("columns");
-                foreach (var c in columns)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("name", c.Name);
-                    w.WriteString("type", c.Type);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
+                StartPrimary(w, columns.Select(c => (c.Name, c.Type)));
                 w.WriteStartArray("rows");
                 foreach (var r in rows.Reverse())
                 {

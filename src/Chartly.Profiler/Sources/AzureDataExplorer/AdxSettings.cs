@@ -60,6 +60,7 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
             // The cluster is its own resource (https://{cluster}/.default).
             var scope = EntraIdentity.ParseScope(r, cluster, "https://mycluster.westeurope.kusto.windows.net/.default");
             var identity = EntraIdentity.Parse(r);
+            var limits = RemoteLimits.Parse(r, TimeSpan.FromMinutes(3), TimeSpan.FromMinutes(10));
             var parsed = new AdxSettings(
                 cluster,
                 database,
@@ -67,11 +68,13 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
                 metrics,
                 scope,
                 identity,
-                RemoteLimits.Parse(r, TimeSpan.FromMinutes(3), TimeSpan.FromMinutes(10)),
+                limits,
                 new KustoPassLimits(
                     r.Duration("trace-margin", TimeSpan.FromMinutes(5), TimeSpan.Zero, TimeSpan.FromDays(1)),
                     r.Duration("nearest-lookaround", TimeSpan.FromDays(7), TimeSpan.Zero, TimeSpan.FromDays(90)),
-                    r.Int("traces-per-query", 100, 1, 1000)));
+                    r.Int("traces-per-query", 100, 1, 1000),
+                    r.Int("root-budget", KustoPassLimits.DefaultRootBudget, 1, KustoPassLimits.MaxRootBudget),
+                    KustoPassLimits.AnswerBytesFor(limits.MaxResponseBytes)));
             r.RejectUnknown();
             return parsed;
         }

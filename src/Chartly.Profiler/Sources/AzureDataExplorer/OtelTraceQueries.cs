@@ -24,6 +24,9 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
 
         public OtelTraceQueries(string table) => _table = table;
 
+        /// <summary>The columns the root statistics read; a duration is whole 100 ns ticks, as the table stores times.</summary>
+        public KustoRootColumns RootColumns { get; } = new("TraceID", "SpanID", "ParentID", "StartTime", "tolong((EndTime - StartTime) / 1tick) * 100", "ServiceVersion", "Namespace");
+
         private static string R(string key) => "tostring(ResourceAttributes[\"" + key + "\"])";
 
         private static string T(string key) => "tostring(TraceAttributes[\"" + key + "\"])";

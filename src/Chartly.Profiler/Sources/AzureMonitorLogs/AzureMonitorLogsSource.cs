@@ -22,7 +22,7 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
         private readonly TokenCache _tokens;
 
         public AzureMonitorLogsSource(LogsSettings settings, Func<TokenCredential>? credential = null, Http.HttpTuning? tuning = null)
-            : base(settings.Describe(), new KustoPassLimits(settings.TraceMargin, settings.NearestLookaround, settings.TracesPerQuery), Queries.Instance)
+            : base(settings.Describe(), new KustoPassLimits(settings.TraceMargin, settings.NearestLookaround, settings.TracesPerQuery, settings.RootBudget, KustoPassLimits.AnswerBytesFor(settings.Limits.MaxResponseBytes)), Queries.Instance)
         {
             _settings = settings;
 
@@ -72,6 +72,8 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
             public string Traces(IReadOnlyList<TraceId> traces, long fromUnixNano, long toUnixNano) => SpanQueries.Traces(traces, fromUnixNano, toUnixNano);
 
             public string TracesTemplate(long fromUnixNano, long toUnixNano) => SpanQueries.TracesTemplate(fromUnixNano, toUnixNano);
+
+            public KustoRootColumns RootColumns => SpanQueries.RootColumns;
         }
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using Chartly.Profiler.Sources.Entra;
 using Chartly.Profiler.Sources.Http;
+using Chartly.Profiler.Sources.Kusto;
 
 namespace Chartly.Profiler.Sources.AzureMonitorLogs
 {
@@ -21,7 +22,8 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
         RemoteLimits Limits,
         TimeSpan TraceMargin,
         TimeSpan NearestLookaround,
-        int TracesPerQuery)
+        int TracesPerQuery,
+        int RootBudget = KustoPassLimits.DefaultRootBudget)
     {
         public const string TypeName = "azure-monitor-logs";
         public const string DefaultEndpoint = "https://api.loganalytics.io";
@@ -71,7 +73,8 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
                 RemoteLimits.Parse(r, TimeSpan.FromMinutes(3), DefaultDeadline),
                 r.Duration("trace-margin", TimeSpan.FromMinutes(5), TimeSpan.Zero, TimeSpan.FromDays(1)),
                 r.Duration("nearest-lookaround", TimeSpan.FromDays(7), TimeSpan.Zero, TimeSpan.FromDays(90)),
-                r.Int("traces-per-query", 100, 1, 1000));
+                r.Int("traces-per-query", 100, 1, 1000),
+                r.Int("root-budget", KustoPassLimits.DefaultRootBudget, 1, KustoPassLimits.MaxRootBudget));
             r.RejectUnknown();
             return settingsObject;
         }

@@ -32,6 +32,13 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
             "    Name, ResultCode = tostring(ResultCode), Success = tostring(Success),\n" +
             "    Component = tostring(Properties[\"chartly.component\"]), ResendCount = tostring(Properties[\"http.request.resend_count\"])";
 
+        /// <summary>
+        /// The columns the root statistics read. The duration is <c>DurationMs</c> in nanoseconds
+        /// rounded half up, as the row mapper rounds it (half away from zero; durations are never negative);
+        /// the namespace is the row's, else the one an SDK exporter's <c>[namespace]/name</c> role carries (<c>SdkRole</c>).
+        /// </summary>
+        public static readonly KustoRootColumns RootColumns = new("OperationId", "Id", "ParentId", "TimeGenerated", "tolong(floor(DurationMs * 1000000.0 + 0.5))", "AppVersion", "coalesce(Namespace, extract(@\"^\\[(.+?)\\]/.\", 1, AppRoleName))");
+
         /// <summary>Entry spans (server, consumer) are requests; a service target begins only there.</summary>
         public static bool SearchesDependencies(TargetType type) => type != TargetType.Service;
 
