@@ -266,61 +266,30 @@ namespace Chartly.Profiler.Bench
 
             private CannedResponse Frames(string[] columns, IReadOnlyList<string?[]> rows, bool numbers)
             {
-                using var buffer = new MemoryStream();
-                using (var w = new Utf8JsonWriter(buffer))
+                var types = columns.Select(c => (c, numbers ? "long" : c is "StartTime" or "EndTime" ? "datetime" : "string")).ToArray();
+                var answer = KustoFrames.Answer(w => KustoFrames.PrimaryResult(w, types, tw =>
                 {
-                    w.WriteStartArray();
-                    w.WriteStartObject();
-                    w.WriteString("FrameType", "DataSetHeader");
-                    w.WriteString("Version", "v2.0");
-                    w.WriteEndObject();
-                    w.WriteStartObject();
-                    w.WriteString("FrameType", "DataTable");
-                    w.WriteNumber("TableId", 0);
-                    w.WriteString("TableKind", "PrimaryResult");
-                    w.WriteString("TableName", "PrimaryResult");
-                    w.WriteStartArray("Columns");
-                    foreach (var c in columns)
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("ColumnName", c);
-                        w.WriteString("ColumnType", numbers ? "long" : c is "StartTime" or "EndTime" ? "datetime" : "string");
-                        w.WriteEndObject();
-                    }
-
-                    w.WriteEndArray();
-                    w.WriteStartArray("Rows");
                     foreach (var r in rows)
                     {
-                        w.WriteStartArray();
+                        tw.WriteStartArray();
                         foreach (var v in r)
                         {
                             if (numbers)
                             {
-                                w.WriteRawValue(v!);
+                                tw.WriteRawValue(v!);
                             }
                             else
                             {
-                                w.WriteStringValue(v);
+                                tw.WriteStringValue(v);
                             }
                         }
 
-                        w.WriteEndArray();
+                        tw.WriteEndArray();
                     }
-
-                    w.WriteEndArray();
-                    w.WriteEndObject();
-                    w.WriteStartObject();
-                    w.WriteString("FrameType", "DataSetCompletion");
-                    w.WriteBoolean("HasErrors", false);
-                    w.WriteBoolean("Cancelled", false);
-                    w.WriteEndObject();
-                    w.WriteEndArray();
-                }
-
+                }), completionError: null);
                 Interlocked.Add(ref _rows, rows.Count);
-                Interlocked.Add(ref _bytes, buffer.Length);
-                return CannedResponse.Json(200, Encoding.UTF8.GetString(buffer.ToArray()));
+                Interlocked.Add(ref _bytes, Encoding.UTF8.GetByteCount(answer));
+                return CannedResponse.Json(200, answer);
             }
         }
     }

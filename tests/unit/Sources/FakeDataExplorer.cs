@@ -254,13 +254,9 @@ namespace Chartly.Profiler.Tests.Sources
         {
             var columns = withTrace ? TraceColumns : CandidateColumns;
             var completionError = truncated ?? CompletionError;
-            using var buffer = new MemoryStream();
-            using (var w = new Utf8JsonWriter(buffer))
+            return KustoFrames.Answer(w =>
             {
-                w.WriteStartArray();
-                Header(w);
-
-                Table(w, 0, "QueryProperties", "@ExtendedProperties", new[] { ("TableId", "int"), ("Key", "string"), ("Value", "dynamic") }, tw =>
+                KustoFrames.Table(w, 0, "QueryProperties", "@ExtendedProperties", new[] { ("TableId", "int"), ("Key", "string"), ("Value", "dynamic") }, tw =>
                 {
                     tw.WriteStartArray();
                     tw.WriteNumberValue(1);
@@ -271,7 +267,7 @@ namespace Chartly.Profiler.Tests.Sources
                     tw.WriteEndArray();
                 });
 
-                Table(w, 1, "PrimaryResult", "PrimaryResult", columns.Select(c => (c, c is "StartTime" or "EndTime" ? "datetime" : "string")).ToArray(), tw =>
+                KustoFrames.Table(w, 1, "PrimaryResult", "PrimaryResult", columns.Select(c => (c, c is "StartTime" or "EndTime" ? "datetime" : "string")).ToArray(), tw =>
                 {
                     var n = 0;
                     foreach (var r in rows.Reverse())
@@ -305,7 +301,7 @@ namespace Chartly.Profiler.Tests.Sources
                     }
                 });
 
-                Table(w, 2, "QueryCompletionInformation", "QueryCompletionInformation", new[] { ("Timestamp", "datetime"), ("ClientRequestId", "string"), ("StatusCode", "int"), ("StatusDescription", "string") }, tw =>
+                KustoFrames.Table(w, 2, "QueryCompletionInformation", "QueryCompletionInformation", new[] { ("Timestamp", "datetime"), ("ClientRequestId", "string"), ("StatusCode", "int"), ("StatusDescription", "string") }, tw =>
                 {
                     tw.WriteStartArray();
                     tw.WriteStringValue("2026-11-24T12:00:00.0000000Z");
@@ -314,23 +310,13 @@ namespace Chartly.Profiler.Tests.Sources
                     tw.WriteStringValue("Query completed successfully");
                     tw.WriteEndArray();
                 });
-
-                Completion(w, completionError);
-                w.WriteEndArray();
-            }
-
-            return Encoding.UTF8.GetString(buffer.ToArray());
+            }, completionError);
         }
 
         /// <summary>The one-row answer of the root statistics, in the v2 frames.</summary>
         private string StatisticsFrames(IReadOnlyDictionary<string, object> row)
         {
-            using var buffer = new MemoryStream();
-            using (var w = new Utf8JsonWriter(buffer))
-            {
-                w.WriteStartArray();
-                Header(w);
-                Table(w, 0, "PrimaryResult", "PrimaryResult", row.Select(kv => (kv.Key, kv.Value is long ? "long" : "dynamic")).ToArray(), tw =>
+            return KustoFrames.Answer(w => KustoFrames.PrimaryResult(w, row.Select(kv => (kv.Key, kv.Value is long ? "long" : "dynamic")).ToArray(), tw =>
                 {
                     tw.WriteStartArray();
                     foreach (var v in row.Values)
@@ -347,68 +333,7 @@ namespace Chartly.Profiler.Tests.Sources
                     }
 
                     tw.WriteEndArray();
-                });
-                Completion(w, CompletionError);
-                w.WriteEndArray();
-            }
-
-            return Encoding.UTF8.GetString(buffer.ToArray());
-        }
-
-        private static void Header(Utf8JsonWriter w)
-        {
-            w.WriteStartObject();
-            w.WriteString("FrameType", "DataSetHeader");
-            w.WriteBoolean("IsProgressive", false);
-            w.WriteString("Version", "v2.0");
-            w.WriteBoolean("IsFragmented", false);
-            w.WriteString("ErrorReportingPlacement", "InData");
-            w.WriteEndObject();
-        }
-
-        /// <summary>The last frame; with an error, the answer is partial (or, by its message, truncated).</summary>
-        private static void Completion(Utf8JsonWriter w, string? error)
-        {
-            w.WriteStartObject();
-            w.WriteString("FrameType", "DataSetCompletion");
-            w.WriteBoolean("HasErrors", error is not null);
-            w.WriteBoolean("Cancelled", false);
-            if (error is not null)
-            {
-                w.WriteStartArray("OneApiErrors");
-                w.WriteStartObject();
-                w.WriteStartObject("error");
-                w.WriteString("code", "LimitsExceeded");
-                w.WriteString("message", error);
-                w.WriteEndObject();
-                w.WriteEndObject();
-                w.WriteEndArray();
-            }
-
-            w.WriteEndObject();
-        }
-
-        private static void Table(Utf8JsonWriter w, int id, string kind, string name, (string Name, string Type)[] columns, Action<Utf8JsonWriter> rows)
-        {
-            w.WriteStartObject();
-            w.WriteString("FrameType", "DataTable");
-            w.WriteNumber("TableId", id);
-            w.WriteString("TableKind", kind);
-            w.WriteString("TableName", name);
-            w.WriteStartArray("Columns");
-            foreach (var (n, t) in columns)
-            {
-                w.WriteStartObject();
-                w.WriteString("ColumnName", n);
-                w.WriteString("ColumnType", t);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteStartArray("Rows");
-            rows(w);
-            w.WriteEndArray();
-            w.WriteEndObject();
+                }), CompletionError);
         }
     }
 }

@@ -194,65 +194,19 @@ namespace Chartly.Profiler.Tests.Sources
         private string Frames(IReadOnlyList<Dictionary<string, object?>> rows, string? error)
         {
             var columns = ColumnsOf(Columns);
-            using var buffer = new MemoryStream();
-            using (var w = new Utf8JsonWriter(buffer))
+            return KustoFrames.Answer(w => KustoFrames.PrimaryResult(w, columns.Select(c => (c, TypeOf(c))).ToArray(), tw =>
             {
-                w.WriteStartArray();
-                w.WriteStartObject();
-                w.WriteString("FrameType", "DataSetHeader");
-                w.WriteBoolean("IsProgressive", false);
-                w.WriteString("Version", "v2.0");
-                w.WriteEndObject();
-                w.WriteStartObject();
-                w.WriteString("FrameType", "DataTable");
-                w.WriteNumber("TableId", 0);
-                w.WriteString("TableKind", "PrimaryResult");
-                w.WriteString("TableName", "PrimaryResult");
-                w.WriteStartArray("Columns");
-                foreach (var c in columns)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("ColumnName", c);
-                    w.WriteString("ColumnType", TypeOf(c));
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-                w.WriteStartArray("Rows");
                 foreach (var r in rows.Reverse())
                 {
-                    w.WriteStartArray();
+                    tw.WriteStartArray();
                     foreach (var c in columns)
                     {
-                        Write(w, r.TryGetValue(c, out var v) ? v : "extra");
+                        Write(tw, r.TryGetValue(c, out var v) ? v : "extra");
                     }
 
-                    w.WriteEndArray();
+                    tw.WriteEndArray();
                 }
-
-                w.WriteEndArray();
-                w.WriteEndObject();
-                w.WriteStartObject();
-                w.WriteString("FrameType", "DataSetCompletion");
-                w.WriteBoolean("HasErrors", error is not null);
-                w.WriteBoolean("Cancelled", false);
-                if (error is not null)
-                {
-                    w.WriteStartArray("OneApiErrors");
-                    w.WriteStartObject();
-                    w.WriteStartObject("error");
-                    w.WriteString("code", "LimitsExceeded");
-                    w.WriteString("message", error);
-                    w.WriteEndObject();
-                    w.WriteEndObject();
-                    w.WriteEndArray();
-                }
-
-                w.WriteEndObject();
-                w.WriteEndArray();
-            }
-
-            return Encoding.UTF8.GetString(buffer.ToArray());
+            }), error);
         }
 
         private static void Write(Utf8JsonWriter w, object? v)
