@@ -124,6 +124,7 @@ namespace Chartly.Profiler.Analysis
             var matcher = new TargetMatcher(request.Target);
             var inWindow = SelectRoots(sources, matcher, request, quality, cancellation);
             var byTrace = LoadTraces(sources, inWindow, request, quality, cancellation);
+            Verbose?.Invoke($"Analysing {byTrace.Count} trace(s)");
             var (roots, evidence, spansSelected) = AnalyseRoots(byTrace, inWindow, matcher, quality, cancellation);
             if (roots.Count == 0)
             {
