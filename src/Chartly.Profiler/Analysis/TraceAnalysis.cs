@@ -36,6 +36,30 @@ namespace Chartly.Profiler.Analysis
         {
             var results = new TraceAnalysis?[traces.Count];
             var chunks = Chunks(traces.Count, maxParallelism);
+            try
+            {
+                Analyse(traces, inWindowIds, matcher, quality, maxParallelism, chunks, results, cancellation);
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                // The error itself, as a single-threaded walk would have thrown it, not the pool's wrapper.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
+
+            cancellation.ThrowIfCancellationRequested();
+            return results;
+        }
+
+        private static void Analyse(
+            List<KeyValuePair<TraceId, List<SpanRecord>>> traces,
+            Dictionary<TraceId, HashSet<ulong>> inWindowIds,
+            TargetMatcher matcher,
+            DataQualityCounters quality,
+            int maxParallelism,
+            List<(int From, int To)> chunks,
+            TraceAnalysis?[] results,
+            CancellationToken cancellation)
+        {
             Parallel.For(0, chunks.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallelism), CancellationToken = cancellation }, c =>
             {
                 for (var i = chunks[c].From; i < chunks[c].To && !cancellation.IsCancellationRequested; i++)
@@ -53,9 +77,6 @@ namespace Chartly.Profiler.Analysis
                     results[i] = Analyse(tree, inWindowIds[tree.TraceId], matcher, quality);
                 }
             });
-
-            cancellation.ThrowIfCancellationRequested();
-            return results;
         }
 
         private static readonly List<SpanRecord> Empty = new();
