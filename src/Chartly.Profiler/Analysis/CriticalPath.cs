@@ -107,6 +107,9 @@ namespace Chartly.Profiler.Analysis
             public bool WaitingForChild;
         }
 
+        [ThreadStatic]
+        private static Stack<Frame>? t_stack;
+
         public static RootAnalysis Analyze(TraceTree tree, int rootIndex, DataQualityCounters quality, bool keepSections = false)
         {
             var spans = tree.Spans;
@@ -117,7 +120,9 @@ namespace Chartly.Profiler.Analysis
             Dictionary<int, (long, long)>? throttled = null;
             long tolerated = 0;
 
-            var stack = new Stack<Frame>();
+            // Kept per thread: a large target walks a hundred thousand roots.
+            var stack = t_stack ??= new Stack<Frame>();
+            stack.Clear();
             stack.Push(new Frame { Span = rootIndex, Start = root.StartUnixNano, End = root.EndUnixNano, Cursor = root.EndUnixNano });
             while (stack.Count > 0)
             {
