@@ -37,12 +37,10 @@ namespace Chartly.Profiler.Bench
                     return CriticalPathOf(args[1], Repeat(args));
                 case "smoke":
                     return Smoke();
-                case "exp-pass2":
-                    return Experiments.Pass2(args);
                 case "profile":
                     return ProfileOnce(args);
                 default:
-                    Console.Error.WriteLine("usage: Chartly.Profiler.Bench micro [BenchmarkDotNet args] | reader <dir-or-file> [--repeat N] | layout <json-window-dir> <layout> [--repeat N] | critical-path <file> [--repeat N] | smoke");
+                    Console.Error.WriteLine("usage: Chartly.Profiler.Bench micro [BenchmarkDotNet args] | reader <dir-or-file> [--repeat N] | layout <json-window-dir> <layout> [--repeat N] | critical-path <file> [--repeat N] | profile <config> <env> <type> <id> <start> <end> [--parts] [--out file.json] | smoke");
                     return 2;
             }
         }
@@ -182,14 +180,30 @@ namespace Chartly.Profiler.Bench
             var roots = new List<RootAnalysis>();
             var engine = new ProfileEngine { Verbose = Stage, RootAnalysed = (_, _, r) => roots.Add(r) };
             var p = engine.Run(request, Configuration.ConfigLoader.Load(a[1]));
-            Stage("the what-if alone, again (inside the stage above)");
-            WhatIfAnalysis.Build(roots, p.Breakdown.ToList(), seconds: false, Environment.ProcessorCount);
             Stage("write the document (JSON)");
             var json = Output.ProfileDocument.Write(p, Output.DocumentFormat.Json);
-            Stage("done");
+            Stage("(totals)");
             var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(json)));
             process.Refresh();
             Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,8:n0} ms  cpu {1,6:n0} ms  done: roots={2} total_ms={3} bytes={4} sha256={5} peak_ws_mb={6:0} gcs={7}/{8}/{9}", sw.ElapsedMilliseconds, (process.TotalProcessorTime - startCpu).TotalMilliseconds, p.Summary.Roots.Count, p.Summary.TotalDurationMs, json.Length, hash, process.PeakWorkingSet64 / 1e6, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)));
+            if (Array.IndexOf(a, "--parts") >= 0)
+            {
+                // Parts of the stages above, timed again on their own (after the totals above).
+                Stage("the what-if alone, again");
+                WhatIfAnalysis.Build(roots, p.Breakdown.ToList(), seconds: false, Environment.ProcessorCount);
+                Stage("the breakdown alone, again");
+                ProfileBuilder.Breakdown(request, roots);
+                Stage("the span evidence alone, again");
+                var evidence = new Analysis.Signals.SpanEvidence();
+                foreach (var r in roots)
+                {
+                    evidence.AddRoot(r);
+                }
+
+                evidence.Windows();
+                Stage("end");
+            }
+
             if (Array.IndexOf(a, "--out") is var o && o >= 0 && o + 1 < a.Length)
             {
                 File.WriteAllText(a[o + 1], json, new UTF8Encoding(false));
