@@ -18,21 +18,15 @@ namespace Chartly.Profiler.Analysis
     /// </summary>
     public static class SelfTime
     {
-        [ThreadStatic]
-        private static Stack<int>? t_todo;
-
-        [ThreadStatic]
-        private static List<(long Start, long End)>? t_intervals;
-
-        public static (Dictionary<string, long> Self, Dictionary<string, long> Counts, long Clipped, long Outside) Of(TraceTree tree, int rootIndex)
+        public static (Dictionary<string, long> Self, Dictionary<string, long> Counts, long Clipped, long Outside) Of(TraceTree tree, int rootIndex, RootWalkBuffers? buffers = null)
         {
             var spans = tree.Spans;
             var self = new Dictionary<string, long>(StringComparer.Ordinal);
             var counts = new Dictionary<string, long>(StringComparer.Ordinal);
             long clipped = 0, outside = 0;
-            // A large target walks a hundred thousand roots: the walk's buffers are kept per thread.
-            var todo = t_todo ??= new Stack<int>();
-            var intervals = t_intervals ??= new List<(long Start, long End)>();
+            buffers ??= new RootWalkBuffers();
+            var todo = buffers.Spans;
+            var intervals = buffers.Intervals;
             todo.Clear();
             todo.Push(rootIndex);
             while (todo.Count > 0)

@@ -62,6 +62,7 @@ namespace Chartly.Profiler.Analysis
         {
             Parallel.For(0, chunks.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallelism), CancellationToken = cancellation }, c =>
             {
+                var buffers = new RootWalkBuffers();
                 for (var i = chunks[c].From; i < chunks[c].To && !cancellation.IsCancellationRequested; i++)
                 {
                     var spans = traces[i].Value;
@@ -74,14 +75,14 @@ namespace Chartly.Profiler.Analysis
 
                     // The tree holds the spans now: the list goes, so a large target is not in memory twice.
                     traces[i] = new KeyValuePair<TraceId, List<SpanRecord>>(traces[i].Key, Empty);
-                    results[i] = Analyse(tree, inWindowIds[tree.TraceId], matcher, quality);
+                    results[i] = Analyse(tree, inWindowIds[tree.TraceId], matcher, quality, buffers);
                 }
             });
         }
 
         private static readonly List<SpanRecord> Empty = new();
 
-        private static TraceAnalysis Analyse(TraceTree tree, HashSet<ulong> inWindowIds, TargetMatcher matcher, DataQualityCounters quality)
+        private static TraceAnalysis Analyse(TraceTree tree, HashSet<ulong> inWindowIds, TargetMatcher matcher, DataQualityCounters quality, RootWalkBuffers buffers)
         {
             for (var d = 0; d < tree.Duplicates; d++)
             {
@@ -98,7 +99,7 @@ namespace Chartly.Profiler.Analysis
                     quality.AddRootsWithoutEnvironment(1);
                 }
 
-                roots.Add(CriticalPath.Analyze(tree, r, quality, keepSections: true));
+                roots.Add(CriticalPath.Analyze(tree, r, quality, keepSections: true, buffers));
             }
 
             return new TraceAnalysis(tree, roots);
