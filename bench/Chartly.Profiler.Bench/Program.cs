@@ -42,7 +42,7 @@ namespace Chartly.Profiler.Bench
                 case "profile":
                     return ProfileOnce(args);
                 default:
-                    Console.Error.WriteLine("usage: Chartly.Profiler.Bench micro [BenchmarkDotNet args] | reader <dir-or-file> [--repeat N] | layout <json-window-dir> <layout> [--repeat N] | critical-path <file> [--repeat N] | kusto-million [roots] [root-budget] | smoke");
+                    Console.Error.WriteLine("usage: Chartly.Profiler.Bench micro [BenchmarkDotNet args] | reader <dir-or-file> [--repeat N] | layout <json-window-dir> <layout> [--repeat N] | critical-path <file> [--repeat N] | profile <config> <env> <type> <id> <start> <end> [--parts] [--out file.json] | kusto-million [roots] [root-budget] | smoke");
                     return 2;
             }
         }
@@ -141,7 +141,12 @@ namespace Chartly.Profiler.Bench
             return 0;
         }
 
-        /// <summary>One whole profile in-process, for a sampling profiler (dotnet-trace) to look at.</summary>
+        /// <summary>
+        /// One whole profile in-process, for a sampling profiler (dotnet-trace) to look at: each stage
+        /// the engine reports (its progress lines) with wall and CPU time (user + system, all threads),
+        /// then the document written as JSON, its SHA-256 (byte identity across changes) and the peak
+        /// working set. CPU beside wall because the machine is shared: CPU moves least with the load.
+        /// </summary>
         private static int ProfileOnce(string[] a)
         {
             var request = new Targets.ProfileRequest(
@@ -151,10 +156,61 @@ namespace Chartly.Profiler.Bench
                 Targets.Precision.Milliseconds,
                 Array.Empty<string>(),
                 null);
+            var process = Process.GetCurrentProcess();
             var sw = Stopwatch.StartNew();
-            var engine = new ProfileEngine { Verbose = m => Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,8:n0} ms  {1}", sw.ElapsedMilliseconds, m)) };
+            var lastWall = TimeSpan.Zero;
+            var lastCpu = process.TotalProcessorTime;
+            var startCpu = lastCpu;
+            var lastStage = "start";
+            var lastPause = GC.GetTotalPauseDuration();
+            var lastAllocated = GC.GetTotalAllocatedBytes();
+            void Stage(string next)
+            {
+                process.Refresh();
+                var wall = sw.Elapsed;
+                var cpu = process.TotalProcessorTime;
+                var pause = GC.GetTotalPauseDuration();
+                var allocated = GC.GetTotalAllocatedBytes();
+                Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,8:n0} ms  wall {1,6:n0} ms  cpu {2,6:n0} ms  gc pause {3,5:n0} ms  alloc {4,6:n0} MB  {5}", wall.TotalMilliseconds, (wall - lastWall).TotalMilliseconds, (cpu - lastCpu).TotalMilliseconds, (pause - lastPause).TotalMilliseconds, (allocated - lastAllocated) / 1e6, lastStage));
+                lastWall = wall;
+                lastCpu = cpu;
+                lastPause = pause;
+                lastAllocated = allocated;
+                lastStage = next;
+            }
+
+            var roots = new List<RootAnalysis>();
+            var engine = new ProfileEngine { Verbose = Stage, RootAnalysed = (_, _, r) => roots.Add(r) };
             var p = engine.Run(request, Configuration.ConfigLoader.Load(a[1]));
-            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,8:n0} ms  done: roots={1} total_ms={2}", sw.ElapsedMilliseconds, p.Summary.Roots.Count, p.Summary.TotalDurationMs));
+            Stage("write the document (JSON)");
+            var json = Output.ProfileDocument.Write(p, Output.DocumentFormat.Json);
+            Stage("(totals)");
+            var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+            process.Refresh();
+            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,8:n0} ms  cpu {1,6:n0} ms  done: roots={2} total_ms={3} bytes={4} sha256={5} peak_ws_mb={6:0} gcs={7}/{8}/{9}", sw.ElapsedMilliseconds, (process.TotalProcessorTime - startCpu).TotalMilliseconds, p.Summary.Roots.Count, p.Summary.TotalDurationMs, json.Length, hash, process.PeakWorkingSet64 / 1e6, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)));
+            if (Array.IndexOf(a, "--parts") >= 0)
+            {
+                // Parts of the stages above, timed again on their own (after the totals above).
+                Stage("the what-if alone, again");
+                WhatIfAnalysis.Build(roots, p.Breakdown.ToList(), seconds: false, Environment.ProcessorCount);
+                Stage("the breakdown alone, again");
+                ProfileBuilder.Breakdown(request, roots);
+                Stage("the span evidence alone, again");
+                var evidence = new Analysis.Signals.SpanEvidence();
+                foreach (var r in roots)
+                {
+                    evidence.AddRoot(r);
+                }
+
+                evidence.Windows();
+                Stage("end");
+            }
+
+            if (Array.IndexOf(a, "--out") is var o && o >= 0 && o + 1 < a.Length)
+            {
+                File.WriteAllText(a[o + 1], json, new UTF8Encoding(false));
+            }
+
             return 0;
         }
 

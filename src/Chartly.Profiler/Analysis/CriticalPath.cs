@@ -96,7 +96,7 @@ namespace Chartly.Profiler.Analysis
         /// <summary>Overlap tolerated between consecutive critical children, in parts per 10,000 of the parent's duration.</summary>
         public const int SkewToleranceBasisPoints = 100;
 
-        private struct Frame
+        internal struct Frame
         {
             public int Span;
             public long Start;
@@ -107,8 +107,10 @@ namespace Chartly.Profiler.Analysis
             public bool WaitingForChild;
         }
 
-        public static RootAnalysis Analyze(TraceTree tree, int rootIndex, DataQualityCounters quality, bool keepSections = false)
+        /// <param name="buffers">Kept by a caller that walks many roots on one thread; null allocates new ones.</param>
+        public static RootAnalysis Analyze(TraceTree tree, int rootIndex, DataQualityCounters quality, bool keepSections = false, RootWalkBuffers? buffers = null)
         {
+            buffers ??= new RootWalkBuffers();
             var spans = tree.Spans;
             var root = spans[rootIndex];
             var critical = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -117,7 +119,8 @@ namespace Chartly.Profiler.Analysis
             Dictionary<int, (long, long)>? throttled = null;
             long tolerated = 0;
 
-            var stack = new Stack<Frame>();
+            var stack = buffers.Frames;
+            stack.Clear();
             stack.Push(new Frame { Span = rootIndex, Start = root.StartUnixNano, End = root.EndUnixNano, Cursor = root.EndUnixNano });
             while (stack.Count > 0)
             {
@@ -193,7 +196,7 @@ namespace Chartly.Profiler.Analysis
                 }
             }
 
-            var (self, counts, clipped, outside) = SelfTime.Of(tree, rootIndex);
+            var (self, counts, clipped, outside) = SelfTime.Of(tree, rootIndex, buffers);
             quality.AddClippedSpans(clipped);
             quality.AddSpansOutsideParent(outside);
             quality.AddOverlapsTolerated(tolerated);

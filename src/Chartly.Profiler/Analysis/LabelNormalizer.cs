@@ -31,6 +31,7 @@ namespace Chartly.Profiler.Analysis
         };
 
         private readonly Dictionary<string, string> _cache = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _labels = new(StringComparer.Ordinal);
 
         public string Normalize(string? raw)
         {
@@ -45,6 +46,18 @@ namespace Chartly.Profiler.Analysis
             }
 
             var label = NormalizeUncached(raw);
+
+            // Names with a fresh id in each ("GET /items/96403") miss the cache but share a label:
+            // one string per label, not one per span, for every span a large target keeps.
+            if (_labels.TryGetValue(label, out var shared))
+            {
+                label = shared;
+            }
+            else if (_labels.Count < MaxCacheEntries)
+            {
+                _labels[label] = label;
+            }
+
             if (_cache.Count < MaxCacheEntries)
             {
                 _cache[raw] = label;

@@ -124,7 +124,8 @@ namespace Chartly.Profiler.Analysis
             var matcher = new TargetMatcher(request.Target);
             var inWindow = SelectRoots(sources, matcher, request, quality, cancellation);
             var byTrace = LoadTraces(sources, inWindow, request, quality, cancellation);
-            var (roots, evidence, spansSelected) = AnalyseRoots(byTrace, inWindow, matcher, quality, cancellation);
+            Verbose?.Invoke($"Analysing {byTrace.Count} trace(s)");
+            var (roots, evidence, spansSelected) = AnalyseRoots(byTrace, inWindow, matcher, quality, MaxParallelism(env) ?? Environment.ProcessorCount, cancellation);
             if (roots.Count == 0)
             {
                 throw ProfilerException.Precondition(
@@ -181,15 +182,19 @@ namespace Chartly.Profiler.Analysis
         }
 
         /// <summary>Stage 2: every span of the selected roots' traces, by trace, in trace-id order.</summary>
-        private SortedDictionary<TraceId, List<SpanRecord>> LoadTraces(List<ITraceSource> sources, IReadOnlyList<SpanRecord> inWindow, ProfileRequest request, DataQualityCounters quality, CancellationToken cancellation)
+        private List<KeyValuePair<TraceId, List<SpanRecord>>> LoadTraces(List<ITraceSource> sources, IReadOnlyList<SpanRecord> inWindow, ProfileRequest request, DataQualityCounters quality, CancellationToken cancellation)
         {
-            var traceIds = new SortedSet<TraceId>(inWindow.Select(c => c.TraceId));
-            var byTrace = new SortedDictionary<TraceId, List<SpanRecord>>();
-            foreach (var id in traceIds)
+            // A hash lookup per span, sorted once at the end: a service target brings millions of spans.
+            var byTrace = new Dictionary<TraceId, List<SpanRecord>>();
+            foreach (var c in inWindow)
             {
-                byTrace[id] = new List<SpanRecord>();
+                if (!byTrace.ContainsKey(c.TraceId))
+                {
+                    byTrace[c.TraceId] = new List<SpanRecord>();
+                }
             }
 
+            var traceIds = new SortedSet<TraceId>(byTrace.Keys);
             foreach (var s in sources)
             {
                 Verbose?.Invoke($"Loading {traceIds.Count} trace(s) from {s.Description}");
@@ -202,15 +207,18 @@ namespace Chartly.Profiler.Analysis
                 }
             }
 
-            return byTrace;
+            var ordered = byTrace.ToList();
+            ordered.Sort((a, b) => a.Key.CompareTo(b.Key));
+            return ordered;
         }
 
         /// <summary>Stage 3: each trace's tree, the roots in it, each root's critical path and span evidence.</summary>
         private (List<RootAnalysis> Roots, SpanEvidence Evidence, long SpansSelected) AnalyseRoots(
-            SortedDictionary<TraceId, List<SpanRecord>> byTrace,
+            List<KeyValuePair<TraceId, List<SpanRecord>>> byTrace,
             IReadOnlyList<SpanRecord> inWindow,
             TargetMatcher matcher,
             DataQualityCounters quality,
+            int maxParallelism,
             CancellationToken cancellation)
         {
             var inWindowIds = new Dictionary<TraceId, HashSet<ulong>>();
@@ -224,36 +232,22 @@ namespace Chartly.Profiler.Analysis
                 set.Add(c.SpanId);
             }
 
+            var analysed = TraceAnalysis.Run(byTrace, inWindowIds, matcher, quality, maxParallelism, cancellation);
             var roots = new List<RootAnalysis>();
             var evidence = new SpanEvidence();
             long spansSelected = 0;
-            foreach (var kv in byTrace)
+            foreach (var trace in analysed)
             {
-                cancellation.ThrowIfCancellationRequested();
-                if (kv.Value.Count == 0)
+                if (trace is null)
                 {
                     continue;
                 }
 
-                var tree = TraceTree.Build(kv.Key, kv.Value);
-                spansSelected += tree.Spans.Length;
-                for (var d = 0; d < tree.Duplicates; d++)
+                spansSelected += trace.Tree.Spans.Length;
+                foreach (var analysis in trace.Roots)
                 {
-                    quality.AddDuplicateSpan();
-                }
-
-                quality.AddOrphanSpans(tree.Orphans);
-                quality.AddCycles(tree.Cycles);
-                foreach (var r in TargetResolver.FindRoots(tree, inWindowIds[kv.Key], matcher))
-                {
-                    if (tree.Spans[r].Resource.Environment is null)
-                    {
-                        quality.AddRootsWithoutEnvironment(1);
-                    }
-
-                    var analysis = CriticalPath.Analyze(tree, r, quality, keepSections: true);
                     roots.Add(analysis);
-                    RootAnalysed?.Invoke(tree, r, analysis);
+                    RootAnalysed?.Invoke(trace.Tree, analysis.RootIndex, analysis);
                     evidence.AddRoot(analysis);
                 }
             }

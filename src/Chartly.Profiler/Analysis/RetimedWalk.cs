@@ -11,29 +11,71 @@ namespace Chartly.Profiler.Analysis
     /// </summary>
     public static class RetimedWalk
     {
-        private sealed class Frame
+        internal struct Frame
         {
             public int Span;
             public long Start;
             public long End;
             public long Cursor;
-            public int[] Children = Array.Empty<int>();
+            public int ChildFrom;
+            public int ChildTo;
             public int Next;
             public long PendingChildStart;
             public bool WaitingForChild;
         }
 
-        /// <summary>Adds the re-timed root's critical time per component to <paramref name="critical"/>.</summary>
-        public static void AddCriticalNanos(RootAnalysis analysis, BlockingGraph graph, WhatIfTimeline.Result t, Dictionary<string, long> critical)
+        /// <summary>
+        /// Buffers one caller reuses across walks (a what-if walks every root several times): the
+        /// frames, and every open frame's children one after another (frames close in the order
+        /// they open, so each frame's children sit above its parent's).
+        /// </summary>
+        public sealed class Scratch
         {
-            var tree = analysis.Tree;
-            var spans = tree.Spans;
-            var root = analysis.RootIndex;
-            var stack = new Stack<Frame>();
-            stack.Push(Open(graph, t, root, t.FrameStarts[root], t.Ends[root]));
-            while (stack.Count > 0)
+            internal Frame[] Frames = new Frame[64];
+            internal int[] Children = new int[256];
+            internal readonly NewEndDescending ByNewEnd = new();
+
+            internal int Reserve(int from, int count)
             {
-                var f = stack.Pop();
+                if (from + count > Children.Length)
+                {
+                    Array.Resize(ref Children, Math.Max(from + count, Children.Length * 2));
+                }
+
+                return from;
+            }
+        }
+
+        /// <summary>The walk's order of a frame's children over the new times: latest end first, then latest start, then index.</summary>
+        internal sealed class NewEndDescending : IComparer<int>
+        {
+            public WhatIfTimeline.Result? Times;
+
+            public int Compare(int x, int y)
+            {
+                var t = Times!;
+                var c = t.Ends[y].CompareTo(t.Ends[x]);
+                if (c != 0) return c;
+                c = t.FrameStarts[y].CompareTo(t.FrameStarts[x]);
+                return c != 0 ? c : x.CompareTo(y);
+            }
+        }
+
+        /// <summary>Adds the re-timed root's critical time per component to <paramref name="critical"/>.</summary>
+        public static void AddCriticalNanos(RootAnalysis analysis, BlockingGraph graph, WhatIfTimeline.Result t, Dictionary<string, long> critical) =>
+            AddCriticalNanos(analysis, graph, t, critical, new Scratch());
+
+        /// <summary>The same, with buffers kept from the caller's previous walks.</summary>
+        public static void AddCriticalNanos(RootAnalysis analysis, BlockingGraph graph, WhatIfTimeline.Result t, Dictionary<string, long> critical, Scratch scratch)
+        {
+            var spans = analysis.Tree.Spans;
+            var root = analysis.RootIndex;
+            scratch.ByNewEnd.Times = t;
+            var depth = 0;
+            scratch.Frames[0] = Open(graph, t, root, t.FrameStarts[root], t.Ends[root], scratch, 0);
+            while (depth >= 0)
+            {
+                ref var f = ref scratch.Frames[depth];
                 if (f.WaitingForChild)
                 {
                     f.Cursor = f.PendingChildStart;
@@ -42,9 +84,9 @@ namespace Chartly.Profiler.Analysis
 
                 var tolerance = (f.End - f.Start) * CriticalPath.SkewToleranceBasisPoints / 10_000;
                 var found = false;
-                while (f.Next < f.Children.Length)
+                while (f.Next < f.ChildTo)
                 {
-                    var ci = f.Children[f.Next++];
+                    var ci = scratch.Children[f.Next++];
                     var cs = Math.Max(t.FrameStarts[ci], f.Start);
                     var ce = Math.Min(t.Ends[ci], f.End);
                     if (ce <= cs)
@@ -73,18 +115,26 @@ namespace Chartly.Profiler.Analysis
 
                     f.WaitingForChild = true;
                     f.PendingChildStart = cs;
-                    stack.Push(f);
-                    var child = Open(graph, t, ci, cs, ce);
-                    stack.Push(child);
+                    var childFrom = f.ChildTo;
+                    if (depth + 1 == scratch.Frames.Length)
+                    {
+                        Array.Resize(ref scratch.Frames, scratch.Frames.Length * 2);
+                    }
+
+                    scratch.Frames[depth + 1] = Open(graph, t, ci, cs, ce, scratch, childFrom);
+                    depth++;
                     found = true;
                     break;
                 }
 
                 if (!found)
                 {
-                    Add(critical, spans[f.Span].Label, f.Cursor - f.Start);
+                    Add(critical, spans[scratch.Frames[depth].Span].Label, scratch.Frames[depth].Cursor - scratch.Frames[depth].Start);
+                    depth--;
                 }
             }
+
+            scratch.ByNewEnd.Times = null;
         }
 
         /// <summary>The re-timed root's critical time per component.</summary>
@@ -95,24 +145,18 @@ namespace Chartly.Profiler.Analysis
             return critical;
         }
 
-        /// <summary>A span's blocking children, latest new end first (then latest new start, then index), as the walk consumes them.</summary>
-        private static Frame Open(BlockingGraph graph, WhatIfTimeline.Result t, int span, long start, long end)
+        /// <summary>A span's blocking children, latest new end first (then latest new start, then index), as the walk consumes them, copied to <paramref name="from"/> in the scratch.</summary>
+        private static Frame Open(BlockingGraph graph, WhatIfTimeline.Result t, int span, long start, long end, Scratch scratch, int from)
         {
             var byStart = graph.Children[span];
-            var children = byStart;
+            scratch.Reserve(from, byStart.Length);
+            Array.Copy(byStart, 0, scratch.Children, from, byStart.Length);
             if (byStart.Length > 1)
             {
-                children = (int[])byStart.Clone();
-                Array.Sort(children, (x, y) =>
-                {
-                    var c = t.Ends[y].CompareTo(t.Ends[x]);
-                    if (c != 0) return c;
-                    c = t.FrameStarts[y].CompareTo(t.FrameStarts[x]);
-                    return c != 0 ? c : x.CompareTo(y);
-                });
+                Array.Sort(scratch.Children, from, byStart.Length, scratch.ByNewEnd);
             }
 
-            return new Frame { Span = span, Start = start, End = end, Cursor = end, Children = children };
+            return new Frame { Span = span, Start = start, End = end, Cursor = end, ChildFrom = from, ChildTo = from + byStart.Length, Next = from };
         }
 
         private static void Add(Dictionary<string, long> map, string key, long value)

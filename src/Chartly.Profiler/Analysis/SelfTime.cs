@@ -18,15 +18,17 @@ namespace Chartly.Profiler.Analysis
     /// </summary>
     public static class SelfTime
     {
-        public static (Dictionary<string, long> Self, Dictionary<string, long> Counts, long Clipped, long Outside) Of(TraceTree tree, int rootIndex)
+        public static (Dictionary<string, long> Self, Dictionary<string, long> Counts, long Clipped, long Outside) Of(TraceTree tree, int rootIndex, RootWalkBuffers? buffers = null)
         {
             var spans = tree.Spans;
             var self = new Dictionary<string, long>(StringComparer.Ordinal);
             var counts = new Dictionary<string, long>(StringComparer.Ordinal);
             long clipped = 0, outside = 0;
-            var todo = new Stack<int>();
+            buffers ??= new RootWalkBuffers();
+            var todo = buffers.Spans;
+            var intervals = buffers.Intervals;
+            todo.Clear();
             todo.Push(rootIndex);
-            var intervals = new List<(long Start, long End)>();
             while (todo.Count > 0)
             {
                 var si = todo.Pop();

@@ -67,21 +67,24 @@ namespace Chartly.Profiler.Analysis
 
             // Duplicate span ids: keep the first in the canonical order, count the rest.
             var index = new Dictionary<ulong, int>(sorted.Length);
-            var kept = new List<SpanRecord>(sorted.Length);
+            List<SpanRecord>? kept = null;
             var duplicates = 0;
-            foreach (var s in sorted)
+            for (var i = 0; i < sorted.Length; i++)
             {
+                var s = sorted[i];
                 if (index.ContainsKey(s.SpanId))
                 {
+                    // The first duplicate: the spans before it are kept as they are, copied once.
+                    kept ??= new List<SpanRecord>(new ArraySegment<SpanRecord>(sorted, 0, i));
                     duplicates++;
                     continue;
                 }
 
-                index[s.SpanId] = kept.Count;
-                kept.Add(s);
+                index[s.SpanId] = kept?.Count ?? i;
+                kept?.Add(s);
             }
 
-            var spans = kept.ToArray();
+            var spans = kept?.ToArray() ?? sorted;
             var n = spans.Length;
             var parent = new int[n];
             var orphans = 0;
@@ -133,12 +136,13 @@ namespace Chartly.Profiler.Analysis
                 }
             }
 
+            var byEnd = new EndDescending(spans);
             for (var i = 0; i < n; i++)
             {
                 var len = childStart[i + 1] - childStart[i];
                 if (len > 1)
                 {
-                    Array.Sort(children, childStart[i], len, new EndDescending(spans));
+                    Array.Sort(children, childStart[i], len, byEnd);
                 }
             }
 

@@ -37,6 +37,7 @@ namespace Chartly.Profiler.Analysis
                 var p = partials[c] = new Partial(top.Count);
                 var halfScratch = new WhatIfTimeline.Scratch();
                 var withoutScratch = new WhatIfTimeline.Scratch();
+                var walkScratch = new RetimedWalk.Scratch();
                 for (var i = chunks[c].From; i < chunks[c].To; i++)
                 {
                     var r = roots[i];
@@ -60,8 +61,8 @@ namespace Chartly.Profiler.Analysis
                             var without = WhatIfTimeline.Retime(r, graph, top[k], 0, 1, withoutScratch);
                             h = halved.DurationNanos;
                             x = without.DurationNanos;
-                            RetimedWalk.AddCriticalNanos(r, graph, halved, p.AtHalf[k]);
-                            RetimedWalk.AddCriticalNanos(r, graph, without, p.Without[k]);
+                            RetimedWalk.AddCriticalNanos(r, graph, halved, p.AtHalf[k], walkScratch);
+                            RetimedWalk.AddCriticalNanos(r, graph, without, p.Without[k], walkScratch);
                         }
 
                         p.Half[k] += h;

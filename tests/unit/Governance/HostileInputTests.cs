@@ -14,6 +14,7 @@ namespace Chartly.Profiler.Tests.Governance
     /// with the problem counted in data_quality, or a clear error with its exit code; never a
     /// crash, a hang or a buffer the size of the input.
     /// </summary>
+    [Collection(AllocationCollection.Name)]
     public class HostileInputTests
     {
         private const string Start = "2026-11-24T10:00:00Z";

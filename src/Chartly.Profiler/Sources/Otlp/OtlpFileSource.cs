@@ -25,13 +25,27 @@ namespace Chartly.Profiler.Sources.Otlp
         private List<string>? _metricFiles;
         private Dictionary<string, TraceRecordIndex>? _indexes;
 
+        // For a target that selects most of the window, pass 1 also keeps each file's spans whole
+        // (KeptRecords) and pass 2 takes them from here instead of parsing the records again.
+        private Dictionary<string, KeptRecords>? _kept;
+
+        /// <summary>
+        /// Spans all files of a read may keep between the passes (about 130 bytes each, so about
+        /// 500 MB); past it, pass 2 reads the files again.
+        /// </summary>
+        public const long DefaultKeepBudgetSpans = 4_000_000;
+
+        private readonly long _keepBudgetSpans;
+
         private readonly int _maxParallelism;
         private readonly bool _preFilter;
 
         /// <param name="maxParallelism">How many files are read at once; null: one per core.</param>
         /// <param name="preFilter">Whether pass one skims the JSON records that cannot hold the target (<see cref="NeedleFilter"/>); the profile is the same either way.</param>
-        public OtlpFileSource(IReadOnlyList<string> paths, string description, int? maxParallelism = null, bool preFilter = true)
+        /// <param name="keepBudgetSpans">Spans pass one may keep for pass two (<see cref="DefaultKeepBudgetSpans"/>); 0 never keeps. The profile is the same either way.</param>
+        public OtlpFileSource(IReadOnlyList<string> paths, string description, int? maxParallelism = null, bool preFilter = true, long keepBudgetSpans = DefaultKeepBudgetSpans)
         {
+            _keepBudgetSpans = keepBudgetSpans;
             _paths = paths;
             Description = description;
             _maxParallelism = maxParallelism ?? Math.Max(1, Environment.ProcessorCount);
@@ -70,16 +84,24 @@ namespace Chartly.Profiler.Sources.Otlp
             }
 
             RequireFiles(files);
+
+            // Runs, operations and connector runs are needles: only a service or a workflow can select most traces.
+            var budget = _keepBudgetSpans > 0 && matcher.Target.Type is TargetType.Service or TargetType.Workflow ? new KeepBudget(_keepBudgetSpans) : null;
             var results = ParallelFiles.Run(files, _maxParallelism, Progress, Description, "Finding target roots", cancellation, (file, reader) =>
             {
                 var fileQuality = new DataQualityCounters();
                 var candidates = new CandidateSink(matcher);
                 var index = new TraceRecordIndex();
-                reader.Observer = index;
+                var kept = budget is null ? null : new KeptRecords(index, budget);
+                var indexing = new IndexingSink(candidates, index);
+                reader.Observer = (IRecordObserver?)kept ?? index;
+
+                // A record the pre-filter skims hands no span to the keeping sink, so KeptRecords
+                // stores nothing for it and pass two reads it again: keeping stays exact.
                 reader.PreFilter = _preFilter ? NeedleFilter.For(matcher.Target) : null;
                 try
                 {
-                    ReadOne(reader, file, new IndexingSink(candidates, index), fileQuality, cancellation);
+                    ReadOne(reader, file, kept is null ? indexing : new KeepingSink(indexing, candidates, kept), fileQuality, cancellation);
                     index.Layout = reader.Layout;
                 }
                 finally
@@ -88,7 +110,7 @@ namespace Chartly.Profiler.Sources.Otlp
                     reader.PreFilter = null;
                 }
 
-                return (Candidates: candidates.Candidates, Index: index, Quality: fileQuality, Unsupported: reader.UnsupportedKind);
+                return (Candidates: candidates.Candidates, Index: index, Quality: fileQuality, Unsupported: reader.UnsupportedKind, Kept: kept);
             });
 
             // Merged in file order: the same candidates in the same order as a single-threaded read.
@@ -96,6 +118,7 @@ namespace Chartly.Profiler.Sources.Otlp
             var spanFiles = new List<string>();
             var metricFiles = new List<string>();
             var indexes = new Dictionary<string, TraceRecordIndex>(StringComparer.Ordinal);
+            var kept = new Dictionary<string, KeptRecords>(StringComparer.Ordinal);
             for (var i = 0; i < files.Count; i++)
             {
                 var r = results[i];
@@ -105,6 +128,10 @@ namespace Chartly.Profiler.Sources.Otlp
                 {
                     spanFiles.Add(files[i]);
                     indexes[files[i]] = r.Index;
+                    if (r.Kept is { Keeping: true })
+                    {
+                        kept[files[i]] = r.Kept;
+                    }
                 }
 
                 if (r.Quality.MetricRecords > 0)
@@ -117,6 +144,7 @@ namespace Chartly.Profiler.Sources.Otlp
             _spanFiles = spanFiles;
             _metricFiles = metricFiles;
             _indexes = indexes;
+            _kept = kept;
             return all;
         }
 
@@ -136,10 +164,18 @@ namespace Chartly.Profiler.Sources.Otlp
             }
 
             // The second pass re-reads bytes pass 1 already counted: its counts are not kept.
+            var keptByFile = _kept;
+            _kept = null; // taken once: the spans not selected go with it
             var results = ParallelFiles.Run(files, _maxParallelism, Progress, Description, "Loading traces", cancellation, (file, reader) =>
             {
                 var sink = new TraceSink(selected);
-                if (_indexes is not null && _indexes.TryGetValue(file, out var index) && index.Layout != TelemetryLayout.Compressed)
+                if (_indexes is not null && _indexes.TryGetValue(file, out var index) && keptByFile is not null && keptByFile.TryGetValue(file, out var kept)
+                    && FromKept(file, reader, index, kept, index.RangesFor(hashes), sink, cancellation))
+                {
+                    return sink.Spans;
+                }
+
+                if (_indexes is not null && _indexes.TryGetValue(file, out index) && index.Layout != TelemetryLayout.Compressed)
                 {
                     var ranges = index.RangesFor(hashes);
                     if (ranges.Count > 0)
@@ -162,6 +198,40 @@ namespace Chartly.Profiler.Sources.Otlp
             }
 
             return spans;
+        }
+
+        /// <summary>
+        /// Pass 2 from what pass 1 kept: each selected record's spans, in file order, parsing only a
+        /// record that was not kept. False (nothing added) when a compressed file misses one: it
+        /// cannot seek to it and is read whole instead.
+        /// </summary>
+        private static bool FromKept(string file, OtlpFileReader reader, TraceRecordIndex index, KeptRecords kept, List<RecordRange> ranges, TraceSink sink, CancellationToken cancellation)
+        {
+            if (index.Layout == TelemetryLayout.Compressed && ranges.Exists(r => !kept.TryGet(r.Offset, out _)))
+            {
+                return false;
+            }
+
+            foreach (var range in ranges)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                if (kept.TryGet(range.Offset, out var spans))
+                {
+                    foreach (var span in spans)
+                    {
+                        if (sink.Wants(span.TraceId))
+                        {
+                            sink.Spans.Add(span);
+                        }
+                    }
+                }
+                else
+                {
+                    Guard(file, () => reader.ReadRanges(file, index.Layout, new[] { range }, sink, new DataQualityCounters(), cancellation));
+                }
+            }
+
+            return true;
         }
 
         /// <summary>Pass 3: the metric points a query needs, filtered as they are read, as canonical samples.</summary>

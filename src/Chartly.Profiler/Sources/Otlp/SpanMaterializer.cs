@@ -93,7 +93,9 @@ namespace Chartly.Profiler.Sources.Otlp
 
         public List<SpanRecord> Spans { get; } = new();
 
-        public SpanInterest Interest(TraceId traceId) => _traces.Contains(traceId) ? SpanInterest.Full : SpanInterest.Skip;
+        public SpanInterest Interest(TraceId traceId) => Wants(traceId) ? SpanInterest.Full : SpanInterest.Skip;
+
+        public bool Wants(TraceId traceId) => _traces.Contains(traceId);
 
         public void Accept(SpanDraft draft) => Spans.Add(_materializer.Materialize(draft, withLabel: true));
     }

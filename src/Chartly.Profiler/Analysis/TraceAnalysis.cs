@@ -1,0 +1,121 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Chartly.Profiler.Telemetry;
+
+namespace Chartly.Profiler.Analysis
+{
+    /// <summary>
+    /// Builds each selected trace's tree and walks the target's roots in it, traces spread over the
+    /// cores. Traces are independent: each result lands in its trace's slot, the data-quality
+    /// counts are integer sums, so the caller reads the same roots in the same order on any number
+    /// of cores (the profile's bytes do not depend on it).
+    /// </summary>
+    public sealed class TraceAnalysis
+    {
+        private TraceAnalysis(TraceTree tree, List<RootAnalysis> roots)
+        {
+            Tree = tree;
+            Roots = roots;
+        }
+
+        public TraceTree Tree { get; }
+
+        /// <summary>The target's roots in the trace, in span order, each walked.</summary>
+        public List<RootAnalysis> Roots { get; }
+
+        /// <summary>One result per trace of <paramref name="traces"/>, in its order; null for a trace none of whose spans was found.</summary>
+        public static TraceAnalysis?[] Run(
+            List<KeyValuePair<TraceId, List<SpanRecord>>> traces,
+            Dictionary<TraceId, HashSet<ulong>> inWindowIds,
+            TargetMatcher matcher,
+            DataQualityCounters quality,
+            int maxParallelism,
+            CancellationToken cancellation)
+        {
+            var results = new TraceAnalysis?[traces.Count];
+            var chunks = Chunks(traces.Count, maxParallelism);
+            try
+            {
+                Analyse(traces, inWindowIds, matcher, quality, maxParallelism, chunks, results, cancellation);
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                // The error itself, as a single-threaded walk would have thrown it, not the pool's wrapper.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
+
+            cancellation.ThrowIfCancellationRequested();
+            return results;
+        }
+
+        private static void Analyse(
+            List<KeyValuePair<TraceId, List<SpanRecord>>> traces,
+            Dictionary<TraceId, HashSet<ulong>> inWindowIds,
+            TargetMatcher matcher,
+            DataQualityCounters quality,
+            int maxParallelism,
+            List<(int From, int To)> chunks,
+            TraceAnalysis?[] results,
+            CancellationToken cancellation)
+        {
+            Parallel.For(0, chunks.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallelism), CancellationToken = cancellation }, c =>
+            {
+                var buffers = new RootWalkBuffers();
+                for (var i = chunks[c].From; i < chunks[c].To && !cancellation.IsCancellationRequested; i++)
+                {
+                    var spans = traces[i].Value;
+                    if (spans.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    var tree = TraceTree.Build(traces[i].Key, spans);
+
+                    // The tree holds the spans now: the list goes, so a large target is not in memory twice.
+                    traces[i] = new KeyValuePair<TraceId, List<SpanRecord>>(traces[i].Key, Empty);
+                    results[i] = Analyse(tree, inWindowIds[tree.TraceId], matcher, quality, buffers);
+                }
+            });
+        }
+
+        private static readonly List<SpanRecord> Empty = new();
+
+        private static TraceAnalysis Analyse(TraceTree tree, HashSet<ulong> inWindowIds, TargetMatcher matcher, DataQualityCounters quality, RootWalkBuffers buffers)
+        {
+            for (var d = 0; d < tree.Duplicates; d++)
+            {
+                quality.AddDuplicateSpan();
+            }
+
+            quality.AddOrphanSpans(tree.Orphans);
+            quality.AddCycles(tree.Cycles);
+            var roots = new List<RootAnalysis>();
+            foreach (var r in TargetResolver.FindRoots(tree, inWindowIds, matcher))
+            {
+                if (tree.Spans[r].Resource.Environment is null)
+                {
+                    quality.AddRootsWithoutEnvironment(1);
+                }
+
+                roots.Add(CriticalPath.Analyze(tree, r, quality, keepSections: true, buffers));
+            }
+
+            return new TraceAnalysis(tree, roots);
+        }
+
+        /// <summary>Contiguous ranges of traces, a few per core so uneven traces balance out; fixed by the counts alone.</summary>
+        private static List<(int From, int To)> Chunks(int count, int parallelism)
+        {
+            var n = Math.Max(1, Math.Min(count, Math.Max(1, parallelism) * 8));
+            var chunks = new List<(int, int)>(n);
+            for (var c = 0; c < n; c++)
+            {
+                chunks.Add(((int)((long)count * c / n), (int)((long)count * (c + 1) / n)));
+            }
+
+            return chunks;
+        }
+    }
+}
