@@ -269,7 +269,16 @@ if (-not $CurveOnly) {
     $svc = Measure-Process ($pwshCmd + @('-NoProfile', '-File', (Join-Path $PSScriptRoot 'Profile-Once.ps1'), '-Module', $ModulePath, '-Config', (Join-Path $WindowRoot "w$ServiceWindowMb.yaml"),
             '-Environment', 'prod', '-TargetType', 'service', '-TargetId', 'bench/chartly-bench-api', '-WindowStart', $w.window_start, '-WindowEnd', $w.window_end))
     $svcParts = $svc.Stdout.Split(' ')
-    Add-Row ("service target, {0:n0} roots (in-process)" -f [long]$svcParts[1]) '< 5 s for 100,000 roots' ('{0:0.00} s' -f ([double]$svcParts[0] / 1000)) (([double]$svcParts[0] / 1000) -lt 5)
+    # Round two's target (issue 16): under 2 s in-process; the first round's was 5 s.
+    Add-Row ("service target, {0:n0} roots (in-process)" -f [long]$svcParts[1]) '< 2 s' ('{0:0.00} s' -f ([double]$svcParts[0] / 1000)) (([double]$svcParts[0] / 1000) -lt 2)
+    if (Test-Path -LiteralPath $toolExe) {
+        # The same profile through the tool: no PowerShell host, the runtime's own GC settings.
+        $svcTool = @(1..$Repeat | ForEach-Object {
+                Measure-Process @($toolExe, 'profiler', 'service:bench/chartly-bench-api', '--config', (Join-Path $WindowRoot "w$ServiceWindowMb.yaml"), '--env', 'prod',
+                    '--window-start', $w.window_start, '--window-end', $w.window_end)
+            })
+        Add-Row ("service target, {0:n0} roots, chartly-tool whole process" -f [long]$svcParts[1]) '< 2 s' (Format-Run $svcTool) ((Get-Median ($svcTool.Seconds)) -lt 2)
+    }
 
     Write-Host '==> Import-Module plus a first profile of the demo sample'
     # Timed inside the fresh process, from the script's first line to the profile in hand: that is
