@@ -130,11 +130,36 @@ namespace Chartly.Profiler.Analysis.Signals
             var intervals = top.ToDictionary(t => t, _ => new Dictionary<MetricResource, List<(long, long)>>(), StringComparer.Ordinal);
             var client = top.ToDictionary(t => t, _ => 0L, StringComparer.Ordinal);
             var all = top.ToDictionary(t => t, _ => 0L, StringComparer.Ordinal);
+
+            // Labels are shared strings and a walk's sections repeat them: the last label's answer
+            // is reused by reference before any hashing (millions of sections).
+            string? lastLabel = null;
+            Dictionary<MetricResource, List<(long, long)>>? lastByResource = null;
+            Dictionary<MetricResource, List<(long, long)>>? lastListOwner = null;
+            MetricResource? lastListResource = null;
+            List<(long, long)>? lastList = null;
             foreach (var r in roots)
             {
                 foreach (var s in r.Sections)
                 {
-                    if (s.End <= s.Start || !intervals.TryGetValue(s.Span.Label, out var byResource))
+                    if (s.End <= s.Start)
+                    {
+                        continue;
+                    }
+
+                    Dictionary<MetricResource, List<(long, long)>>? byResource;
+                    if (ReferenceEquals(s.Span.Label, lastLabel))
+                    {
+                        byResource = lastByResource;
+                    }
+                    else
+                    {
+                        intervals.TryGetValue(s.Span.Label, out byResource);
+                        lastLabel = s.Span.Label;
+                        lastByResource = byResource;
+                    }
+
+                    if (byResource is null)
                     {
                         continue;
                     }
@@ -148,12 +173,18 @@ namespace Chartly.Profiler.Analysis.Signals
                     }
 
                     var resource = spans.ResourceOf(s.Span);
-                    if (!byResource.TryGetValue(resource, out var list))
+                    if (!ReferenceEquals(byResource, lastListOwner) || !ReferenceEquals(resource, lastListResource))
                     {
-                        byResource[resource] = list = new List<(long, long)>();
+                        if (!byResource.TryGetValue(resource, out lastList))
+                        {
+                            byResource[resource] = lastList = new List<(long, long)>();
+                        }
+
+                        lastListOwner = byResource;
+                        lastListResource = resource;
                     }
 
-                    list.Add((s.Start, s.End));
+                    lastList!.Add((s.Start, s.End));
                     if (s.Span.Kind == SpanKind.Client)
                     {
                         client[s.Span.Label] += s.End - s.Start;

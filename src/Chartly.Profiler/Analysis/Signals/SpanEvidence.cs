@@ -56,6 +56,10 @@ namespace Chartly.Profiler.Analysis.Signals
         private readonly Dictionary<MetricResource, List<(long Start, long End)>> _intervals = new();
         private readonly Dictionary<string, LabelEvidence> _labels = new(StringComparer.Ordinal);
         private WindowSet? _windows;
+        private ResourceInfo? _lastResource;
+        private MetricResource? _lastMetricResource;
+        private MetricResource? _lastIntervalsOf;
+        private List<(long Start, long End)>? _lastIntervals;
 
         public LabelEvidence Target { get; } = new();
 
@@ -118,21 +122,38 @@ namespace Chartly.Profiler.Analysis.Signals
 
         public MetricResource ResourceOf(SpanRecord span)
         {
+            // Resources are interned by the reader and a subtree's spans mostly share one: the
+            // record's hash (seven strings) is paid only when the resource changes.
+            if (ReferenceEquals(span.Resource, _lastResource))
+            {
+                return _lastMetricResource!;
+            }
+
             if (!_resources.TryGetValue(span.Resource, out var r))
             {
                 _resources[span.Resource] = r = MetricResource.FromSpan(span.Resource);
             }
 
+            _lastResource = span.Resource;
+            _lastMetricResource = r;
             return r;
         }
 
         private void AddInterval(SpanRecord s)
         {
             var r = ResourceOf(s);
-            if (!_intervals.TryGetValue(r, out var list))
+            if (!ReferenceEquals(r, _lastIntervalsOf) || _lastIntervals is null)
             {
-                _intervals[r] = list = new List<(long, long)>();
+                if (!_intervals.TryGetValue(r, out var found))
+                {
+                    _intervals[r] = found = new List<(long, long)>();
+                }
+
+                _lastIntervalsOf = r;
+                _lastIntervals = found;
             }
+
+            var list = _lastIntervals;
 
             list.Add((s.StartUnixNano, s.EndUnixNano));
             MinStartUnixNano = Math.Min(MinStartUnixNano, s.StartUnixNano);
@@ -323,9 +344,9 @@ namespace Chartly.Profiler.Analysis.Signals
             foreach (var kv in intervals)
             {
                 var merged = Merge(kv.Value);
-                if (merged.Count > 0)
+                if (merged.Starts.Length > 0)
                 {
-                    map[kv.Key] = (merged.Select(m => m.Start).ToArray(), merged.Select(m => m.End).ToArray());
+                    map[kv.Key] = merged;
                 }
             }
 
@@ -371,25 +392,44 @@ namespace Chartly.Profiler.Analysis.Signals
             return total;
         }
 
-        private static List<(long Start, long End)> Merge(List<(long Start, long End)> intervals)
+        /// <summary>
+        /// The union of the intervals as disjoint, sorted windows. Sorted by start alone (a primitive
+        /// key sort: a target has millions of spans); the order of equal starts cannot change a union.
+        /// </summary>
+        private static (long[] Starts, long[] Ends) Merge(List<(long Start, long End)> intervals)
         {
-            var sorted = intervals.Where(i => i.End > i.Start).ToArray();
-            Array.Sort(sorted, (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
-            var result = new List<(long Start, long End)>();
-            foreach (var (s, e) in sorted)
+            var starts = new long[intervals.Count];
+            var ends = new long[intervals.Count];
+            var n = 0;
+            foreach (var (s, e) in intervals)
             {
-                if (result.Count > 0 && s <= result[result.Count - 1].End)
+                if (e > s)
                 {
-                    var last = result[result.Count - 1];
-                    result[result.Count - 1] = (last.Start, Math.Max(last.End, e));
-                }
-                else
-                {
-                    result.Add((s, e));
+                    starts[n] = s;
+                    ends[n] = e;
+                    n++;
                 }
             }
 
-            return result;
+            Array.Sort(starts, ends, 0, n);
+            var m = 0;
+            for (var i = 0; i < n; i++)
+            {
+                if (m > 0 && starts[i] <= ends[m - 1])
+                {
+                    ends[m - 1] = Math.Max(ends[m - 1], ends[i]);
+                }
+                else
+                {
+                    starts[m] = starts[i];
+                    ends[m] = ends[i];
+                    m++;
+                }
+            }
+
+            Array.Resize(ref starts, m);
+            Array.Resize(ref ends, m);
+            return (starts, ends);
         }
     }
 }
