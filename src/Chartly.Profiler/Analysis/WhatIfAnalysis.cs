@@ -38,10 +38,11 @@ namespace Chartly.Profiler.Analysis
                 var halfScratch = new WhatIfTimeline.Scratch();
                 var withoutScratch = new WhatIfTimeline.Scratch();
                 var walkScratch = new RetimedWalk.Scratch();
+                BlockingGraph? spare = null;
                 for (var i = chunks[c].From; i < chunks[c].To; i++)
                 {
                     var r = roots[i];
-                    BlockingGraph? graph = null;
+                    var built = false;
                     for (var k = 0; k < top.Count; k++)
                     {
                         long h, x;
@@ -56,7 +57,14 @@ namespace Chartly.Profiler.Analysis
                         }
                         else
                         {
-                            graph ??= BlockingGraph.Build(r);
+                            // One graph per chunk, refilled once for each root that needs it.
+                            if (!built)
+                            {
+                                spare = BlockingGraph.Build(r, spare);
+                                built = true;
+                            }
+
+                            var graph = spare!;
                             var halved = WhatIfTimeline.Retime(r, graph, top[k], 1, 2, halfScratch);
                             var without = WhatIfTimeline.Retime(r, graph, top[k], 0, 1, withoutScratch);
                             h = halved.DurationNanos;
