@@ -146,6 +146,29 @@ namespace Chartly.Profiler.Tests.Analysis
             Assert.Contains("the median root", p.Findings.Single(x => x.Id.StartsWith("what-if.half:", System.StringComparison.Ordinal)).Text);
         }
 
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        [InlineData(7)]
+        [InlineData(40)]
+        public void TheMedianRootIsTheFullOrderingsNearestRankWhateverTheTies(int count)
+        {
+            // Durations of only three values, so the median sits among many ties broken by trace, then span id.
+            var roots = new List<RootAnalysis>();
+            for (var i = 0; i < count; i++)
+            {
+                var trace = new TraceId(0, (ulong)((i * 7919) % 13));
+                var id = (ulong)(100 + ((i * 31) % 17));
+                var spans = new List<SpanRecord> { new(trace, id, 0, 0, 1_000 * (1 + (i % 3)), SpanKind.Internal, 0, ResourceInfo.Empty, "root", TargetIdentity.None, 0, 0) };
+                var tree = TraceTree.Build(trace, spans);
+                roots.Add(CriticalPath.Analyze(tree, tree.IndexOf(id), new DataQualityCounters(), keepSections: true));
+            }
+
+            var ordered = roots.OrderBy(r => r.DurationNanos).ThenBy(r => r.Root.TraceId).ThenBy(r => r.Root.SpanId).ToList();
+            var expected = ordered[System.Math.Max(0, (int)System.Math.Ceiling(0.5 * count) - 1)];
+            Assert.Same(expected, WhatIfAnalysis.MedianRoot(roots));
+        }
+
         private static IReadOnlyList<BreakdownEntry> ProfileBuilderBreakdown(RootAnalysis r) =>
             r.CriticalNanos.Select(kv => new BreakdownEntry(kv.Key, kv.Value, 100m * kv.Value / r.DurationNanos, 0, 1))
                 .OrderByDescending(b => b.DurationMs).ThenBy(b => b.Component, System.StringComparer.Ordinal).ToList();
