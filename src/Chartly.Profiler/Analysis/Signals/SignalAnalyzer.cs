@@ -127,15 +127,21 @@ namespace Chartly.Profiler.Analysis.Signals
         /// <summary>One pass over the critical sections: each top component's windows (per resource) and its CLIENT share.</summary>
         private static (Dictionary<string, WindowSet> Windows, IReadOnlyDictionary<string, decimal> ClientShare) Sections(IReadOnlyList<RootAnalysis> roots, IReadOnlyList<string> top, SpanEvidence spans)
         {
-            var intervals = top.ToDictionary(t => t, _ => new Dictionary<MetricResource, List<(long, long)>>(), StringComparer.Ordinal);
-            var client = top.ToDictionary(t => t, _ => 0L, StringComparer.Ordinal);
-            var all = top.ToDictionary(t => t, _ => 0L, StringComparer.Ordinal);
+            var slots = new Dictionary<string, int>(StringComparer.Ordinal);
+            var intervals = new Dictionary<MetricResource, List<(long, long)>>[top.Count];
+            var client = new long[top.Count];
+            var all = new long[top.Count];
+            for (var k = 0; k < top.Count; k++)
+            {
+                slots[top[k]] = k;
+                intervals[k] = new Dictionary<MetricResource, List<(long, long)>>();
+            }
 
             // Labels are shared strings and a walk's sections repeat them: the last label's answer
             // is reused by reference before any hashing (millions of sections).
             string? lastLabel = null;
-            Dictionary<MetricResource, List<(long, long)>>? lastByResource = null;
-            Dictionary<MetricResource, List<(long, long)>>? lastListOwner = null;
+            var lastSlot = -1;
+            var lastListSlot = -1;
             MetricResource? lastListResource = null;
             List<(long, long)>? lastList = null;
             foreach (var r in roots)
@@ -147,58 +153,55 @@ namespace Chartly.Profiler.Analysis.Signals
                         continue;
                     }
 
-                    Dictionary<MetricResource, List<(long, long)>>? byResource;
-                    if (ReferenceEquals(s.Span.Label, lastLabel))
+                    if (!ReferenceEquals(s.Span.Label, lastLabel))
                     {
-                        byResource = lastByResource;
-                    }
-                    else
-                    {
-                        intervals.TryGetValue(s.Span.Label, out byResource);
                         lastLabel = s.Span.Label;
-                        lastByResource = byResource;
+                        lastSlot = slots.TryGetValue(lastLabel, out var found) ? found : -1;
                     }
 
-                    if (byResource is null)
+                    var k = lastSlot;
+                    if (k < 0)
                     {
                         continue;
                     }
 
                     // A message waiting in a queue is the consumer's time on the path, but its
                     // container was not working on it: its resource samples do not describe that time.
-                    all[s.Span.Label] += s.End - s.Start;
+                    all[k] += s.End - s.Start;
                     if (s.Queued)
                     {
                         continue;
                     }
 
                     var resource = spans.ResourceOf(s.Span);
-                    if (!ReferenceEquals(byResource, lastListOwner) || !ReferenceEquals(resource, lastListResource))
+                    if (k != lastListSlot || !ReferenceEquals(resource, lastListResource))
                     {
-                        if (!byResource.TryGetValue(resource, out lastList))
+                        if (!intervals[k].TryGetValue(resource, out lastList))
                         {
-                            byResource[resource] = lastList = new List<(long, long)>();
+                            intervals[k][resource] = lastList = new List<(long, long)>();
                         }
 
-                        lastListOwner = byResource;
+                        lastListSlot = k;
                         lastListResource = resource;
                     }
 
                     lastList!.Add((s.Start, s.End));
                     if (s.Span.Kind == SpanKind.Client)
                     {
-                        client[s.Span.Label] += s.End - s.Start;
+                        client[k] += s.End - s.Start;
                     }
                 }
             }
 
             var shares = new Dictionary<string, decimal>(StringComparer.Ordinal);
-            foreach (var t in top)
+            var windows = new Dictionary<string, WindowSet>(StringComparer.Ordinal);
+            for (var k = 0; k < top.Count; k++)
             {
-                shares[t] = all[t] <= 0 ? 0m : Round((decimal)client[t] / all[t], 3);
+                shares[top[k]] = all[k] <= 0 ? 0m : Round((decimal)client[k] / all[k], 3);
+                windows[top[k]] = WindowSet.From(intervals[k]);
             }
 
-            return (intervals.ToDictionary(kv => kv.Key, kv => WindowSet.From(kv.Value), StringComparer.Ordinal), shares);
+            return (windows, shares);
         }
 
         private static MeasureResult Measure(

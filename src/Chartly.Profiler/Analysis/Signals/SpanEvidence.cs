@@ -322,31 +322,40 @@ namespace Chartly.Profiler.Analysis.Signals
         private static long Overlap(long a, long b, long c, long d) => Math.Max(0, Math.Min(b, d) - Math.Max(a, c));
     }
 
-    /// <summary>Per resource, the merged time intervals something ran there; answers "did this sample describe that time".</summary>
+    /// <summary>
+    /// Per resource, the merged time intervals something ran there; answers "did this sample
+    /// describe that time". A resource's intervals are merged when first asked about: a target
+    /// with no metric sample never needs them, and has millions.
+    /// </summary>
     public sealed class WindowSet
     {
-        private readonly Dictionary<MetricResource, (long[] Starts, long[] Ends)> _byResource;
+        private readonly Dictionary<MetricResource, Lazy> _byResource;
 
-        private WindowSet(Dictionary<MetricResource, (long[] Starts, long[] Ends)> byResource, IReadOnlyList<MetricResource> resources)
+        private WindowSet(Dictionary<MetricResource, Lazy> byResource, IReadOnlyList<MetricResource> resources)
         {
             _byResource = byResource;
             Resources = resources;
         }
 
-        public static WindowSet Empty { get; } = new(new Dictionary<MetricResource, (long[], long[])>(), Array.Empty<MetricResource>());
+        public static WindowSet Empty { get; } = new(new Dictionary<MetricResource, Lazy>(), Array.Empty<MetricResource>());
 
         /// <summary>The resources, in a fixed order.</summary>
         public IReadOnlyList<MetricResource> Resources { get; }
 
+        /// <summary>The windows of the intervals as they are now (lists only grow: later additions are not seen).</summary>
         public static WindowSet From(Dictionary<MetricResource, List<(long Start, long End)>> intervals)
         {
-            var map = new Dictionary<MetricResource, (long[], long[])>();
+            var map = new Dictionary<MetricResource, Lazy>();
             foreach (var kv in intervals)
             {
-                var merged = Merge(kv.Value);
-                if (merged.Starts.Length > 0)
+                var list = kv.Value;
+                for (var i = 0; i < list.Count; i++)
                 {
-                    map[kv.Key] = merged;
+                    if (list[i].End > list[i].Start)
+                    {
+                        map[kv.Key] = new Lazy(list, list.Count);
+                        break;
+                    }
                 }
             }
 
@@ -357,11 +366,12 @@ namespace Chartly.Profiler.Analysis.Signals
         /// <summary>Whether the sample's interval overlaps any time something ran on <paramref name="resource"/>.</summary>
         public bool Overlaps(MetricResource resource, MetricSample sample)
         {
-            if (!_byResource.TryGetValue(resource, out var w))
+            if (!_byResource.TryGetValue(resource, out var lazy))
             {
                 return false;
             }
 
+            var w = lazy.Windows;
             var start = sample.IntervalNanos <= 0 ? sample.TimeUnixNano : sample.StartUnixNano;
             var end = sample.TimeUnixNano;
 
@@ -378,10 +388,12 @@ namespace Chartly.Profiler.Analysis.Signals
 
         public long TotalNanos(MetricResource resource)
         {
-            if (!_byResource.TryGetValue(resource, out var w))
+            if (!_byResource.TryGetValue(resource, out var lazy))
             {
                 return 0;
             }
+
+            var w = lazy.Windows;
 
             long total = 0;
             for (var i = 0; i < w.Starts.Length; i++)
@@ -396,13 +408,14 @@ namespace Chartly.Profiler.Analysis.Signals
         /// The union of the intervals as disjoint, sorted windows. Sorted by start alone (a primitive
         /// key sort: a target has millions of spans); the order of equal starts cannot change a union.
         /// </summary>
-        private static (long[] Starts, long[] Ends) Merge(List<(long Start, long End)> intervals)
+        private static Merged Merge(List<(long Start, long End)> intervals, int count)
         {
-            var starts = new long[intervals.Count];
-            var ends = new long[intervals.Count];
+            var starts = new long[count];
+            var ends = new long[count];
             var n = 0;
-            foreach (var (s, e) in intervals)
+            for (var i = 0; i < count; i++)
             {
+                var (s, e) = intervals[i];
                 if (e > s)
                 {
                     starts[n] = s;
@@ -429,7 +442,40 @@ namespace Chartly.Profiler.Analysis.Signals
 
             Array.Resize(ref starts, m);
             Array.Resize(ref ends, m);
-            return (starts, ends);
+            return new Merged(starts, ends);
+        }
+
+        /// <summary>One resource's disjoint windows, by start.</summary>
+        private sealed class Merged
+        {
+            public Merged(long[] starts, long[] ends)
+            {
+                Starts = starts;
+                Ends = ends;
+            }
+
+            public long[] Starts { get; }
+
+            public long[] Ends { get; }
+        }
+
+        /// <summary>
+        /// One resource's intervals (the first <c>count</c> of a list that only grows), merged on
+        /// first use; two threads asking at once merge the same windows twice, harmlessly.
+        /// </summary>
+        private sealed class Lazy
+        {
+            private readonly List<(long Start, long End)> _intervals;
+            private readonly int _count;
+            private Merged? _merged;
+
+            public Lazy(List<(long Start, long End)> intervals, int count)
+            {
+                _intervals = intervals;
+                _count = count;
+            }
+
+            public Merged Windows => _merged ??= Merge(_intervals, _count);
         }
     }
 }
