@@ -67,10 +67,14 @@ namespace Chartly.Profiler.Analysis
             internal readonly Stack<Frame> Frames = new();
             internal readonly Stack<Frame> Free = new();
 
+            /// <summary>The root whose unreached spans hold their recorded times in the arrays.</summary>
+            internal RootAnalysis? TimesOf;
+
             internal void Ensure(int n)
             {
                 if (Starts.Length < n)
                 {
+                    TimesOf = null;
                     var size = Math.Max(n, Starts.Length * 2);
                     Starts = new long[size];
                     FrameStarts = new long[size];
@@ -110,10 +114,17 @@ namespace Chartly.Profiler.Analysis
             var starts = scratch.Starts;
             var frameStarts = scratch.FrameStarts;
             var ends = scratch.Ends;
-            for (var i = 0; i < spans.Length; i++)
+            if (!ReferenceEquals(scratch.TimesOf, analysis))
             {
-                starts[i] = frameStarts[i] = spans[i].StartUnixNano;
-                ends[i] = spans[i].EndUnixNano;
+                // Every span the graph reaches is written below and nothing reads it first, so the
+                // recorded times of the others stay valid for every re-timing of the same root.
+                for (var i = 0; i < spans.Length; i++)
+                {
+                    starts[i] = frameStarts[i] = spans[i].StartUnixNano;
+                    ends[i] = spans[i].EndUnixNano;
+                }
+
+                scratch.TimesOf = analysis;
             }
 
             var root = spans[analysis.RootIndex];

@@ -120,6 +120,40 @@ namespace Chartly.Profiler.Tests.Analysis
         }
 
         [Fact]
+        public void AScratchReusedAcrossRootsAndComponentsGivesEverySpanAFreshRetimingsTimes()
+        {
+            // The scratch keeps the recorded times of the spans a root's graph does not reach
+            // between re-timings of that root: the shared answers must equal fresh ones, span by span.
+            // Two small roots with a child wholly after its parent (never reached), then the samples.
+            var late = new[]
+            {
+                Walk(S(1, 0, 0, 1_000, "root"), S(2, 1, 100, 500, "work"), S(3, 1, 1_500, 2_000, "late")),
+                Walk(S(1, 0, 0, 5_000, "root"), S(2, 1, 1_000, 4_000, "work"), S(3, 1, 6_000, 7_000, "late")),
+            };
+            var roots = late.Concat(Run.SampleRoots("workflow", "wf-daily-report")).Concat(Run.SampleRoots("run", "run-1004")).ToList();
+            var shared = new WhatIfTimeline.Scratch();
+            foreach (var r in roots.Concat(roots))
+            {
+                var graph = BlockingGraph.Build(r);
+                foreach (var label in r.CriticalNanos.Keys.OrderBy(k => k, System.StringComparer.Ordinal))
+                {
+                    foreach (var (keep, of) in new[] { (1L, 2L), (0L, 1L) })
+                    {
+                        var reused = WhatIfTimeline.Retime(r, graph, label, keep, of, shared);
+                        var fresh = WhatIfTimeline.Retime(r, graph, label, keep, of);
+                        Assert.Equal(fresh.DurationNanos, reused.DurationNanos);
+                        for (var i = 0; i < r.Tree.Spans.Length; i++)
+                        {
+                            Assert.Equal(fresh.Starts[i], reused.Starts[i]);
+                            Assert.Equal(fresh.FrameStarts[i], reused.FrameStarts[i]);
+                            Assert.Equal(fresh.Ends[i], reused.Ends[i]);
+                        }
+                    }
+                }
+            }
+        }
+
+        [Fact]
         public void TheDemoRunSaysWhatHalvingItsBottleneckWouldBuy()
         {
             var p = Run.Sample("run", "run-1004");
