@@ -52,6 +52,9 @@ namespace Chartly.Profiler.Analysis
             return g;
         }
 
+        // AggressiveOptimization (512, not in netstandard2.0's enum): a what-if fills a graph for
+        // each of a hundred thousand roots in one burst, mostly before tiered compilation catches up.
+        [System.Runtime.CompilerServices.MethodImpl((System.Runtime.CompilerServices.MethodImplOptions)512)]
         private void Fill(RootAnalysis analysis)
         {
             var tree = analysis.Tree;

@@ -105,6 +105,9 @@ namespace Chartly.Profiler.Analysis
             public long PredNewEnd;
         }
 
+        // AggressiveOptimization (512): called twice per root and top component in one burst, so
+        // compiled optimised at once rather than after the unoptimised tier has run most calls.
+        [System.Runtime.CompilerServices.MethodImpl((System.Runtime.CompilerServices.MethodImplOptions)512)]
         public static Result Retime(RootAnalysis analysis, BlockingGraph graph, string component, long keep, long of, Scratch? scratch = null)
         {
             var tree = analysis.Tree;
