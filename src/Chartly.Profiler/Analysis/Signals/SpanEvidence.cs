@@ -61,6 +61,9 @@ namespace Chartly.Profiler.Analysis.Signals
         private MetricResource? _lastIntervalsOf;
         private List<(long Start, long End)>? _lastIntervals;
 
+        /// <summary>The subtree walk's stack, kept across roots (a service target adds a hundred thousand).</summary>
+        private readonly Stack<int> _stack = new();
+
         public LabelEvidence Target { get; } = new();
 
         /// <summary>The roots' durations summed: the denominator of the time shares.</summary>
@@ -85,7 +88,8 @@ namespace Chartly.Profiler.Analysis.Signals
             Roots++;
             _windows = null;
             var onPath = new PathLookup(analysis);
-            var stack = new Stack<int>();
+            var stack = _stack;
+            stack.Clear();
             stack.Push(rootIndex);
             while (stack.Count > 0)
             {
