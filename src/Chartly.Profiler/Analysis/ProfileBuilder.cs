@@ -51,9 +51,10 @@ namespace Chartly.Profiler.Analysis
         public static Profile Build(ProfileRequest request, IReadOnlyList<RootAnalysis> roots, DataQualityCounters quality, long tracesSelected, long spansSelected, SignalOutcome? signals = null, int? maxParallelism = null, RootSample? sample = null)
         {
             var seconds = request.Precision == Precision.Seconds;
-            var (breakdown, total) = Breakdown(request, roots);
+            // The signal stage built the same breakdown from the same roots: it is not summed twice.
+            var (breakdown, total) = signals?.BreakdownOf(roots, seconds) ?? Breakdown(request, roots);
 
-            var perRoot = roots.Select(r => Apportion.ToMs(r.DurationNanos, seconds)).OrderBy(v => v).ToList();
+            var perRoot = RootVersions.AscendingMs(roots, seconds);
             var rootStats = sample is null
                 ? new RootStatistics(perRoot.Count, Percentile(perRoot, 50), Percentile(perRoot, 95), perRoot.Count == 0 ? 0 : perRoot[perRoot.Count - 1], Thin(perRoot, RootStatistics.MaxSamples))
                 : new RootStatistics(sample.Roots, sample.P50Ms, sample.P95Ms, sample.MaxMs, Thin(perRoot, RootStatistics.MaxSamples));
@@ -111,15 +112,17 @@ namespace Chartly.Profiler.Analysis
             var seconds = request.Precision == Precision.Seconds;
             var unit = seconds ? Apportion.NanosPerSecond : Apportion.NanosPerMs;
 
-            var critical = new Dictionary<string, long>(StringComparer.Ordinal);
-            var self = new Dictionary<string, long>(StringComparer.Ordinal);
-            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+            var sums = new LabelSums();
             foreach (var r in roots)
             {
-                Merge(critical, r.CriticalNanos);
-                Merge(self, r.SelfNanos);
-                Merge(counts, r.SpanCounts);
+                sums.Add(r.CriticalNanos, 0);
+                sums.Add(r.SelfNanos, 1);
+                sums.Add(r.SpanCounts, 2);
             }
+
+            var critical = sums.Of(0);
+            var self = sums.Of(1);
+            var counts = sums.Of(2);
 
             var names = critical.Keys.Union(self.Keys, StringComparer.Ordinal).OrderBy(n => n, StringComparer.Ordinal).ToList();
             var criticalNanos = names.Select(n => critical.TryGetValue(n, out var v) ? v : 0).ToList();
@@ -255,13 +258,79 @@ namespace Chartly.Profiler.Analysis
             return findings;
         }
 
-        private static void Merge(Dictionary<string, long> into, Dictionary<string, long> from)
+        /// <summary>
+        /// Per-label sums over every root's maps (a hundred thousand roots, a few labels each).
+        /// Labels are shared strings, so a label is found by reference first and hashed by its
+        /// characters only the first time that string object is seen.
+        /// </summary>
+        private sealed class LabelSums
         {
-            foreach (var kv in from)
+            private const int MaxReferences = 4096;
+
+            private readonly Dictionary<string, int> _byReference = new(ReferenceEqualityComparer.Instance);
+            private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
+            private readonly List<string> _names = new();
+            private readonly List<long[]> _values = new();
+            private readonly List<bool[]> _seen = new();
+
+            public void Add(Dictionary<string, long> from, int column)
             {
-                into.TryGetValue(kv.Key, out var v);
-                into[kv.Key] = v + kv.Value;
+                foreach (var kv in from)
+                {
+                    var slot = Slot(kv.Key);
+                    _values[slot][column] += kv.Value;
+                    _seen[slot][column] = true;
+                }
             }
+
+            /// <summary>The sums of one column, for the labels any root had in it.</summary>
+            public Dictionary<string, long> Of(int column)
+            {
+                var result = new Dictionary<string, long>(StringComparer.Ordinal);
+                for (var i = 0; i < _names.Count; i++)
+                {
+                    if (_seen[i][column])
+                    {
+                        result[_names[i]] = _values[i][column];
+                    }
+                }
+
+                return result;
+            }
+
+            private int Slot(string label)
+            {
+                if (_byReference.TryGetValue(label, out var slot))
+                {
+                    return slot;
+                }
+
+                if (!_byName.TryGetValue(label, out slot))
+                {
+                    slot = _names.Count;
+                    _byName[label] = slot;
+                    _names.Add(label);
+                    _values.Add(new long[3]);
+                    _seen.Add(new bool[3]);
+                }
+
+                // Bounded: labels that are not shared strings fall back to the ordinal lookup.
+                if (_byReference.Count < MaxReferences)
+                {
+                    _byReference[label] = slot;
+                }
+
+                return slot;
+            }
+        }
+
+        private sealed class ReferenceEqualityComparer : IEqualityComparer<string>
+        {
+            public static ReferenceEqualityComparer Instance { get; } = new();
+
+            public bool Equals(string? x, string? y) => ReferenceEquals(x, y);
+
+            public int GetHashCode(string obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
         }
     }
 }

@@ -66,6 +66,9 @@ namespace Chartly.Profiler.Analysis
             AddCriticalNanos(analysis, graph, t, critical, new Scratch());
 
         /// <summary>The same, with buffers kept from the caller's previous walks.</summary>
+        // AggressiveOptimization (512): the what-if walks every root twice per top component in one
+        // burst; the unoptimised first tier would run most of those walks.
+        [System.Runtime.CompilerServices.MethodImpl((System.Runtime.CompilerServices.MethodImplOptions)512)]
         public static void AddCriticalNanos(RootAnalysis analysis, BlockingGraph graph, WhatIfTimeline.Result t, Dictionary<string, long> critical, Scratch scratch)
         {
             var spans = analysis.Tree.Spans;
@@ -105,7 +108,7 @@ namespace Chartly.Profiler.Analysis
                     }
 
                     Add(critical, spans[f.Span].Label, f.Cursor - ce);
-                    if (graph.Children[ci].Length == 0)
+                    if (graph.ChildCount(ci) == 0)
                     {
                         // A leaf holds its whole stretch; the parent goes on before it without a frame.
                         Add(critical, spans[ci].Label, ce - cs);
@@ -148,15 +151,15 @@ namespace Chartly.Profiler.Analysis
         /// <summary>A span's blocking children, latest new end first (then latest new start, then index), as the walk consumes them, copied to <paramref name="from"/> in the scratch.</summary>
         private static Frame Open(BlockingGraph graph, WhatIfTimeline.Result t, int span, long start, long end, Scratch scratch, int from)
         {
-            var byStart = graph.Children[span];
-            scratch.Reserve(from, byStart.Length);
-            Array.Copy(byStart, 0, scratch.Children, from, byStart.Length);
-            if (byStart.Length > 1)
+            var count = graph.ChildCount(span);
+            scratch.Reserve(from, count);
+            Array.Copy(graph.Children, graph.ChildFrom(span), scratch.Children, from, count);
+            if (count > 1)
             {
-                Array.Sort(scratch.Children, from, byStart.Length, scratch.ByNewEnd);
+                Array.Sort(scratch.Children, from, count, scratch.ByNewEnd);
             }
 
-            return new Frame { Span = span, Start = start, End = end, Cursor = end, ChildFrom = from, ChildTo = from + byStart.Length, Next = from };
+            return new Frame { Span = span, Start = start, End = end, Cursor = end, ChildFrom = from, ChildTo = from + count, Next = from };
         }
 
         private static void Add(Dictionary<string, long> map, string key, long value)

@@ -22,16 +22,49 @@ namespace Chartly.Profiler.Analysis
         /// <summary>Per version (ordinal order, the unversioned last): count, p50 and p95, nearest-rank like summary.roots.</summary>
         public static IReadOnlyList<RootVersion> Of(IReadOnlyList<RootAnalysis> roots, bool seconds)
         {
-            return roots
-                .GroupBy(r => r.Root.Resource.ServiceVersion ?? string.Empty, StringComparer.Ordinal)
+            // Roots of one resource share its version string: the last one is reused by reference.
+            var byVersion = new Dictionary<string, List<long>>(StringComparer.Ordinal);
+            string? last = null;
+            List<long>? lastList = null;
+            foreach (var r in roots)
+            {
+                var version = r.Root.Resource.ServiceVersion ?? string.Empty;
+                if (!ReferenceEquals(version, last))
+                {
+                    if (!byVersion.TryGetValue(version, out lastList))
+                    {
+                        byVersion[version] = lastList = new List<long>();
+                    }
+
+                    last = version;
+                }
+
+                lastList!.Add(Apportion.ToMs(r.DurationNanos, seconds));
+            }
+
+            return byVersion
                 .OrderBy(g => g.Key.Length == 0 ? 1 : 0)
                 .ThenBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g =>
                 {
-                    var ms = g.Select(r => Apportion.ToMs(r.DurationNanos, seconds)).OrderBy(v => v).ToList();
+                    var ms = g.Value;
+                    ms.Sort();
                     return new RootVersion(g.Key.Length == 0 ? null : g.Key, ms.Count, ProfileBuilder.Percentile(ms, 50), ProfileBuilder.Percentile(ms, 95));
                 })
                 .ToList();
+        }
+
+        /// <summary>Every root's duration in the profile's unit, ascending.</summary>
+        public static List<long> AscendingMs(IReadOnlyList<RootAnalysis> roots, bool seconds)
+        {
+            var ms = new long[roots.Count];
+            for (var i = 0; i < ms.Length; i++)
+            {
+                ms[i] = Apportion.ToMs(roots[i].DurationNanos, seconds);
+            }
+
+            Array.Sort(ms);
+            return new List<long>(ms);
         }
 
         /// <summary>

@@ -38,10 +38,11 @@ namespace Chartly.Profiler.Analysis
                 var halfScratch = new WhatIfTimeline.Scratch();
                 var withoutScratch = new WhatIfTimeline.Scratch();
                 var walkScratch = new RetimedWalk.Scratch();
+                BlockingGraph? spare = null;
                 for (var i = chunks[c].From; i < chunks[c].To; i++)
                 {
                     var r = roots[i];
-                    BlockingGraph? graph = null;
+                    var built = false;
                     for (var k = 0; k < top.Count; k++)
                     {
                         long h, x;
@@ -56,7 +57,14 @@ namespace Chartly.Profiler.Analysis
                         }
                         else
                         {
-                            graph ??= BlockingGraph.Build(r);
+                            // One graph per chunk, refilled once for each root that needs it.
+                            if (!built)
+                            {
+                                spare = BlockingGraph.Build(r, spare);
+                                built = true;
+                            }
+
+                            var graph = spare!;
                             var halved = WhatIfTimeline.Retime(r, graph, top[k], 1, 2, halfScratch);
                             var without = WhatIfTimeline.Retime(r, graph, top[k], 0, 1, withoutScratch);
                             h = halved.DurationNanos;
@@ -172,12 +180,41 @@ namespace Chartly.Profiler.Analysis
         /// <summary>The root at the nearest-rank median of the durations (ties by trace and span id), as summary.roots.p50_ms picks it.</summary>
         public static RootAnalysis MedianRoot(IReadOnlyList<RootAnalysis> roots)
         {
-            var ordered = roots.OrderBy(r => r.DurationNanos)
-                .ThenBy(r => r.Root.TraceId)
-                .ThenBy(r => r.Root.SpanId)
-                .ToList();
-            var rank = (int)Math.Ceiling(0.5 * ordered.Count);
-            return ordered[Math.Max(0, rank - 1)];
+            // Durations sorted as plain keys; the ids break ties only among the roots whose
+            // duration equals the median's (the full ordering, read at one position).
+            var n = roots.Count;
+            var durations = new long[n];
+            var index = new int[n];
+            for (var i = 0; i < n; i++)
+            {
+                durations[i] = roots[i].DurationNanos;
+                index[i] = i;
+            }
+
+            Array.Sort(durations, index);
+            var at = Math.Max(0, (int)Math.Ceiling(0.5 * n) - 1);
+            var lo = at;
+            var hi = at;
+            while (lo > 0 && durations[lo - 1] == durations[at])
+            {
+                lo--;
+            }
+
+            while (hi + 1 < n && durations[hi + 1] == durations[at])
+            {
+                hi++;
+            }
+
+            var tied = new int[hi - lo + 1];
+            Array.Copy(index, lo, tied, 0, tied.Length);
+            Array.Sort(tied, (a, b) =>
+            {
+                var c = roots[a].Root.TraceId.CompareTo(roots[b].Root.TraceId);
+                if (c != 0) return c;
+                c = roots[a].Root.SpanId.CompareTo(roots[b].Root.SpanId);
+                return c != 0 ? c : a.CompareTo(b);
+            });
+            return roots[tied[at - lo]];
         }
 
         /// <summary>The component with the most critical-path time (ties by name), leaving out <paramref name="except"/>; "none" when nothing is left.</summary>

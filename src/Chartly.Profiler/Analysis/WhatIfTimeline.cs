@@ -67,10 +67,14 @@ namespace Chartly.Profiler.Analysis
             internal readonly Stack<Frame> Frames = new();
             internal readonly Stack<Frame> Free = new();
 
+            /// <summary>The root whose unreached spans hold their recorded times in the arrays.</summary>
+            internal RootAnalysis? TimesOf;
+
             internal void Ensure(int n)
             {
                 if (Starts.Length < n)
                 {
+                    TimesOf = null;
                     var size = Math.Max(n, Starts.Length * 2);
                     Starts = new long[size];
                     FrameStarts = new long[size];
@@ -86,7 +90,9 @@ namespace Chartly.Profiler.Analysis
             public long OrigEnd;
             public long NewStart;
             public int[] Children = Array.Empty<int>();
+            public int ChildCount;
             public int Next;
+            public int End;
             public long MaxChildOrigEnd = long.MinValue;
             public long MaxChildNewEnd = long.MinValue;
 
@@ -99,6 +105,9 @@ namespace Chartly.Profiler.Analysis
             public long PredNewEnd;
         }
 
+        // AggressiveOptimization (512): called twice per root and top component in one burst, so
+        // compiled optimised at once rather than after the unoptimised tier has run most calls.
+        [System.Runtime.CompilerServices.MethodImpl((System.Runtime.CompilerServices.MethodImplOptions)512)]
         public static Result Retime(RootAnalysis analysis, BlockingGraph graph, string component, long keep, long of, Scratch? scratch = null)
         {
             var tree = analysis.Tree;
@@ -108,10 +117,17 @@ namespace Chartly.Profiler.Analysis
             var starts = scratch.Starts;
             var frameStarts = scratch.FrameStarts;
             var ends = scratch.Ends;
-            for (var i = 0; i < spans.Length; i++)
+            if (!ReferenceEquals(scratch.TimesOf, analysis))
             {
-                starts[i] = frameStarts[i] = spans[i].StartUnixNano;
-                ends[i] = spans[i].EndUnixNano;
+                // Every span the graph reaches is written below and nothing reads it first, so the
+                // recorded times of the others stay valid for every re-timing of the same root.
+                for (var i = 0; i < spans.Length; i++)
+                {
+                    starts[i] = frameStarts[i] = spans[i].StartUnixNano;
+                    ends[i] = spans[i].EndUnixNano;
+                }
+
+                scratch.TimesOf = analysis;
             }
 
             var root = spans[analysis.RootIndex];
@@ -124,7 +140,7 @@ namespace Chartly.Profiler.Analysis
                 var f = stack.Peek();
                 var own = spans[f.Span];
                 var scaled = string.Equals(own.Label, component, StringComparison.Ordinal);
-                if (f.Next < f.Children.Length)
+                if (f.Next < f.End)
                 {
                     var ci = f.Children[f.Next++];
                     var cs = graph.FrameStart[ci];
@@ -134,7 +150,7 @@ namespace Chartly.Profiler.Analysis
                     var newStart = f.HasPredecessor
                         ? f.PredNewEnd + Own(own, Math.Min(cs, f.PredOrigEnd), cs, scaled, keep, of)
                         : f.NewStart + Own(own, f.OrigStart, cs, scaled, keep, of);
-                    if (graph.Children[ci].Length == 0)
+                    if (graph.ChildCount(ci) == 0)
                     {
                         // A leaf needs no frame of its own: most spans are leaves.
                         var leaf = spans[ci];
@@ -154,7 +170,7 @@ namespace Chartly.Profiler.Analysis
                 stack.Pop();
                 scratch.Free.Push(f);
                 long newEnd;
-                if (f.Children.Length == 0)
+                if (f.ChildCount == 0)
                 {
                     newEnd = f.NewStart + Own(own, f.OrigStart, f.OrigEnd, scaled, keep, of);
                 }
@@ -187,7 +203,7 @@ namespace Chartly.Profiler.Analysis
             {
                 parent.Many.Add((origEnd, newEnd, child));
             }
-            else if (parent.Children.Length > 1)
+            else if (parent.ChildCount > 1)
             {
                 (parent.Few ??= new List<(long, long, int)>()).Add((origEnd, newEnd, child));
             }
@@ -254,20 +270,22 @@ namespace Chartly.Profiler.Analysis
         /// <summary>A frame for a span over its recorded stretch, starting at <paramref name="newStart"/> on the new timeline.</summary>
         private static Frame Open(Scratch scratch, BlockingGraph graph, int span, long newStart)
         {
-            var children = graph.Children[span];
+            var count = graph.ChildCount(span);
             var f = scratch.Free.Count > 0 ? scratch.Free.Pop() : new Frame();
             f.Span = span;
             f.OrigStart = graph.FrameStart[span];
             f.OrigEnd = graph.FrameEnd[span];
             f.NewStart = newStart;
-            f.Children = children;
-            f.Next = 0;
+            f.Children = graph.Children;
+            f.ChildCount = count;
+            f.Next = graph.ChildFrom(span);
+            f.End = f.Next + count;
             f.MaxChildOrigEnd = long.MinValue;
             f.MaxChildNewEnd = long.MinValue;
             f.Few?.Clear();
 
             // A wide fan-out keeps its pending siblings ordered, so the scan stays O(n log n).
-            f.Many = children.Length > WideFanOut ? new SortedSet<(long, long, int)>() : null;
+            f.Many = count > WideFanOut ? new SortedSet<(long, long, int)>() : null;
             f.HasPredecessor = false;
             f.PredOrigEnd = 0;
             f.PredNewEnd = 0;

@@ -120,6 +120,40 @@ namespace Chartly.Profiler.Tests.Analysis
         }
 
         [Fact]
+        public void AScratchReusedAcrossRootsAndComponentsGivesEverySpanAFreshRetimingsTimes()
+        {
+            // The scratch keeps the recorded times of the spans a root's graph does not reach
+            // between re-timings of that root: the shared answers must equal fresh ones, span by span.
+            // Two small roots with a child wholly after its parent (never reached), then the samples.
+            var late = new[]
+            {
+                Walk(S(1, 0, 0, 1_000, "root"), S(2, 1, 100, 500, "work"), S(3, 1, 1_500, 2_000, "late")),
+                Walk(S(1, 0, 0, 5_000, "root"), S(2, 1, 1_000, 4_000, "work"), S(3, 1, 6_000, 7_000, "late")),
+            };
+            var roots = late.Concat(Run.SampleRoots("workflow", "wf-daily-report")).Concat(Run.SampleRoots("run", "run-1004")).ToList();
+            var shared = new WhatIfTimeline.Scratch();
+            foreach (var r in roots.Concat(roots))
+            {
+                var graph = BlockingGraph.Build(r);
+                foreach (var label in r.CriticalNanos.Keys.OrderBy(k => k, System.StringComparer.Ordinal))
+                {
+                    foreach (var (keep, of) in new[] { (1L, 2L), (0L, 1L) })
+                    {
+                        var reused = WhatIfTimeline.Retime(r, graph, label, keep, of, shared);
+                        var fresh = WhatIfTimeline.Retime(r, graph, label, keep, of);
+                        Assert.Equal(fresh.DurationNanos, reused.DurationNanos);
+                        for (var i = 0; i < r.Tree.Spans.Length; i++)
+                        {
+                            Assert.Equal(fresh.Starts[i], reused.Starts[i]);
+                            Assert.Equal(fresh.FrameStarts[i], reused.FrameStarts[i]);
+                            Assert.Equal(fresh.Ends[i], reused.Ends[i]);
+                        }
+                    }
+                }
+            }
+        }
+
+        [Fact]
         public void TheDemoRunSaysWhatHalvingItsBottleneckWouldBuy()
         {
             var p = Run.Sample("run", "run-1004");
@@ -144,6 +178,29 @@ namespace Chartly.Profiler.Tests.Analysis
             Assert.True(w.HalfMs < w.CurrentMs);
             Assert.True(w.RemovedMs <= w.HalfMs);
             Assert.Contains("the median root", p.Findings.Single(x => x.Id.StartsWith("what-if.half:", System.StringComparison.Ordinal)).Text);
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        [InlineData(7)]
+        [InlineData(40)]
+        public void TheMedianRootIsTheFullOrderingsNearestRankWhateverTheTies(int count)
+        {
+            // Durations of only three values, so the median sits among many ties broken by trace, then span id.
+            var roots = new List<RootAnalysis>();
+            for (var i = 0; i < count; i++)
+            {
+                var trace = new TraceId(0, (ulong)((i * 7919) % 13));
+                var id = (ulong)(100 + ((i * 31) % 17));
+                var spans = new List<SpanRecord> { new(trace, id, 0, 0, 1_000 * (1 + (i % 3)), SpanKind.Internal, 0, ResourceInfo.Empty, "root", TargetIdentity.None, 0, 0) };
+                var tree = TraceTree.Build(trace, spans);
+                roots.Add(CriticalPath.Analyze(tree, tree.IndexOf(id), new DataQualityCounters(), keepSections: true));
+            }
+
+            var ordered = roots.OrderBy(r => r.DurationNanos).ThenBy(r => r.Root.TraceId).ThenBy(r => r.Root.SpanId).ToList();
+            var expected = ordered[System.Math.Max(0, (int)System.Math.Ceiling(0.5 * count) - 1)];
+            Assert.Same(expected, WhatIfAnalysis.MedianRoot(roots));
         }
 
         private static IReadOnlyList<BreakdownEntry> ProfileBuilderBreakdown(RootAnalysis r) =>

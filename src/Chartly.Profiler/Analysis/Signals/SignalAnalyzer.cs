@@ -127,47 +127,81 @@ namespace Chartly.Profiler.Analysis.Signals
         /// <summary>One pass over the critical sections: each top component's windows (per resource) and its CLIENT share.</summary>
         private static (Dictionary<string, WindowSet> Windows, IReadOnlyDictionary<string, decimal> ClientShare) Sections(IReadOnlyList<RootAnalysis> roots, IReadOnlyList<string> top, SpanEvidence spans)
         {
-            var intervals = top.ToDictionary(t => t, _ => new Dictionary<MetricResource, List<(long, long)>>(), StringComparer.Ordinal);
-            var client = top.ToDictionary(t => t, _ => 0L, StringComparer.Ordinal);
-            var all = top.ToDictionary(t => t, _ => 0L, StringComparer.Ordinal);
+            var slots = new Dictionary<string, int>(StringComparer.Ordinal);
+            var intervals = new Dictionary<MetricResource, List<(long, long)>>[top.Count];
+            var client = new long[top.Count];
+            var all = new long[top.Count];
+            for (var k = 0; k < top.Count; k++)
+            {
+                slots[top[k]] = k;
+                intervals[k] = new Dictionary<MetricResource, List<(long, long)>>();
+            }
+
+            // Labels are shared strings and a walk's sections repeat them: the last label's answer
+            // is reused by reference before any hashing (millions of sections).
+            string? lastLabel = null;
+            var lastSlot = -1;
+            var lastListSlot = -1;
+            MetricResource? lastListResource = null;
+            List<(long, long)>? lastList = null;
             foreach (var r in roots)
             {
                 foreach (var s in r.Sections)
                 {
-                    if (s.End <= s.Start || !intervals.TryGetValue(s.Span.Label, out var byResource))
+                    if (s.End <= s.Start)
+                    {
+                        continue;
+                    }
+
+                    if (!ReferenceEquals(s.Span.Label, lastLabel))
+                    {
+                        lastLabel = s.Span.Label;
+                        lastSlot = slots.TryGetValue(lastLabel, out var found) ? found : -1;
+                    }
+
+                    var k = lastSlot;
+                    if (k < 0)
                     {
                         continue;
                     }
 
                     // A message waiting in a queue is the consumer's time on the path, but its
                     // container was not working on it: its resource samples do not describe that time.
-                    all[s.Span.Label] += s.End - s.Start;
+                    all[k] += s.End - s.Start;
                     if (s.Queued)
                     {
                         continue;
                     }
 
                     var resource = spans.ResourceOf(s.Span);
-                    if (!byResource.TryGetValue(resource, out var list))
+                    if (k != lastListSlot || !ReferenceEquals(resource, lastListResource))
                     {
-                        byResource[resource] = list = new List<(long, long)>();
+                        if (!intervals[k].TryGetValue(resource, out lastList))
+                        {
+                            intervals[k][resource] = lastList = new List<(long, long)>();
+                        }
+
+                        lastListSlot = k;
+                        lastListResource = resource;
                     }
 
-                    list.Add((s.Start, s.End));
+                    lastList!.Add((s.Start, s.End));
                     if (s.Span.Kind == SpanKind.Client)
                     {
-                        client[s.Span.Label] += s.End - s.Start;
+                        client[k] += s.End - s.Start;
                     }
                 }
             }
 
             var shares = new Dictionary<string, decimal>(StringComparer.Ordinal);
-            foreach (var t in top)
+            var windows = new Dictionary<string, WindowSet>(StringComparer.Ordinal);
+            for (var k = 0; k < top.Count; k++)
             {
-                shares[t] = all[t] <= 0 ? 0m : Round((decimal)client[t] / all[t], 3);
+                shares[top[k]] = all[k] <= 0 ? 0m : Round((decimal)client[k] / all[k], 3);
+                windows[top[k]] = WindowSet.From(intervals[k]);
             }
 
-            return (intervals.ToDictionary(kv => kv.Key, kv => WindowSet.From(kv.Value), StringComparer.Ordinal), shares);
+            return (windows, shares);
         }
 
         private static MeasureResult Measure(

@@ -23,7 +23,15 @@ namespace Chartly.Profiler.Analysis.Signals
         long SourcePartialErrors,
         ScalingSummary Scaling,
         long MetricPointsUnattributed,
-        long ScalingSeriesNotCovering);
+        long ScalingSeriesNotCovering)
+    {
+        /// <summary>The breakdown the stage computed, with the roots and precision it came from.</summary>
+        internal (IReadOnlyList<RootAnalysis> Roots, bool Seconds, List<BreakdownEntry> Breakdown, long TotalMs)? Computed { get; init; }
+
+        /// <summary>The stage's breakdown when it was built from these very roots at this precision; null otherwise.</summary>
+        internal (List<BreakdownEntry> Breakdown, long TotalMs)? BreakdownOf(IReadOnlyList<RootAnalysis> roots, bool seconds) =>
+            Computed is { } c && ReferenceEquals(c.Roots, roots) && c.Seconds == seconds ? (c.Breakdown, c.TotalMs) : null;
+    }
 
     /// <summary>
     /// After the critical paths: ask every metric source for the canonical samples of the
@@ -107,7 +115,10 @@ namespace Chartly.Profiler.Analysis.Signals
                 stats.PartialErrors,
                 scaling.Summary,
                 stats.PointsUnattributed,
-                scaling.Quality.ReplicaSeriesNotCovering);
+                scaling.Quality.ReplicaSeriesNotCovering)
+            {
+                Computed = (roots, request.Precision == Precision.Seconds, breakdown, totalMs),
+            };
         }
     }
 }

@@ -56,6 +56,13 @@ namespace Chartly.Profiler.Analysis.Signals
         private readonly Dictionary<MetricResource, List<(long Start, long End)>> _intervals = new();
         private readonly Dictionary<string, LabelEvidence> _labels = new(StringComparer.Ordinal);
         private WindowSet? _windows;
+        private ResourceInfo? _lastResource;
+        private MetricResource? _lastMetricResource;
+        private MetricResource? _lastIntervalsOf;
+        private List<(long Start, long End)>? _lastIntervals;
+
+        /// <summary>The subtree walk's stack, kept across roots (a service target adds a hundred thousand).</summary>
+        private readonly Stack<int> _stack = new();
 
         public LabelEvidence Target { get; } = new();
 
@@ -81,7 +88,8 @@ namespace Chartly.Profiler.Analysis.Signals
             Roots++;
             _windows = null;
             var onPath = new PathLookup(analysis);
-            var stack = new Stack<int>();
+            var stack = _stack;
+            stack.Clear();
             stack.Push(rootIndex);
             while (stack.Count > 0)
             {
@@ -118,21 +126,38 @@ namespace Chartly.Profiler.Analysis.Signals
 
         public MetricResource ResourceOf(SpanRecord span)
         {
+            // Resources are interned by the reader and a subtree's spans mostly share one: the
+            // record's hash (seven strings) is paid only when the resource changes.
+            if (ReferenceEquals(span.Resource, _lastResource))
+            {
+                return _lastMetricResource!;
+            }
+
             if (!_resources.TryGetValue(span.Resource, out var r))
             {
                 _resources[span.Resource] = r = MetricResource.FromSpan(span.Resource);
             }
 
+            _lastResource = span.Resource;
+            _lastMetricResource = r;
             return r;
         }
 
         private void AddInterval(SpanRecord s)
         {
             var r = ResourceOf(s);
-            if (!_intervals.TryGetValue(r, out var list))
+            if (!ReferenceEquals(r, _lastIntervalsOf) || _lastIntervals is null)
             {
-                _intervals[r] = list = new List<(long, long)>();
+                if (!_intervals.TryGetValue(r, out var found))
+                {
+                    _intervals[r] = found = new List<(long, long)>();
+                }
+
+                _lastIntervalsOf = r;
+                _lastIntervals = found;
             }
+
+            var list = _lastIntervals;
 
             list.Add((s.StartUnixNano, s.EndUnixNano));
             MinStartUnixNano = Math.Min(MinStartUnixNano, s.StartUnixNano);
@@ -301,31 +326,40 @@ namespace Chartly.Profiler.Analysis.Signals
         private static long Overlap(long a, long b, long c, long d) => Math.Max(0, Math.Min(b, d) - Math.Max(a, c));
     }
 
-    /// <summary>Per resource, the merged time intervals something ran there; answers "did this sample describe that time".</summary>
+    /// <summary>
+    /// Per resource, the merged time intervals something ran there; answers "did this sample
+    /// describe that time". A resource's intervals are merged when first asked about: a target
+    /// with no metric sample never needs them, and has millions.
+    /// </summary>
     public sealed class WindowSet
     {
-        private readonly Dictionary<MetricResource, (long[] Starts, long[] Ends)> _byResource;
+        private readonly Dictionary<MetricResource, Lazy> _byResource;
 
-        private WindowSet(Dictionary<MetricResource, (long[] Starts, long[] Ends)> byResource, IReadOnlyList<MetricResource> resources)
+        private WindowSet(Dictionary<MetricResource, Lazy> byResource, IReadOnlyList<MetricResource> resources)
         {
             _byResource = byResource;
             Resources = resources;
         }
 
-        public static WindowSet Empty { get; } = new(new Dictionary<MetricResource, (long[], long[])>(), Array.Empty<MetricResource>());
+        public static WindowSet Empty { get; } = new(new Dictionary<MetricResource, Lazy>(), Array.Empty<MetricResource>());
 
         /// <summary>The resources, in a fixed order.</summary>
         public IReadOnlyList<MetricResource> Resources { get; }
 
+        /// <summary>The windows of the intervals as they are now (lists only grow: later additions are not seen).</summary>
         public static WindowSet From(Dictionary<MetricResource, List<(long Start, long End)>> intervals)
         {
-            var map = new Dictionary<MetricResource, (long[], long[])>();
+            var map = new Dictionary<MetricResource, Lazy>();
             foreach (var kv in intervals)
             {
-                var merged = Merge(kv.Value);
-                if (merged.Count > 0)
+                var list = kv.Value;
+                for (var i = 0; i < list.Count; i++)
                 {
-                    map[kv.Key] = (merged.Select(m => m.Start).ToArray(), merged.Select(m => m.End).ToArray());
+                    if (list[i].End > list[i].Start)
+                    {
+                        map[kv.Key] = new Lazy(list, list.Count);
+                        break;
+                    }
                 }
             }
 
@@ -336,11 +370,12 @@ namespace Chartly.Profiler.Analysis.Signals
         /// <summary>Whether the sample's interval overlaps any time something ran on <paramref name="resource"/>.</summary>
         public bool Overlaps(MetricResource resource, MetricSample sample)
         {
-            if (!_byResource.TryGetValue(resource, out var w))
+            if (!_byResource.TryGetValue(resource, out var lazy))
             {
                 return false;
             }
 
+            var w = lazy.Windows;
             var start = sample.IntervalNanos <= 0 ? sample.TimeUnixNano : sample.StartUnixNano;
             var end = sample.TimeUnixNano;
 
@@ -357,10 +392,12 @@ namespace Chartly.Profiler.Analysis.Signals
 
         public long TotalNanos(MetricResource resource)
         {
-            if (!_byResource.TryGetValue(resource, out var w))
+            if (!_byResource.TryGetValue(resource, out var lazy))
             {
                 return 0;
             }
+
+            var w = lazy.Windows;
 
             long total = 0;
             for (var i = 0; i < w.Starts.Length; i++)
@@ -371,25 +408,78 @@ namespace Chartly.Profiler.Analysis.Signals
             return total;
         }
 
-        private static List<(long Start, long End)> Merge(List<(long Start, long End)> intervals)
+        /// <summary>
+        /// The union of the intervals as disjoint, sorted windows. Sorted by start alone (a primitive
+        /// key sort: a target has millions of spans); the order of equal starts cannot change a union.
+        /// </summary>
+        private static Merged Merge(List<(long Start, long End)> intervals, int count)
         {
-            var sorted = intervals.Where(i => i.End > i.Start).ToArray();
-            Array.Sort(sorted, (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
-            var result = new List<(long Start, long End)>();
-            foreach (var (s, e) in sorted)
+            var starts = new long[count];
+            var ends = new long[count];
+            var n = 0;
+            for (var i = 0; i < count; i++)
             {
-                if (result.Count > 0 && s <= result[result.Count - 1].End)
+                var (s, e) = intervals[i];
+                if (e > s)
                 {
-                    var last = result[result.Count - 1];
-                    result[result.Count - 1] = (last.Start, Math.Max(last.End, e));
-                }
-                else
-                {
-                    result.Add((s, e));
+                    starts[n] = s;
+                    ends[n] = e;
+                    n++;
                 }
             }
 
-            return result;
+            Array.Sort(starts, ends, 0, n);
+            var m = 0;
+            for (var i = 0; i < n; i++)
+            {
+                if (m > 0 && starts[i] <= ends[m - 1])
+                {
+                    ends[m - 1] = Math.Max(ends[m - 1], ends[i]);
+                }
+                else
+                {
+                    starts[m] = starts[i];
+                    ends[m] = ends[i];
+                    m++;
+                }
+            }
+
+            Array.Resize(ref starts, m);
+            Array.Resize(ref ends, m);
+            return new Merged(starts, ends);
+        }
+
+        /// <summary>One resource's disjoint windows, by start.</summary>
+        private sealed class Merged
+        {
+            public Merged(long[] starts, long[] ends)
+            {
+                Starts = starts;
+                Ends = ends;
+            }
+
+            public long[] Starts { get; }
+
+            public long[] Ends { get; }
+        }
+
+        /// <summary>
+        /// One resource's intervals (the first <c>count</c> of a list that only grows), merged on
+        /// first use; two threads asking at once merge the same windows twice, harmlessly.
+        /// </summary>
+        private sealed class Lazy
+        {
+            private readonly List<(long Start, long End)> _intervals;
+            private readonly int _count;
+            private Merged? _merged;
+
+            public Lazy(List<(long Start, long End)> intervals, int count)
+            {
+                _intervals = intervals;
+                _count = count;
+            }
+
+            public Merged Windows => _merged ??= Merge(_intervals, _count);
         }
     }
 }
