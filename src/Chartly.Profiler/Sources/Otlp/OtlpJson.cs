@@ -75,7 +75,10 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>Reads an OTLP <c>AnyValue</c> object; arrays, maps and bytes are skipped.</summary>
-        public static OtlpValue ReadAnyValue(ref Utf8JsonReader reader)
+        public static OtlpValue ReadAnyValue(ref Utf8JsonReader reader) => ReadAnyValue(ref reader, null);
+
+        /// <summary>As <see cref="ReadAnyValue(ref Utf8JsonReader)"/>, text through <paramref name="texts"/> when given (values that repeat).</summary>
+        public static OtlpValue ReadAnyValue(ref Utf8JsonReader reader, Utf8Strings? texts)
         {
             if (reader.TokenType != JsonTokenType.StartObject)
             {
@@ -89,7 +92,7 @@ namespace Chartly.Profiler.Sources.Otlp
                 if (reader.ValueTextEquals("stringValue"u8))
                 {
                     reader.Read();
-                    var s = OtlpText.ReadStringOrSkip(ref reader);
+                    var s = texts is null ? OtlpText.ReadStringOrSkip(ref reader) : texts.ReadStringOrSkip(ref reader);
                     if (s is not null)
                     {
                         value = OtlpValue.OfText(s);

@@ -224,7 +224,7 @@ namespace Chartly.Profiler.Sources.Otlp
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.String && (d.Interest == SpanInterest.Full || !d.HasTraceId))
                     {
-                        d.Name = OtlpText.Read(ref reader);
+                        d.Name = _spans.Texts.Read(ref reader);
                     }
                     else
                     {
@@ -318,6 +318,9 @@ namespace Chartly.Profiler.Sources.Otlp
                 ? OtlpAttributes.Classify(System.Text.Encoding.UTF8.GetBytes(OtlpText.Read(ref reader)))
                 : OtlpAttributes.Classify(reader.ValueSpan);
 
+        /// <summary>Whether the key's values repeat across spans (run and operation ids are fresh in each: caching them would only fill the cache).</summary>
+        private static bool Repeats(AttrKey key) => key is not (AttrKey.RunId or AttrKey.OperationId or AttrKey.ConnectorRunId);
+
         /// <summary>Attributes onto a span's draft or, with no span, onto the resource's.</summary>
         private void ReadAttributes(ref Utf8JsonReader reader, SpanDraft? span, ResourceDraft? resource)
         {
@@ -355,7 +358,7 @@ namespace Chartly.Profiler.Sources.Otlp
                         }
                         else
                         {
-                            value = OtlpJson.ReadAnyValue(ref reader);
+                            value = OtlpJson.ReadAnyValue(ref reader, Repeats(key) ? _spans.Texts : null);
                         }
                     }
                     else

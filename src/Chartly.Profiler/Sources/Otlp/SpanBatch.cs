@@ -19,6 +19,9 @@ namespace Chartly.Profiler.Sources.Otlp
 
         public StringInterner Interner { get; } = new(MaxInterned);
 
+        /// <summary>Names and attribute values that repeat, decoded once.</summary>
+        public Utf8Strings Texts { get; } = new();
+
         public int Count => _count;
 
         public void Begin() => _count = 0;
