@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using Chartly.Profiler.Telemetry;
 
 namespace Chartly.Profiler.Analysis
@@ -60,6 +61,7 @@ namespace Chartly.Profiler.Analysis
             return -1;
         }
 
+        [MethodImpl(HotPath.Optimised)]
         public static TraceTree Build(TraceId traceId, List<SpanRecord> input)
         {
             var sorted = input.ToArray();
@@ -196,6 +198,7 @@ namespace Chartly.Profiler.Analysis
             return cycles;
         }
 
+        [MethodImpl(HotPath.Optimised)]
         private static int CompareSpans(SpanRecord a, SpanRecord b)
         {
             var c = a.StartUnixNano.CompareTo(b.StartUnixNano);
@@ -210,6 +213,7 @@ namespace Chartly.Profiler.Analysis
         }
 
         /// <summary>The order the critical-path walk consumes children in: latest end first, then latest start, then index.</summary>
+        [MethodImpl(HotPath.Optimised)]
         public static int CompareEndDescending(SpanRecord[] spans, int x, int y)
         {
             var a = spans[x];

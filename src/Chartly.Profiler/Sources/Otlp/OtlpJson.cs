@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Text;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Chartly.Profiler.Telemetry;
 
@@ -13,6 +14,7 @@ namespace Chartly.Profiler.Sources.Otlp
     internal static class OtlpJson
     {
         /// <summary>64-bit integers come as decimal strings or numbers (field notes); both are taken.</summary>
+        [MethodImpl(HotPath.Optimised)]
         public static bool TryReadInt64(ref Utf8JsonReader reader, out long value)
         {
             value = 0;
@@ -78,6 +80,7 @@ namespace Chartly.Profiler.Sources.Otlp
         public static OtlpValue ReadAnyValue(ref Utf8JsonReader reader) => ReadAnyValue(ref reader, null);
 
         /// <summary>As <see cref="ReadAnyValue(ref Utf8JsonReader)"/>, text through <paramref name="texts"/> when given (values that repeat).</summary>
+        [MethodImpl(HotPath.Optimised)]
         public static OtlpValue ReadAnyValue(ref Utf8JsonReader reader, Utf8Strings? texts)
         {
             if (reader.TokenType != JsonTokenType.StartObject)
@@ -137,6 +140,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>A hex (or base64) id; an escaped or malformed one is no id.</summary>
+        [MethodImpl(HotPath.Optimised)]
         public static bool TryReadId(ref Utf8JsonReader reader, bool isTrace, out TraceId trace, out ulong span)
         {
             trace = default;

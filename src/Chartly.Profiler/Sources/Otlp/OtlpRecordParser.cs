@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Text;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Chartly.Profiler.Metrics;
 using Chartly.Profiler.Telemetry;
@@ -22,6 +23,7 @@ namespace Chartly.Profiler.Sources.Otlp
         public IMetricSink? MetricSink { get; set; }
 
         /// <summary>Parses a complete record; throws <see cref="JsonException"/> or <see cref="FormatException"/> when it is not one.</summary>
+        [MethodImpl(HotPath.Optimised)]
         public void Parse(ReadOnlySpan<byte> record, ISpanSink sink, DataQualityCounters quality)
         {
             _spans.Begin();
@@ -76,6 +78,7 @@ namespace Chartly.Profiler.Sources.Otlp
         /// <summary>Discards what a failed record left pending in the metric sink.</summary>
         public void Abort() => MetricSink?.Rollback();
 
+        [MethodImpl(HotPath.Optimised)]
         private void ReadResourceSpans(ref Utf8JsonReader reader, ISpanSink sink)
         {
             OtlpJson.ExpectArray(ref reader);
@@ -136,6 +139,7 @@ namespace Chartly.Profiler.Sources.Otlp
             return _spans.FinishResource();
         }
 
+        [MethodImpl(HotPath.Optimised)]
         private void ReadScopeSpans(ref Utf8JsonReader reader, ISpanSink sink)
         {
             OtlpJson.ExpectArray(ref reader);
@@ -162,6 +166,7 @@ namespace Chartly.Profiler.Sources.Otlp
             }
         }
 
+        [MethodImpl(HotPath.Optimised)]
         private void ReadSpan(ref Utf8JsonReader reader, SpanDraft d, ISpanSink sink)
         {
             OtlpJson.ExpectObject(ref reader);
@@ -255,6 +260,7 @@ namespace Chartly.Profiler.Sources.Otlp
             }
         }
 
+        [MethodImpl(HotPath.Optimised)]
         private static int ReadStatusCode(ref Utf8JsonReader reader)
         {
             if (reader.TokenType != JsonTokenType.StartObject)
@@ -293,6 +299,7 @@ namespace Chartly.Profiler.Sources.Otlp
             return code;
         }
 
+        [MethodImpl(HotPath.Optimised)]
         private static SpanKind ReadKind(ref Utf8JsonReader reader)
         {
             if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var n) && n >= 0 && n <= 5)
@@ -322,6 +329,7 @@ namespace Chartly.Profiler.Sources.Otlp
         private static bool Repeats(AttrKey key) => key is not (AttrKey.RunId or AttrKey.OperationId or AttrKey.ConnectorRunId);
 
         /// <summary>Attributes onto a span's draft or, with no span, onto the resource's.</summary>
+        [MethodImpl(HotPath.Optimised)]
         private void ReadAttributes(ref Utf8JsonReader reader, SpanDraft? span, ResourceDraft? resource)
         {
             if (reader.TokenType != JsonTokenType.StartArray)

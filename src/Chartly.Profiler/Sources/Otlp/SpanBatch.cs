@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using Chartly.Profiler.Telemetry;
 
 namespace Chartly.Profiler.Sources.Otlp
@@ -72,6 +73,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>The record parsed whole: valid spans go to the sink, and the counts are taken.</summary>
+        [MethodImpl(HotPath.Optimised)]
         public void Complete(ISpanSink sink, DataQualityCounters quality)
         {
             var invalid = 0;

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace Chartly.Profiler.Sources.Otlp
@@ -38,6 +39,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>The text of <paramref name="utf8"/>, the same string each time it is met while there is room.</summary>
+        [MethodImpl(HotPath.Optimised)]
         public string Get(ReadOnlySpan<byte> utf8)
         {
             if (utf8.Length > MaxBytes)
@@ -70,6 +72,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>FNV-1a: cheap over short texts, and only ever used inside this table.</summary>
+        [MethodImpl(HotPath.Optimised)]
         private static int Hash(ReadOnlySpan<byte> utf8)
         {
             var h = 2166136261u;
