@@ -92,7 +92,8 @@ namespace Chartly.Profiler.Sources.Otlp
             var value = OtlpValue.None;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("stringValue"u8))
+                var name = PropertyName(ref reader);
+                if (name.SequenceEqual("stringValue"u8))
                 {
                     reader.Read();
                     var s = texts is null ? OtlpText.ReadStringOrSkip(ref reader) : texts.ReadStringOrSkip(ref reader);
@@ -101,7 +102,7 @@ namespace Chartly.Profiler.Sources.Otlp
                         value = OtlpValue.OfText(s);
                     }
                 }
-                else if (reader.ValueTextEquals("intValue"u8))
+                else if (name.SequenceEqual("intValue"u8))
                 {
                     reader.Read();
                     if (TryReadInt64(ref reader, out var v))
@@ -117,7 +118,7 @@ namespace Chartly.Profiler.Sources.Otlp
                         value = OtlpValue.OfReal(d);
                     }
                 }
-                else if (reader.ValueTextEquals("boolValue"u8))
+                else if (name.SequenceEqual("boolValue"u8))
                 {
                     reader.Read();
                     if (reader.TokenType is JsonTokenType.True or JsonTokenType.False)
@@ -158,6 +159,14 @@ namespace Chartly.Profiler.Sources.Otlp
 
             return isTrace ? IdParser.TryParseTraceId(reader.ValueSpan, out trace) : IdParser.TryParseSpanId(reader.ValueSpan, out span);
         }
+
+        /// <summary>
+        /// The current property name's UTF-8, unescaped, to compare with <c>SequenceEqual</c>: what
+        /// <c>ValueTextEquals</c> compares, without a call into the reader per candidate name (a
+        /// span's ten properties tried against up to nine names each).
+        /// </summary>
+        public static ReadOnlySpan<byte> PropertyName(ref Utf8JsonReader reader) =>
+            reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(OtlpText.Read(ref reader)) : reader.ValueSpan;
 
         public static void ExpectArray(ref Utf8JsonReader reader)
         {

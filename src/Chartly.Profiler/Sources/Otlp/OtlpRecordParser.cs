@@ -179,7 +179,8 @@ namespace Chartly.Profiler.Sources.Otlp
                     continue;
                 }
 
-                if (reader.ValueTextEquals("traceId"u8))
+                var name = OtlpJson.PropertyName(ref reader);
+                if (name.SequenceEqual("traceId"u8))
                 {
                     reader.Read();
                     d.HasTraceId = OtlpJson.TryReadId(ref reader, isTrace: true, out d.TraceId, out _);
@@ -189,13 +190,13 @@ namespace Chartly.Profiler.Sources.Otlp
                         d.Interest = sink.Interest(d.TraceId);
                     }
                 }
-                else if (reader.ValueTextEquals("spanId"u8))
+                else if (name.SequenceEqual("spanId"u8))
                 {
                     reader.Read();
                     d.HasSpanId = OtlpJson.TryReadId(ref reader, isTrace: false, out _, out d.SpanId);
                     d.Invalid |= !d.HasSpanId;
                 }
-                else if (reader.ValueTextEquals("parentSpanId"u8))
+                else if (name.SequenceEqual("parentSpanId"u8))
                 {
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length == 0)
@@ -207,24 +208,24 @@ namespace Chartly.Profiler.Sources.Otlp
                         d.Invalid = true;
                     }
                 }
-                else if (reader.ValueTextEquals("startTimeUnixNano"u8))
+                else if (name.SequenceEqual("startTimeUnixNano"u8))
                 {
                     reader.Read();
                     d.HasStart = OtlpJson.TryReadInt64(ref reader, out d.StartUnixNano);
                     d.Invalid |= !d.HasStart;
                 }
-                else if (reader.ValueTextEquals("endTimeUnixNano"u8))
+                else if (name.SequenceEqual("endTimeUnixNano"u8))
                 {
                     reader.Read();
                     d.HasEnd = OtlpJson.TryReadInt64(ref reader, out d.EndUnixNano);
                     d.Invalid |= !d.HasEnd;
                 }
-                else if (reader.ValueTextEquals("kind"u8))
+                else if (name.SequenceEqual("kind"u8))
                 {
                     reader.Read();
                     d.Kind = ReadKind(ref reader);
                 }
-                else if (reader.ValueTextEquals("name"u8))
+                else if (name.SequenceEqual("name"u8))
                 {
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.String && (d.Interest == SpanInterest.Full || !d.HasTraceId))
@@ -236,12 +237,12 @@ namespace Chartly.Profiler.Sources.Otlp
                         reader.Skip();
                     }
                 }
-                else if (reader.ValueTextEquals("attributes"u8))
+                else if (name.SequenceEqual("attributes"u8))
                 {
                     reader.Read();
                     ReadAttributes(ref reader, d, null);
                 }
-                else if (reader.ValueTextEquals("status"u8))
+                else if (name.SequenceEqual("status"u8))
                 {
                     reader.Read();
                     d.StatusCode = ReadStatusCode(ref reader);
@@ -351,13 +352,14 @@ namespace Chartly.Profiler.Sources.Otlp
                 var value = OtlpValue.None;
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    if (reader.ValueTextEquals("key"u8))
+                    var name = OtlpJson.PropertyName(ref reader);
+                    if (name.SequenceEqual("key"u8))
                     {
                         reader.Read();
                         key = reader.TokenType == JsonTokenType.String ? ClassifyKey(ref reader) : AttrKey.Other;
                         keySeen = true;
                     }
-                    else if (reader.ValueTextEquals("value"u8))
+                    else if (name.SequenceEqual("value"u8))
                     {
                         reader.Read();
                         if (keySeen && key == AttrKey.Other)
