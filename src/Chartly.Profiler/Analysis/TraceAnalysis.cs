@@ -72,7 +72,7 @@ namespace Chartly.Profiler.Analysis
                         continue;
                     }
 
-                    var tree = TraceTree.Build(traces[i].Key, spans);
+                    var tree = TraceTree.Build(traces[i].Key, spans, buffers);
 
                     // The tree holds the spans now: the list goes, so a large target is not in memory twice.
                     traces[i] = new KeyValuePair<TraceId, List<SpanRecord>>(traces[i].Key, Empty);

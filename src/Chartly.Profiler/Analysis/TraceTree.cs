@@ -61,14 +61,17 @@ namespace Chartly.Profiler.Analysis
             return -1;
         }
 
+        public static TraceTree Build(TraceId traceId, List<SpanRecord> input) => Build(traceId, input, null);
+
+        /// <param name="buffers">Kept by a caller that builds many trees on one thread; null allocates the index afresh.</param>
         [MethodImpl(HotPath.Optimised)]
-        public static TraceTree Build(TraceId traceId, List<SpanRecord> input)
+        internal static TraceTree Build(TraceId traceId, List<SpanRecord> input, RootWalkBuffers? buffers)
         {
             var sorted = input.ToArray();
             Array.Sort(sorted, CompareSpans);
 
             // Duplicate span ids: keep the first in the canonical order, count the rest.
-            var index = new Dictionary<ulong, int>(sorted.Length);
+            var index = buffers?.IndexFor(sorted.Length) ?? new Dictionary<ulong, int>(sorted.Length);
             List<SpanRecord>? kept = null;
             var duplicates = 0;
             for (var i = 0; i < sorted.Length; i++)
