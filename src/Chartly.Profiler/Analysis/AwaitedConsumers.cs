@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 
 namespace Chartly.Profiler.Analysis
 {
@@ -87,6 +88,7 @@ namespace Chartly.Profiler.Analysis
             return false;
         }
 
+        [MethodImpl(HotPath.Optimised)]
         public static AwaitedConsumers Find(TraceTree tree, int rootIndex)
         {
             if (!tree.HasConsumers)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using Chartly.Profiler.Telemetry;
 
 namespace Chartly.Profiler.Analysis
@@ -108,6 +109,7 @@ namespace Chartly.Profiler.Analysis
         }
 
         /// <param name="buffers">Kept by a caller that walks many roots on one thread; null allocates new ones.</param>
+        [MethodImpl(HotPath.Optimised)]
         public static RootAnalysis Analyze(TraceTree tree, int rootIndex, DataQualityCounters quality, bool keepSections = false, RootWalkBuffers? buffers = null)
         {
             buffers ??= new RootWalkBuffers();

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using Chartly.Profiler.Telemetry;
 
 namespace Chartly.Profiler.Analysis
@@ -18,6 +19,7 @@ namespace Chartly.Profiler.Analysis
     /// </summary>
     public static class SelfTime
     {
+        [MethodImpl(HotPath.Optimised)]
         public static (Dictionary<string, long> Self, Dictionary<string, long> Counts, long Clipped, long Outside) Of(TraceTree tree, int rootIndex, RootWalkBuffers? buffers = null)
         {
             var spans = tree.Spans;

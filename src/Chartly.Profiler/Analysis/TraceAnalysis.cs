@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Chartly.Profiler.Telemetry;
@@ -71,7 +72,7 @@ namespace Chartly.Profiler.Analysis
                         continue;
                     }
 
-                    var tree = TraceTree.Build(traces[i].Key, spans);
+                    var tree = TraceTree.Build(traces[i].Key, spans, buffers);
 
                     // The tree holds the spans now: the list goes, so a large target is not in memory twice.
                     traces[i] = new KeyValuePair<TraceId, List<SpanRecord>>(traces[i].Key, Empty);
@@ -82,6 +83,7 @@ namespace Chartly.Profiler.Analysis
 
         private static readonly List<SpanRecord> Empty = new();
 
+        [MethodImpl(HotPath.Optimised)]
         private static TraceAnalysis Analyse(TraceTree tree, HashSet<ulong> inWindowIds, TargetMatcher matcher, DataQualityCounters quality, RootWalkBuffers buffers)
         {
             for (var d = 0; d < tree.Duplicates; d++)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using Chartly.Profiler.Telemetry;
 
 namespace Chartly.Profiler.Analysis
@@ -60,13 +61,17 @@ namespace Chartly.Profiler.Analysis
             return -1;
         }
 
-        public static TraceTree Build(TraceId traceId, List<SpanRecord> input)
+        public static TraceTree Build(TraceId traceId, List<SpanRecord> input) => Build(traceId, input, null);
+
+        /// <param name="buffers">Kept by a caller that builds many trees on one thread; null allocates the index afresh.</param>
+        [MethodImpl(HotPath.Optimised)]
+        internal static TraceTree Build(TraceId traceId, List<SpanRecord> input, RootWalkBuffers? buffers)
         {
             var sorted = input.ToArray();
             Array.Sort(sorted, CompareSpans);
 
             // Duplicate span ids: keep the first in the canonical order, count the rest.
-            var index = new Dictionary<ulong, int>(sorted.Length);
+            var index = buffers?.IndexFor(sorted.Length) ?? new Dictionary<ulong, int>(sorted.Length);
             List<SpanRecord>? kept = null;
             var duplicates = 0;
             for (var i = 0; i < sorted.Length; i++)
@@ -196,6 +201,7 @@ namespace Chartly.Profiler.Analysis
             return cycles;
         }
 
+        [MethodImpl(HotPath.Optimised)]
         private static int CompareSpans(SpanRecord a, SpanRecord b)
         {
             var c = a.StartUnixNano.CompareTo(b.StartUnixNano);
@@ -210,6 +216,7 @@ namespace Chartly.Profiler.Analysis
         }
 
         /// <summary>The order the critical-path walk consumes children in: latest end first, then latest start, then index.</summary>
+        [MethodImpl(HotPath.Optimised)]
         public static int CompareEndDescending(SpanRecord[] spans, int x, int y)
         {
             var a = spans[x];

@@ -253,6 +253,22 @@ namespace Chartly.Profiler.Tests.Analysis
         }
 
         [Fact]
+        public void TreesBuiltWithSharedBuffersDoNotSeeTheLastTracesSpanIds()
+        {
+            var buffers = new RootWalkBuffers();
+            var big = Enumerable.Range(1, 5000).Select(i => S((ulong)i, i == 1 ? 0UL : 1UL, i, 10_000, "x")).ToList();
+            foreach (var first in new[] { new List<SpanRecord> { S(1, 0, 0, 100, "root"), S(2, 1, 10, 40, "a") }, big })
+            {
+                TraceTree.Build(Trace, first, buffers);
+                var tree = TraceTree.Build(Trace, new List<SpanRecord> { S(7, 0, 0, 100, "root"), S(8, 2, 10, 40, "orphan") }, buffers);
+                Assert.Equal(1, tree.Orphans);
+                Assert.Equal(-1, tree.Parent[1]);
+                var again = TraceTree.Build(Trace, first, buffers);
+                Assert.Equal(first.Count - 1, Enumerable.Range(0, again.Spans.Length).Count(i => again.Parent[i] >= 0));
+            }
+        }
+
+        [Fact]
         public void OrphansAndDuplicatesAreCounted()
         {
             var tree = TraceTree.Build(Trace, new List<SpanRecord>

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Chartly.Profiler.Telemetry;
 
 namespace Chartly.Profiler.Sources.Otlp
@@ -36,6 +37,7 @@ namespace Chartly.Profiler.Sources.Otlp
     /// </summary>
     internal static class OtlpAttributes
     {
+        [MethodImpl(HotPath.Optimised)]
         public static AttrKey Classify(ReadOnlySpan<byte> v)
         {
             // The shortest key read is "host.name".
@@ -82,6 +84,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>A span attribute onto the span's draft (pod, container and host are resource facts: not read here).</summary>
+        [MethodImpl(HotPath.Optimised)]
         public static void Apply(AttrKey key, OtlpValue value, SpanDraft d, StringInterner interner)
         {
             var s = value.Text;

@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading;
 using Chartly.Profiler.Metrics;
@@ -407,6 +408,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>Handles every complete line in buffer[0..end); returns how many bytes were consumed.</summary>
+        [MethodImpl(HotPath.Optimised)]
         private int ProcessLines(byte[] buffer, int end, bool atEof, ISpanSink sink, DataQualityCounters quality, ref SplitState state)
         {
             var pos = 0;
@@ -445,6 +447,7 @@ namespace Chartly.Profiler.Sources.Otlp
             return pos;
         }
 
+        [MethodImpl(HotPath.Optimised)]
         private void HandleLine(ReadOnlySpan<byte> line, long lineOffset, int lineBytes, ISpanSink sink, DataQualityCounters quality, ref SplitState state)
         {
             if (line.Length > 0 && line[line.Length - 1] == (byte)'\r')

@@ -297,7 +297,7 @@ namespace Chartly.Profiler.Sources.Otlp
                         Expect(tag, WireFormat.WireType.LengthDelimited);
                         if (d.Interest == SpanInterest.Full || !d.HasTraceId)
                         {
-                            d.Name = OtlpText.Decode(Bytes(input));
+                            d.Name = _spans.Texts.Get(Bytes(input));
                         }
                         else
                         {

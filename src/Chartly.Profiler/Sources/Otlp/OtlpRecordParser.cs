@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Text;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Chartly.Profiler.Metrics;
 using Chartly.Profiler.Telemetry;
@@ -22,6 +23,7 @@ namespace Chartly.Profiler.Sources.Otlp
         public IMetricSink? MetricSink { get; set; }
 
         /// <summary>Parses a complete record; throws <see cref="JsonException"/> or <see cref="FormatException"/> when it is not one.</summary>
+        [MethodImpl(HotPath.Optimised)]
         public void Parse(ReadOnlySpan<byte> record, ISpanSink sink, DataQualityCounters quality)
         {
             _spans.Begin();
@@ -76,6 +78,7 @@ namespace Chartly.Profiler.Sources.Otlp
         /// <summary>Discards what a failed record left pending in the metric sink.</summary>
         public void Abort() => MetricSink?.Rollback();
 
+        [MethodImpl(HotPath.Optimised)]
         private void ReadResourceSpans(ref Utf8JsonReader reader, ISpanSink sink)
         {
             OtlpJson.ExpectArray(ref reader);
@@ -136,6 +139,7 @@ namespace Chartly.Profiler.Sources.Otlp
             return _spans.FinishResource();
         }
 
+        [MethodImpl(HotPath.Optimised)]
         private void ReadScopeSpans(ref Utf8JsonReader reader, ISpanSink sink)
         {
             OtlpJson.ExpectArray(ref reader);
@@ -162,6 +166,7 @@ namespace Chartly.Profiler.Sources.Otlp
             }
         }
 
+        [MethodImpl(HotPath.Optimised)]
         private void ReadSpan(ref Utf8JsonReader reader, SpanDraft d, ISpanSink sink)
         {
             OtlpJson.ExpectObject(ref reader);
@@ -174,7 +179,8 @@ namespace Chartly.Profiler.Sources.Otlp
                     continue;
                 }
 
-                if (reader.ValueTextEquals("traceId"u8))
+                var name = OtlpJson.PropertyName(ref reader);
+                if (name.SequenceEqual("traceId"u8))
                 {
                     reader.Read();
                     d.HasTraceId = OtlpJson.TryReadId(ref reader, isTrace: true, out d.TraceId, out _);
@@ -184,13 +190,13 @@ namespace Chartly.Profiler.Sources.Otlp
                         d.Interest = sink.Interest(d.TraceId);
                     }
                 }
-                else if (reader.ValueTextEquals("spanId"u8))
+                else if (name.SequenceEqual("spanId"u8))
                 {
                     reader.Read();
                     d.HasSpanId = OtlpJson.TryReadId(ref reader, isTrace: false, out _, out d.SpanId);
                     d.Invalid |= !d.HasSpanId;
                 }
-                else if (reader.ValueTextEquals("parentSpanId"u8))
+                else if (name.SequenceEqual("parentSpanId"u8))
                 {
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length == 0)
@@ -202,41 +208,41 @@ namespace Chartly.Profiler.Sources.Otlp
                         d.Invalid = true;
                     }
                 }
-                else if (reader.ValueTextEquals("startTimeUnixNano"u8))
+                else if (name.SequenceEqual("startTimeUnixNano"u8))
                 {
                     reader.Read();
                     d.HasStart = OtlpJson.TryReadInt64(ref reader, out d.StartUnixNano);
                     d.Invalid |= !d.HasStart;
                 }
-                else if (reader.ValueTextEquals("endTimeUnixNano"u8))
+                else if (name.SequenceEqual("endTimeUnixNano"u8))
                 {
                     reader.Read();
                     d.HasEnd = OtlpJson.TryReadInt64(ref reader, out d.EndUnixNano);
                     d.Invalid |= !d.HasEnd;
                 }
-                else if (reader.ValueTextEquals("kind"u8))
+                else if (name.SequenceEqual("kind"u8))
                 {
                     reader.Read();
                     d.Kind = ReadKind(ref reader);
                 }
-                else if (reader.ValueTextEquals("name"u8))
+                else if (name.SequenceEqual("name"u8))
                 {
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.String && (d.Interest == SpanInterest.Full || !d.HasTraceId))
                     {
-                        d.Name = OtlpText.Read(ref reader);
+                        d.Name = _spans.Texts.Read(ref reader);
                     }
                     else
                     {
                         reader.Skip();
                     }
                 }
-                else if (reader.ValueTextEquals("attributes"u8))
+                else if (name.SequenceEqual("attributes"u8))
                 {
                     reader.Read();
                     ReadAttributes(ref reader, d, null);
                 }
-                else if (reader.ValueTextEquals("status"u8))
+                else if (name.SequenceEqual("status"u8))
                 {
                     reader.Read();
                     d.StatusCode = ReadStatusCode(ref reader);
@@ -255,6 +261,7 @@ namespace Chartly.Profiler.Sources.Otlp
             }
         }
 
+        [MethodImpl(HotPath.Optimised)]
         private static int ReadStatusCode(ref Utf8JsonReader reader)
         {
             if (reader.TokenType != JsonTokenType.StartObject)
@@ -293,6 +300,7 @@ namespace Chartly.Profiler.Sources.Otlp
             return code;
         }
 
+        [MethodImpl(HotPath.Optimised)]
         private static SpanKind ReadKind(ref Utf8JsonReader reader)
         {
             if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var n) && n >= 0 && n <= 5)
@@ -318,7 +326,11 @@ namespace Chartly.Profiler.Sources.Otlp
                 ? OtlpAttributes.Classify(System.Text.Encoding.UTF8.GetBytes(OtlpText.Read(ref reader)))
                 : OtlpAttributes.Classify(reader.ValueSpan);
 
+        /// <summary>Whether the key's values repeat across spans (run and operation ids are fresh in each: caching them would only fill the cache).</summary>
+        private static bool Repeats(AttrKey key) => key is not (AttrKey.RunId or AttrKey.OperationId or AttrKey.ConnectorRunId);
+
         /// <summary>Attributes onto a span's draft or, with no span, onto the resource's.</summary>
+        [MethodImpl(HotPath.Optimised)]
         private void ReadAttributes(ref Utf8JsonReader reader, SpanDraft? span, ResourceDraft? resource)
         {
             if (reader.TokenType != JsonTokenType.StartArray)
@@ -340,13 +352,14 @@ namespace Chartly.Profiler.Sources.Otlp
                 var value = OtlpValue.None;
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    if (reader.ValueTextEquals("key"u8))
+                    var name = OtlpJson.PropertyName(ref reader);
+                    if (name.SequenceEqual("key"u8))
                     {
                         reader.Read();
                         key = reader.TokenType == JsonTokenType.String ? ClassifyKey(ref reader) : AttrKey.Other;
                         keySeen = true;
                     }
-                    else if (reader.ValueTextEquals("value"u8))
+                    else if (name.SequenceEqual("value"u8))
                     {
                         reader.Read();
                         if (keySeen && key == AttrKey.Other)
@@ -355,7 +368,7 @@ namespace Chartly.Profiler.Sources.Otlp
                         }
                         else
                         {
-                            value = OtlpJson.ReadAnyValue(ref reader);
+                            value = OtlpJson.ReadAnyValue(ref reader, Repeats(key) ? _spans.Texts : null);
                         }
                     }
                     else

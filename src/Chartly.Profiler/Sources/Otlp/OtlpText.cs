@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -18,8 +19,17 @@ namespace Chartly.Profiler.Sources.Otlp
         public static string Decode(ReadOnlySpan<byte> utf8)
         {
             var take = Math.Min(utf8.Length, MaxChars * 4);
-            var s = Encoding.UTF8.GetString(utf8.Slice(0, take).ToArray());
-            return s.Length > MaxChars ? s.Substring(0, MaxChars) : s;
+            var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(take, 1));
+            try
+            {
+                utf8.Slice(0, take).CopyTo(buffer);
+                var s = Encoding.UTF8.GetString(buffer, 0, take);
+                return s.Length > MaxChars ? s.Substring(0, MaxChars) : s;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
 
         /// <summary>The current JSON string token, bounded and tolerant; the caller checked it is a string.</summary>

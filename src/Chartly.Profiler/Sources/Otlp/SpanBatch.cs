@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using Chartly.Profiler.Telemetry;
 
 namespace Chartly.Profiler.Sources.Otlp
@@ -18,6 +19,9 @@ namespace Chartly.Profiler.Sources.Otlp
         private int _count;
 
         public StringInterner Interner { get; } = new(MaxInterned);
+
+        /// <summary>Names and attribute values that repeat, decoded once.</summary>
+        public Utf8Strings Texts { get; } = new();
 
         public int Count => _count;
 
@@ -69,6 +73,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>The record parsed whole: valid spans go to the sink, and the counts are taken.</summary>
+        [MethodImpl(HotPath.Optimised)]
         public void Complete(ISpanSink sink, DataQualityCounters quality)
         {
             var invalid = 0;

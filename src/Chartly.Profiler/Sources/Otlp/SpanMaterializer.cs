@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using Chartly.Profiler.Analysis;
 using Chartly.Profiler.Metrics;
 using Chartly.Profiler.Telemetry;
@@ -11,6 +12,7 @@ namespace Chartly.Profiler.Sources.Otlp
         private readonly LabelNormalizer _labels = new();
         private readonly Dictionary<ResourceInfo, ResourceInfo> _merged = new();
 
+        [MethodImpl(HotPath.Optimised)]
         public SpanRecord Materialize(SpanDraft d, bool withLabel)
         {
             var label = withLabel ? _labels.Normalize(d.Component ?? d.Name) : string.Empty;
