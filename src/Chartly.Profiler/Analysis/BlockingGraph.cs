@@ -54,7 +54,7 @@ namespace Chartly.Profiler.Analysis
 
         // AggressiveOptimization (512, not in netstandard2.0's enum): a what-if fills a graph for
         // each of a hundred thousand roots in one burst, mostly before tiered compilation catches up.
-        [System.Runtime.CompilerServices.MethodImpl((System.Runtime.CompilerServices.MethodImplOptions)512)]
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private void Fill(RootAnalysis analysis)
         {
             var tree = analysis.Tree;

@@ -68,7 +68,7 @@ namespace Chartly.Profiler.Analysis
         /// <summary>The same, with buffers kept from the caller's previous walks.</summary>
         // AggressiveOptimization (512): the what-if walks every root twice per top component in one
         // burst; the unoptimised first tier would run most of those walks.
-        [System.Runtime.CompilerServices.MethodImpl((System.Runtime.CompilerServices.MethodImplOptions)512)]
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public static void AddCriticalNanos(RootAnalysis analysis, BlockingGraph graph, WhatIfTimeline.Result t, Dictionary<string, long> critical, Scratch scratch)
         {
             var spans = analysis.Tree.Spans;

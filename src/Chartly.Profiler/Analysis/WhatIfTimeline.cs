@@ -107,7 +107,7 @@ namespace Chartly.Profiler.Analysis
 
         // AggressiveOptimization (512): called twice per root and top component in one burst, so
         // compiled optimised at once rather than after the unoptimised tier has run most calls.
-        [System.Runtime.CompilerServices.MethodImpl((System.Runtime.CompilerServices.MethodImplOptions)512)]
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public static Result Retime(RootAnalysis analysis, BlockingGraph graph, string component, long keep, long of, Scratch? scratch = null)
         {
             var tree = analysis.Tree;

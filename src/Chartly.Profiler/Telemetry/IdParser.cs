@@ -9,11 +9,8 @@ namespace Chartly.Profiler.Telemetry
     /// </summary>
     internal static class IdParser
     {
-        // AggressiveOptimization (not in netstandard2.0's enum): every span's ids pass here, and a
-        // one-shot read would otherwise run them unoptimised for its first records.
-        private const MethodImplOptions Hot = (MethodImplOptions)512;
-
-        [MethodImpl(Hot)]
+        // Every span's ids pass here: compiled optimised at once (HotPath explains why).
+        [MethodImpl(HotPath.Optimised)]
         public static bool TryParseTraceId(ReadOnlySpan<byte> text, out TraceId id)
         {
             id = default;
@@ -41,7 +38,7 @@ namespace Chartly.Profiler.Telemetry
             return false;
         }
 
-        [MethodImpl(Hot)]
+        [MethodImpl(HotPath.Optimised)]
         public static bool TryParseSpanId(ReadOnlySpan<byte> text, out ulong id)
         {
             id = 0;
@@ -63,7 +60,7 @@ namespace Chartly.Profiler.Telemetry
             return false;
         }
 
-        [MethodImpl(Hot)]
+        [MethodImpl(HotPath.Optimised)]
         private static bool TryParseHex(ReadOnlySpan<byte> text, out ulong value)
         {
             // A table, not branches: ids are random, so a digit-or-letter branch per character

@@ -15,7 +15,7 @@ namespace Chartly.Profiler.Sources.Otlp
         private const ulong Ones = 0x0101010101010101UL;
         private const ulong Highs = 0x8080808080808080UL;
 
-        [MethodImpl((MethodImplOptions)512)] // AggressiveOptimization (see RecordSkim)
+        [MethodImpl(HotPath.Optimised)]
         public static bool Holds(ReadOnlySpan<byte> bytes)
         {
             // A vector at a time (unsigned byte compares), then the words, then the bytes left.

@@ -21,7 +21,6 @@ namespace Chartly.Profiler.Sources.Otlp
     {
         // Straight to optimised code: a one-shot read of a large window would otherwise spend its
         // first records in unoptimised code counting loop iterations (tiered compilation).
-        private const MethodImplOptions Hot = (MethodImplOptions)512; // AggressiveOptimization, not in netstandard2.0's enum
 
         // Below the parser's 64, so nothing the reader rejects for depth is ever taken here.
         private const int MaxDepth = 48;
@@ -53,7 +52,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>True when the record is taken: its span count and invalid spans, its trace ids in <c>traces</c> in order.</summary>
-        [MethodImpl(Hot)]
+        [MethodImpl(HotPath.Optimised)]
         public bool Run(out int spans, out int invalid)
         {
             spans = _spans;
@@ -70,7 +69,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>An array of objects of one level (the parser fails on anything else there).</summary>
-        [MethodImpl(Hot)]
+        [MethodImpl(HotPath.Optimised)]
         private bool Objects(Level level)
         {
             if (!Open((byte)'['))
@@ -98,7 +97,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>One object; a span is judged as <see cref="SpanBatch.Complete"/> judges its draft.</summary>
-        [MethodImpl(Hot)]
+        [MethodImpl(HotPath.Optimised)]
         private bool Object(Level level)
         {
             if (!Open((byte)'{'))
@@ -136,7 +135,7 @@ namespace Chartly.Profiler.Sources.Otlp
             return true;
         }
 
-        [MethodImpl(Hot)]
+        [MethodImpl(HotPath.Optimised)]
         private bool Member(Level level, ReadOnlySpan<byte> name, ref SpanFacts span)
         {
             switch (level)
@@ -182,7 +181,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>A span's field; a repeated one counts as the parser counts it (the last value, any failure).</summary>
-        [MethodImpl(Hot)]
+        [MethodImpl(HotPath.Optimised)]
         private bool SpanField(ReadOnlySpan<byte> name, ref SpanFacts f)
         {
             // By length first: most fields are none of these five, and "status" is as long as "spanId".
@@ -286,7 +285,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>An id field: its text when it is a string; any other value is validated and is no id.</summary>
-        [MethodImpl(Hot)]
+        [MethodImpl(HotPath.Optimised)]
         private bool Id(out ReadOnlySpan<byte> text, out bool isString)
         {
             Ws();
@@ -300,7 +299,7 @@ namespace Chartly.Profiler.Sources.Otlp
         /// closing quote is where that width puts it. Only the caller's check that every byte is a
         /// hex digit (or decimal digit) proves no earlier quote ends it; the general path follows otherwise.
         /// </summary>
-        [MethodImpl(Hot)]
+        [MethodImpl(HotPath.Optimised)]
         private bool Fixed(int width)
         {
             Ws();
@@ -308,7 +307,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>A time as the parser's TryReadInt64 reads it; a number it would read other than as a plain integer is not taken.</summary>
-        [MethodImpl(Hot)]
+        [MethodImpl(HotPath.Optimised)]
         private bool Time(out bool has, out long value)
         {
             // The collector's form: a string of 19 digits.
@@ -358,7 +357,7 @@ namespace Chartly.Profiler.Sources.Otlp
         /// Up to 19 decimal digits and nothing else (what the collector writes) that fit an int64:
         /// read here, to the value Utf8Parser gives; anything else is left to Utf8Parser.
         /// </summary>
-        [MethodImpl(Hot)]
+        [MethodImpl(HotPath.Optimised)]
         private static bool Digits(ReadOnlySpan<byte> text, out long value)
         {
             value = 0;
@@ -389,7 +388,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>Any JSON value, validated and skipped.</summary>
-        [MethodImpl(Hot)]
+        [MethodImpl(HotPath.Optimised)]
         private bool Value()
         {
             Ws();
@@ -463,7 +462,7 @@ namespace Chartly.Profiler.Sources.Otlp
             }
         }
 
-        [MethodImpl(Hot)]
+        [MethodImpl(HotPath.Optimised)]
         private bool Literal(ReadOnlySpan<byte> word)
         {
             if (_s.Length - _pos < word.Length || !_s.Slice(_pos, word.Length).SequenceEqual(word))
@@ -476,7 +475,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>A JSON number (RFC 8259 grammar, what the reader accepts); what may follow it is checked by the caller's next token.</summary>
-        [MethodImpl(Hot)]
+        [MethodImpl(HotPath.Optimised)]
         private bool Number(out bool integer)
         {
             integer = true;
@@ -528,7 +527,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>One or more decimal digits.</summary>
-        [MethodImpl(Hot)]
+        [MethodImpl(HotPath.Optimised)]
         private bool Digits()
         {
             var from = _pos;
@@ -541,7 +540,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>A string at the cursor: with no backslash in the record, it ends at the next quote.</summary>
-        [MethodImpl(Hot)]
+        [MethodImpl(HotPath.Optimised)]
         private bool Str(out ReadOnlySpan<byte> text)
         {
             text = default;
@@ -588,7 +587,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>A property name and its colon.</summary>
-        [MethodImpl(Hot)]
+        [MethodImpl(HotPath.Optimised)]
         private bool Name(out ReadOnlySpan<byte> name)
         {
             Ws();
@@ -608,7 +607,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>Opens a container of this kind at the cursor.</summary>
-        [MethodImpl(Hot)]
+        [MethodImpl(HotPath.Optimised)]
         private bool Open(byte open)
         {
             Ws();
@@ -623,7 +622,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>Closes the container at the cursor if it is empty here.</summary>
-        [MethodImpl(Hot)]
+        [MethodImpl(HotPath.Optimised)]
         private bool Close(byte close)
         {
             Ws();
@@ -638,7 +637,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>After a member: a comma (more follow) or the container's end.</summary>
-        [MethodImpl(Hot)]
+        [MethodImpl(HotPath.Optimised)]
         private bool Next(byte close, out bool done)
         {
             done = false;
@@ -665,7 +664,7 @@ namespace Chartly.Profiler.Sources.Otlp
             return false;
         }
 
-        [MethodImpl(Hot)]
+        [MethodImpl(HotPath.Optimised)]
         private void Ws()
         {
             while (_pos < _s.Length && _s[_pos] == (byte)' ')
