@@ -38,13 +38,28 @@ namespace Chartly.Profiler.Bench
                 case "smoke":
                     return Smoke();
                 case "kusto-million":
-                    return MillionRoots.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20_000);
+                    return KustoMillion(args);
                 case "profile":
                     return ProfileOnce(args);
                 default:
-                    Console.Error.WriteLine("usage: Chartly.Profiler.Bench micro [BenchmarkDotNet args] | reader <dir-or-file> [--repeat N] | layout <json-window-dir> <layout> [--repeat N] | critical-path <file> [--repeat N] | profile <config> <env> <type> <id> <start> <end> [--parts] [--out file.json] | kusto-million [roots] [root-budget] | smoke");
+                    Console.Error.WriteLine("usage: Chartly.Profiler.Bench micro [BenchmarkDotNet args] | reader <dir-or-file> [--repeat N] | layout <json-window-dir> <layout> [--repeat N] | critical-path <file> [--repeat N] | profile <config> <env> <type> <id> <start> <end> [--parts] [--out file.json] | kusto-million [roots] [root-budget] [--backend adx|logs] | smoke");
                     return 2;
             }
+        }
+
+        /// <summary>kusto-million [roots] [root-budget] [--backend adx|logs]: the positional numbers, the backend (Data Explorer unless told) anywhere.</summary>
+        private static int KustoMillion(string[] args)
+        {
+            var at = Array.IndexOf(args, "--backend");
+            var backend = at >= 0 && at + 1 < args.Length ? args[at + 1] : "adx";
+            var numbers = args.Skip(1).Where((_, i) => at < 0 || (i + 1 != at && i + 1 != at + 1)).ToArray();
+            if (backend is not ("adx" or "logs"))
+            {
+                Console.Error.WriteLine("kusto-million: --backend is adx or logs, not '" + backend + "'");
+                return 2;
+            }
+
+            return MillionRoots.Run(numbers.Length > 0 ? int.Parse(numbers[0], CultureInfo.InvariantCulture) : 1_000_000, numbers.Length > 1 ? int.Parse(numbers[1], CultureInfo.InvariantCulture) : 20_000, backend);
         }
 
         private static int Repeat(string[] args)

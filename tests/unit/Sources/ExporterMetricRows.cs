@@ -98,7 +98,7 @@ namespace Chartly.Profiler.Tests.Sources
                     attributes[kv.Key] = kv.Value;
                 }
 
-                return new ExporterMetricRow(FakeLogAnalytics.Iso(long.Parse(p.GetProperty("timeUnixNano").GetString()!, CultureInfo.InvariantCulture)), rowName, type, unit, value, host, resource, attributes);
+                return new ExporterMetricRow(LogsTables.Iso(long.Parse(p.GetProperty("timeUnixNano").GetString()!, CultureInfo.InvariantCulture)), rowName, type, unit, value, host, resource, attributes);
             }
 
             static double Number(JsonElement p) =>

@@ -13,27 +13,6 @@ using Azure.Core;
 namespace Chartly.Profiler.Tests.Sources
 {
     /// <summary>
-    /// One row of AppRequests / AppDependencies as the collector's azuremonitor exporter stores an
-    /// OpenTelemetry span: span and resource attributes in <see cref="Properties"/> (the SDK
-    /// exporters' rows, without resource attributes, come from <see cref="TrackEnvelopes"/>).
-    /// </summary>
-    public sealed record AppRow(
-        string Table,
-        string OperationId,
-        string Id,
-        string ParentId,
-        long StartUnixNano,
-        double DurationMs,
-        string Name,
-        string ResultCode,
-        bool Success,
-        string AppRoleName,
-        string AppRoleInstance,
-        string AppVersion,
-        string DependencyType,
-        IReadOnlyDictionary<string, string> Properties);
-
-    /// <summary>
     /// Converts OTLP/JSON trace files (the samples) into the rows an Application Insights
     /// workspace would hold for the same spans: SERVER and CONSUMER spans are requests, the
     /// rest dependencies (INTERNAL as "InProc", PRODUCER as "Queue Message | system").
@@ -102,21 +81,21 @@ namespace Chartly.Profiler.Tests.Sources
             r => r.Id,
             r => r.ParentId,
             r => r.StartUnixNano,
-            r => Prop(r, "deployment.environment.name") ?? Prop(r, "deployment.environment"),
+            r => r.Property("deployment.environment.name") ?? r.Property("deployment.environment"),
             r => r.AppVersion,
             r => (long)Math.Floor((r.DurationMs * 1_000_000.0) + 0.5),
             "AppVersion")
         {
             Column = (r, name) => name switch
             {
-                "WorkflowId" => Prop(r, "chartly.workflow.id") ?? string.Empty,
-                "WorkflowName" => Prop(r, "chartly.workflow.name") ?? string.Empty,
-                "ConnectorId" => Prop(r, "chartly.connector.id") ?? string.Empty,
+                "WorkflowId" => r.Property("chartly.workflow.id") ?? string.Empty,
+                "WorkflowName" => r.Property("chartly.workflow.name") ?? string.Empty,
+                "ConnectorId" => r.Property("chartly.connector.id") ?? string.Empty,
                 _ => throw new InvalidOperationException("The fake has no column " + name),
             },
             Namespace = (
                 "coalesce(Namespace, extract(@\"^\\[(.+?)\\]/.\", 1, AppRoleName))",
-                r => Prop(r, "k8s.namespace.name") ?? Prop(r, "service.namespace") ?? Regex.Match(r.AppRoleName, "^\\[(.+?)\\]/.").Groups[1].Value),
+                r => r.Property("k8s.namespace.name") ?? r.Property("service.namespace") ?? Regex.Match(r.AppRoleName, "^\\[(.+?)\\]/.").Groups[1].Value),
         };
 
         /// <summary>Every query text received, in order.</summary>
@@ -133,11 +112,11 @@ namespace Chartly.Profiler.Tests.Sources
 
             if (RootStatistics.IsStatistics(kql))
             {
-                return CannedResponse.Json(200, StatisticsTable(RootStatistics.Answer(kql, Select, RowColumns)));
+                return CannedResponse.Json(200, LogsTables.Statistics(RootStatistics.Answer(kql, Select, RowColumns)));
             }
 
             var rows = kql.StartsWith("let matching = ", StringComparison.Ordinal) ? RootStatistics.SampledCandidates(kql, Select, RowColumns) : Select(kql).ToList();
-            return CannedResponse.Json(200, Table(rows, withTraceColumns: kql.Contains("Component = ", StringComparison.Ordinal)));
+            return CannedResponse.Json(200, LogsTables.Rows(rows, withTraceColumns: kql.Contains("Component = ", StringComparison.Ordinal)));
         }
 
         private IEnumerable<AppRow> Select(string kql)
@@ -166,7 +145,7 @@ namespace Chartly.Profiler.Tests.Sources
                 {
                     var nsName = Unquote(ns.Groups["v"].Value);
                     rows = rows.Where(r =>
-                        (r.AppRoleName == name && (Prop(r, "k8s.namespace.name") == nsName || (Prop(r, "k8s.namespace.name") is null && Prop(r, "service.namespace") == nsName)))
+                        (r.AppRoleName == name && (r.Property("k8s.namespace.name") == nsName || (r.Property("k8s.namespace.name") is null && r.Property("service.namespace") == nsName)))
                         || r.AppRoleName == "[" + nsName + "]/" + name);
                 }
                 else
@@ -178,7 +157,7 @@ namespace Chartly.Profiler.Tests.Sources
             {
                 var filters = PropEq.Matches(kql).Select(m => (m.Groups["key"].Value, Unquote(m.Groups["v"].Value))).ToList();
                 var any = kql.Contains("\"]) == @\"", StringComparison.Ordinal) && kql.Contains(" or tostring(", StringComparison.Ordinal);
-                rows = rows.Where(r => any ? filters.Any(f => Prop(r, f.Item1) == f.Item2) : filters.All(f => Prop(r, f.Item1) == f.Item2));
+                rows = rows.Where(r => any ? filters.Any(f => r.Property(f.Item1) == f.Item2) : filters.All(f => r.Property(f.Item1) == f.Item2));
             }
 
             foreach (var line in kql.Split('\n').Where(l => l.StartsWith("| where ", StringComparison.Ordinal)))
@@ -215,142 +194,12 @@ namespace Chartly.Profiler.Tests.Sources
             return rows;
         }
 
-        private static string? Prop(AppRow r, string key) => r.Properties.TryGetValue(key, out var v) && v.Length > 0 ? v : null;
-
         private static string Unquote(string v) => v.Replace("\"\"", "\"", StringComparison.Ordinal);
 
         private static long ParseDateTime(string text)
         {
             var dt = DateTime.ParseExact(text, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
             return (dt.Ticks - DateTime.UnixEpoch.Ticks) * 100;
-        }
-
-        /// <summary>The one-row answer of the root statistics.</summary>
-        private static string StatisticsTable(IReadOnlyDictionary<string, object> row)
-        {
-            using var buffer = new MemoryStream();
-            using (var w = new Utf8JsonWriter(buffer))
-            {
-                StartPrimary(w, row.Select(kv => (kv.Key, kv.Value is long ? "long" : "dynamic")));
-                w.WriteStartArray("rows");
-                w.WriteStartArray();
-                foreach (var v in row.Values)
-                {
-                    if (v is long n)
-                    {
-                        w.WriteNumberValue(n);
-                    }
-                    else
-                    {
-                        // The query API sends a dynamic value as its JSON text.
-                        w.WriteStringValue(JsonSerializer.Serialize((string[])v));
-                    }
-                }
-
-                w.WriteEndArray();
-                w.WriteEndArray();
-                w.WriteEndObject();
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-
-            return Encoding.UTF8.GetString(buffer.ToArray());
-        }
-
-        /// <summary>Opens the answer and its PrimaryResult table, up to its rows.</summary>
-        private static void StartPrimary(Utf8JsonWriter w, IEnumerable<(string Name, string Type)> columns)
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("tables");
-            w.WriteStartObject();
-            w.WriteString("name", "PrimaryResult");
-            w.WriteStartArray("columns");
-            foreach (var (name, type) in columns)
-            {
-                w.WriteStartObject();
-                w.WriteString("name", name);
-                w.WriteString("type", type);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        }
-
-        public static string Iso(long unixNano) =>
-            new DateTime(DateTime.UnixEpoch.Ticks + unixNano / 100, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
-
-        /// <summary>A PrimaryResult table with the projected columns, in a shuffled (reversed) row order: the client must not depend on it.</summary>
-        public static string Table(IReadOnlyList<AppRow> rows, bool withTraceColumns, string? error = null)
-        {
-            var columns = new List<(string Name, string Type, Func<AppRow, object?> Value)>
-            {
-                ("SourceTable", "string", r => r.Table),
-                ("TimeGenerated", "datetime", r => Iso(r.StartUnixNano)),
-                ("OperationId", "string", r => r.OperationId),
-                ("Id", "string", r => r.Id),
-                ("ParentId", "string", r => r.ParentId),
-                ("DurationMs", "real", r => r.DurationMs),
-                ("AppRoleName", "string", r => r.AppRoleName),
-                ("AppRoleInstance", "string", r => r.AppRoleInstance),
-                ("AppVersion", "string", r => r.AppVersion),
-                ("DependencyType", "string", r => r.DependencyType),
-                ("Namespace", "string", r => Prop(r, "k8s.namespace.name") ?? Prop(r, "service.namespace") ?? string.Empty),
-                ("Environment", "string", r => Prop(r, "deployment.environment.name") ?? Prop(r, "deployment.environment") ?? string.Empty),
-                ("Pod", "string", r => Prop(r, "k8s.pod.name") ?? string.Empty),
-                ("Container", "string", r => Prop(r, "k8s.container.name") ?? string.Empty),
-                ("Host", "string", r => Prop(r, "host.name") ?? string.Empty),
-                ("WorkflowId", "string", r => Prop(r, "chartly.workflow.id") ?? string.Empty),
-                ("WorkflowName", "string", r => Prop(r, "chartly.workflow.name") ?? string.Empty),
-                ("RunId", "string", r => Prop(r, "chartly.run.id") ?? string.Empty),
-                ("ChartlyOperationId", "string", r => Prop(r, "chartly.operation.id") ?? string.Empty),
-                ("ConnectorId", "string", r => Prop(r, "chartly.connector.id") ?? string.Empty),
-                ("ConnectorRunId", "string", r => Prop(r, "chartly.connector.run.id") ?? string.Empty),
-                ("MessagingOperation", "string", r => Prop(r, "messaging.operation.type") ?? Prop(r, "messaging.operation") ?? string.Empty),
-            };
-            if (withTraceColumns)
-            {
-                columns.Add(("Name", "string", r => r.Name));
-                columns.Add(("ResultCode", "string", r => r.ResultCode));
-                columns.Add(("Success", "string", r => r.Success ? "true" : "false"));
-                columns.Add(("Component", "string", r => Prop(r, "chartly.component") ?? string.Empty));
-                columns.Add(("ResendCount", "string", r => Prop(r, "http.request.resend_count") ?? string.Empty));
-            }
-
-            using var buffer = new MemoryStream();
-            using (var w = new Utf8JsonWriter(buffer))
-            {
-                StartPrimary(w, columns.Select(c => (c.Name, c.Type)));
-                w.WriteStartArray("rows");
-                foreach (var r in rows.Reverse())
-                {
-                    w.WriteStartArray();
-                    foreach (var c in columns)
-                    {
-                        switch (c.Value(r))
-                        {
-                            case double d: w.WriteNumberValue(d); break;
-                            case string s: w.WriteStringValue(s); break;
-                            default: w.WriteNullValue(); break;
-                        }
-                    }
-
-                    w.WriteEndArray();
-                }
-
-                w.WriteEndArray();
-                w.WriteEndObject();
-                w.WriteEndArray();
-                if (error is not null)
-                {
-                    w.WritePropertyName("error");
-                    using var e = JsonDocument.Parse(error);
-                    e.RootElement.WriteTo(w);
-                }
-
-                w.WriteEndObject();
-            }
-
-            return Encoding.UTF8.GetString(buffer.ToArray());
         }
     }
 
