@@ -127,6 +127,9 @@ namespace Chartly.Profiler.Bench
 
             /// <summary>Pass 1 rows (identity columns) or, <paramref name="withTrace"/>, pass 2 rows.</summary>
             string Spans(IReadOnlyList<Span> spans, bool withTrace);
+
+            /// <summary>The answer to the resource metrics query: no points (the benchmark measures the spans).</summary>
+            string NoMetrics();
         }
 
         private sealed class DataExplorer : IStore
@@ -151,6 +154,8 @@ namespace Chartly.Profiler.Bench
                 Frames(new[] { "Roots", "P50Ms", "P95Ms", "MaxMs", "Traces" }, new[] { new[] { roots, p50, p95, max, traces }.Select(v => v.ToString(CultureInfo.InvariantCulture)).ToArray() }, numbers: true);
 
             public string Spans(IReadOnlyList<Span> spans, bool withTrace) => Frames(withTrace ? Trace : Candidate, spans.Select(s => Row(s, withTrace)).ToList(), numbers: false);
+
+            public string NoMetrics() => Frames(OtelMetricQueries.Columns, Array.Empty<string?[]>(), numbers: false);
 
             private static string?[] Row(Span s, bool withTrace)
             {
@@ -228,6 +233,8 @@ namespace Chartly.Profiler.Bench
                 LogsTables.Statistics(new Dictionary<string, object> { ["Roots"] = roots, ["P50Ms"] = p50, ["P95Ms"] = p95, ["MaxMs"] = max, ["Traces"] = traces });
 
             public string Spans(IReadOnlyList<Span> spans, bool withTrace) => LogsTables.Rows(spans.Select(Row).ToList(), withTrace);
+
+            public string NoMetrics() => throw new InvalidOperationException("an azure-monitor-logs source reads no resource metrics");
 
             private static AppRow Row(Span s) => new(
                 s.Kind == "Server" ? "AppRequests" : "AppDependencies",
@@ -329,6 +336,11 @@ namespace Chartly.Profiler.Bench
                 {
                     var (n, p50, p95, max) = Exact();
                     return Count(_store.Statistics(n, p50, p95, max, _roots), 1);
+                }
+
+                if (kql.Contains("\n| where MetricName in (", StringComparison.Ordinal))
+                {
+                    return Count(_store.NoMetrics(), 0);
                 }
 
                 var ids = _traces.Match(kql);
