@@ -116,9 +116,6 @@ namespace Chartly.Profiler.Sources.Otlp
         public static bool NeedsResourceAttributes(List<MetricDraft> metrics) =>
             metrics.Any(m => m.Aliases.Any(a => a.WorkloadKeys is not null || a.ResourceFlagKey is not null));
 
-        public void AddResourceMetrics(ResourceInfo resource, List<MetricDraft> metrics) =>
-            AddResourceMetrics(resource, metrics, Array.Empty<KeyValuePair<string, string>>());
-
         public void AddResourceMetrics(ResourceInfo resource, List<MetricDraft> metrics, KeyValuePair<string, string>[] resourceAttributes)
         {
             var baseIdentity = MetricResource.FromSpan(resource);

@@ -17,7 +17,7 @@ namespace Chartly.Profiler.Sources.Otlp
     /// </summary>
     internal sealed class OtlpProtoParser
     {
-        private const int MaxPointAttributes = 64;
+        private const int MaxLabels = 64;
 
         private readonly SpanBatch _spans;
         private readonly ProtoMessage _resourceSpans;
@@ -33,7 +33,7 @@ namespace Chartly.Profiler.Sources.Otlp
         private readonly ProtoMessage _data;
         private readonly ProtoMessage _point;
         private readonly List<MetricDraft> _metrics = new();
-        private readonly List<KeyValuePair<string, string>> _pointAttributes = new();
+        private readonly List<KeyValuePair<string, string>> _labels = new();
 
         // Where the message being read goes: the parse is single-threaded and never re-enters a kind.
         private byte[] _record = Array.Empty<byte>();
@@ -46,6 +46,7 @@ namespace Chartly.Profiler.Sources.Otlp
         private DataShape _shape;
         private bool _exponential;
         private PointDraft? _pointDraft;
+        private bool _resourceLabels;
 
         public OtlpProtoParser(SpanBatch spans)
         {
@@ -78,6 +79,7 @@ namespace Chartly.Profiler.Sources.Otlp
             _resourceTarget = null;
             _metricDraft = null;
             _pointDraft = null;
+            _resourceLabels = false;
             var metrics = ProtoSignal.Probe(buffer, offset, length) == RecordSignal.Metrics;
             var input = new CodedInputStream(buffer, offset, length);
             uint tag;
@@ -366,10 +368,10 @@ namespace Chartly.Profiler.Sources.Otlp
             }
         }
 
-        /// <summary>One attribute, onto the span, the resource or the point being read.</summary>
+        /// <summary>One attribute, onto the span or the resource being read, or as a label of the point or resource being read.</summary>
         private void ReadKeyValue(CodedInputStream input)
         {
-            var forPoint = _pointDraft is not null;
+            var asLabel = _pointDraft is not null || _resourceLabels;
             var key = AttrKey.Other;
             string? label = null;
             var keySeen = false;
@@ -383,7 +385,7 @@ namespace Chartly.Profiler.Sources.Otlp
                     {
                         Expect(tag, WireFormat.WireType.LengthDelimited);
                         var bytes = Bytes(input);
-                        if (forPoint)
+                        if (asLabel)
                         {
                             label = _spans.Interner.Intern(OtlpText.Decode(bytes));
                         }
@@ -398,7 +400,7 @@ namespace Chartly.Profiler.Sources.Otlp
 
                     case 2:
                         Expect(tag, WireFormat.WireType.LengthDelimited);
-                        if (keySeen && !forPoint && key == AttrKey.Other)
+                        if (keySeen && !asLabel && key == AttrKey.Other)
                         {
                             input.SkipLastField();
                         }
@@ -414,12 +416,12 @@ namespace Chartly.Profiler.Sources.Otlp
                 }
             }
 
-            if (forPoint)
+            if (asLabel)
             {
                 var text = _spans.Interner.Intern(_value.AsLabel);
-                if (label is not null && text is not null && _pointAttributes.Count < MaxPointAttributes)
+                if (label is not null && text is not null && _labels.Count < MaxLabels)
                 {
-                    _pointAttributes.Add(new KeyValuePair<string, string>(label, text));
+                    _labels.Add(new KeyValuePair<string, string>(label, text));
                 }
             }
             else if (key != AttrKey.Other)
@@ -470,6 +472,7 @@ namespace Chartly.Profiler.Sources.Otlp
         {
             _metrics.Clear();
             var resource = ResourceInfo.Empty;
+            int resourceAt = 0, resourceEnd = 0;
             uint tag;
             while ((tag = input.ReadTag()) != 0)
             {
@@ -477,7 +480,9 @@ namespace Chartly.Profiler.Sources.Otlp
                 {
                     case 1:
                         Expect(tag, WireFormat.WireType.LengthDelimited);
+                        resourceAt = (int)input.Position;
                         resource = ReadResourceMessage(input).Resource;
+                        resourceEnd = (int)input.Position;
                         break;
                     case 2:
                         Expect(tag, WireFormat.WireType.LengthDelimited);
@@ -490,7 +495,24 @@ namespace Chartly.Profiler.Sources.Otlp
             }
 
             // The resource may follow its metrics: points are resolved once the message is done.
-            MetricSink!.AddResourceMetrics(resource, _metrics);
+            var resourceAttributes = resourceEnd > resourceAt && OtlpMetricSink.NeedsResourceAttributes(_metrics)
+                ? ReadResourceLabels(resourceAt, resourceEnd - resourceAt)
+                : Array.Empty<KeyValuePair<string, string>>();
+            MetricSink!.AddResourceMetrics(resource, _metrics, resourceAttributes);
+        }
+
+        /// <summary>
+        /// The resource's attributes as labels, as the JSON reader hands them to the sink: read again
+        /// from the record (the resource message, length first, at <paramref name="offset"/>) only when
+        /// a metric names its workload or a flag there, so other resources cost no strings.
+        /// </summary>
+        private KeyValuePair<string, string>[] ReadResourceLabels(int offset, int length)
+        {
+            _labels.Clear();
+            _resourceLabels = true;
+            new CodedInputStream(_record, offset, length).ReadMessage(_resource);
+            _resourceLabels = false;
+            return _labels.ToArray();
         }
 
         private void ReadScopeMetrics(CodedInputStream input)
@@ -577,12 +599,12 @@ namespace Chartly.Profiler.Sources.Otlp
                     Expect(tag, WireFormat.WireType.LengthDelimited);
                     var p = new PointDraft();
                     _pointDraft = p;
-                    _pointAttributes.Clear();
+                    _labels.Clear();
                     input.ReadMessage(_point);
                     _pointDraft = null;
-                    if (_pointAttributes.Count > 0)
+                    if (_labels.Count > 0)
                     {
-                        p.Attributes = _pointAttributes.ToArray();
+                        p.Attributes = _labels.ToArray();
                     }
 
                     if (p.Keep(MetricSink!, shape != DataShape.Gauge && shape != DataShape.Sum))

@@ -401,8 +401,11 @@ namespace Chartly.Profiler.Sources.Otlp
         /// <summary>The <c>resourceMetrics</c> array of an OTLP/JSON record.</summary>
         void ReadResourceMetrics(ref Utf8JsonReader reader, OtlpRecordParser parser);
 
-        /// <summary>One resource's metrics of a protobuf record, already decoded.</summary>
-        void AddResourceMetrics(ResourceInfo resource, List<MetricDraft> metrics);
+        /// <summary>
+        /// One resource's metrics of a protobuf record, already decoded, with the resource's
+        /// attributes as labels when <see cref="OtlpMetricSink.NeedsResourceAttributes"/> asked for them (else none).
+        /// </summary>
+        void AddResourceMetrics(ResourceInfo resource, List<MetricDraft> metrics, KeyValuePair<string, string>[] resourceAttributes);
 
         /// <summary>The metrics it wants under this name (none: the metric's points are skipped unread).</summary>
         MetricAlias[] AliasesFor(string name);
