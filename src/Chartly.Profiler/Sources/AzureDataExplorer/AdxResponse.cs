@@ -17,8 +17,6 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
     /// </summary>
     internal sealed class AdxResponse
     {
-        private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
-
         private AdxResponse(KustoTable? primary, bool partial, bool truncated)
         {
             Primary = primary;
@@ -36,17 +34,7 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
         /// <summary>Parses a 200 answer; throws <see cref="FormatException"/> with a short reason when its shape is wrong.</summary>
         public static AdxResponse Parse(Stream body)
         {
-            JsonDocument doc;
-            try
-            {
-                doc = JsonDocument.Parse(body, Options);
-            }
-            catch (JsonException)
-            {
-                throw new FormatException("the body is not JSON");
-            }
-
-            using (doc)
+            using (var doc = KustoJson.Open(body))
             {
                 var root = doc.RootElement;
                 if (root.ValueKind != JsonValueKind.Array)
@@ -118,7 +106,7 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
 
             try
             {
-                using var doc = JsonDocument.Parse(body, Options);
+                using var doc = JsonDocument.Parse(body, KustoJson.Options);
                 if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("error", out var e) || e.ValueKind != JsonValueKind.Object)
                 {
                     return null;

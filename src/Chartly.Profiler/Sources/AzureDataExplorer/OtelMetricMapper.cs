@@ -5,7 +5,6 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using Chartly.Profiler.Metrics;
-using Chartly.Profiler.Sources.AzureMonitorLogs;
 using Chartly.Profiler.Sources.Kusto;
 using Chartly.Profiler.Sources.Otlp;
 using Chartly.Profiler.Telemetry;
@@ -88,7 +87,7 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
         {
             var name = row[_name];
             if (name is null
-                || !AppInsightsSpanMapper.TryParseInstant(row[_time], out var time)
+                || !KustoValues.TryParseInstant(row[_time], out var time)
                 || !IsBag(row[_resourceType])
                 || !IsBag(row[_attributesType]))
             {

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using Chartly.Profiler.Analysis;
-using Chartly.Profiler.Sources.AzureMonitorLogs;
 using Chartly.Profiler.Sources.Kusto;
 using Chartly.Profiler.Telemetry;
 
@@ -62,11 +61,11 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
 
         public SpanRecord? Map(string?[] row)
         {
-            if (!AppInsightsSpanMapper.TryTraceId(row[_trace], out var traceId)
-                || !AppInsightsSpanMapper.TrySpanId(row[_span], out var spanId)
+            if (!KustoValues.TryTraceId(row[_trace], out var traceId)
+                || !KustoValues.TrySpanId(row[_span], out var spanId)
                 || !TryParent(row[_parent], out var parentId)
-                || !AppInsightsSpanMapper.TryParseInstant(row[_start], out var start)
-                || !AppInsightsSpanMapper.TryParseInstant(row[_end], out var end)
+                || !KustoValues.TryParseInstant(row[_start], out var start)
+                || !KustoValues.TryParseInstant(row[_end], out var end)
                 || !SpanTimes.Plausible(start, end)
                 || !IsBag(row[_resourceType])
                 || !IsBag(row[_attributesType]))
@@ -127,7 +126,7 @@ namespace Chartly.Profiler.Sources.AzureDataExplorer
         private static bool TryParent(string? text, out ulong parent)
         {
             parent = 0;
-            return string.IsNullOrEmpty(text) || AppInsightsSpanMapper.TrySpanId(text, out parent);
+            return string.IsNullOrEmpty(text) || KustoValues.TrySpanId(text, out parent);
         }
 
         private static int Number(string? text) =>

@@ -30,22 +30,10 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
         /// <summary>The first table (PrimaryResult); an answer with no table holds no rows.</summary>
         public KustoTable? Primary => Tables.Count > 0 ? Tables[0] : null;
 
-        private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
-
         /// <summary>Parses a 200 answer; throws <see cref="FormatException"/> with a short reason when its shape is wrong.</summary>
         public static LogsResponse Parse(Stream body)
         {
-            JsonDocument doc;
-            try
-            {
-                doc = JsonDocument.Parse(body, Options);
-            }
-            catch (JsonException)
-            {
-                throw new FormatException("the body is not JSON");
-            }
-
-            using (doc)
+            using (var doc = KustoJson.Open(body))
             {
                 var root = doc.RootElement;
                 if (root.ValueKind != JsonValueKind.Object)
@@ -91,7 +79,7 @@ namespace Chartly.Profiler.Sources.AzureMonitorLogs
 
             try
             {
-                using var doc = JsonDocument.Parse(body, Options);
+                using var doc = JsonDocument.Parse(body, KustoJson.Options);
                 return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.Object
                     ? ReadError(e)
                     : null;
