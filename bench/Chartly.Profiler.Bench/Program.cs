@@ -194,6 +194,7 @@ namespace Chartly.Profiler.Bench
                 lastStage = next;
             }
 
+            using var gcLog = Array.IndexOf(a, "--gc-log") >= 0 ? new GcLog(sw) : null;
             var roots = new List<RootAnalysis>();
             var engine = new ProfileEngine { Verbose = Stage, RootAnalysed = (_, _, r) => roots.Add(r) };
             var p = engine.Run(request, Configuration.ConfigLoader.Load(a[1]));
@@ -265,6 +266,39 @@ namespace Chartly.Profiler.Bench
         {
             var s = values.OrderBy(v => v).ToList();
             return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
+        }
+
+        /// <summary>Each collection as the runtime reports it (generation, reason, type, pause), for --gc-log.</summary>
+        private sealed class GcLog : System.Diagnostics.Tracing.EventListener
+        {
+            private readonly Stopwatch _clock;
+            private TimeSpan _suspended;
+
+            public GcLog(Stopwatch clock) => _clock = clock;
+
+            protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource source)
+            {
+                if (source.Name == "Microsoft-Windows-DotNETRuntime")
+                {
+                    EnableEvents(source, System.Diagnostics.Tracing.EventLevel.Informational, (System.Diagnostics.Tracing.EventKeywords)0x1);
+                }
+            }
+
+            protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs e)
+            {
+                switch (e.EventName)
+                {
+                    case "GCSuspendEEBegin_V1":
+                        _suspended = _clock.Elapsed;
+                        break;
+                    case "GCStart_V2":
+                        Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,8:n0} ms  gc#{1} gen{2} reason={3} type={4}", _clock.Elapsed.TotalMilliseconds, e.Payload![0], e.Payload[1], e.Payload[2], e.Payload[3]));
+                        break;
+                    case "GCRestartEEEnd_V1":
+                        Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,8:n0} ms  gc paused {1:n0} ms", _clock.Elapsed.TotalMilliseconds, (_clock.Elapsed - _suspended).TotalMilliseconds));
+                        break;
+                }
+            }
         }
 
         private sealed class CountingSink : ISpanSink
