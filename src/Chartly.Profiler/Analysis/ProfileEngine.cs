@@ -184,32 +184,77 @@ namespace Chartly.Profiler.Analysis
         /// <summary>Stage 2: every span of the selected roots' traces, by trace, in trace-id order.</summary>
         private List<KeyValuePair<TraceId, List<SpanRecord>>> LoadTraces(List<ITraceSource> sources, IReadOnlyList<SpanRecord> inWindow, ProfileRequest request, DataQualityCounters quality, CancellationToken cancellation)
         {
-            // A hash lookup per span, sorted once at the end: a service target brings millions of spans.
-            var byTrace = new Dictionary<TraceId, List<SpanRecord>>();
-            foreach (var c in inWindow)
+            // The traces sorted once and numbered: a hash lookup per span finds its trace's slot, and
+            // the slots are already in trace-id order (a service target brings millions of spans).
+            var traceIds = SelectedTraces(inWindow);
+            var slots = new Dictionary<TraceId, int>(traceIds.Length);
+            for (var i = 0; i < traceIds.Length; i++)
             {
-                if (!byTrace.ContainsKey(c.TraceId))
-                {
-                    byTrace[c.TraceId] = new List<SpanRecord>();
-                }
+                slots[traceIds[i]] = i;
             }
 
-            var traceIds = new SortedSet<TraceId>(byTrace.Keys);
+            var loaded = new List<IReadOnlyList<SpanRecord>>(sources.Count);
             foreach (var s in sources)
             {
-                Verbose?.Invoke($"Loading {traceIds.Count} trace(s) from {s.Description}");
-                foreach (var span in s.LoadTraces(traceIds, request, quality, cancellation))
+                Verbose?.Invoke($"Loading {traceIds.Length} trace(s) from {s.Description}");
+                loaded.Add(s.LoadTraces(traceIds, request, quality, cancellation));
+            }
+
+            // Each trace's list sized to its spans before any is added: lists grown by doubling would
+            // allocate about twice the span references again, for the collector to copy and free.
+            var slotOfSpan = new List<int[]>(loaded.Count);
+            var counts = new int[traceIds.Length];
+            foreach (var spans in loaded)
+            {
+                var slotOf = new int[spans.Count];
+                for (var i = 0; i < spans.Count; i++)
                 {
-                    if (byTrace.TryGetValue(span.TraceId, out var list))
+                    var slot = slots.TryGetValue(spans[i].TraceId, out var found) ? found : -1;
+                    slotOf[i] = slot;
+                    if (slot >= 0)
                     {
-                        list.Add(span);
+                        counts[slot]++;
+                    }
+                }
+
+                slotOfSpan.Add(slotOf);
+            }
+
+            var byTrace = new List<KeyValuePair<TraceId, List<SpanRecord>>>(traceIds.Length);
+            for (var i = 0; i < traceIds.Length; i++)
+            {
+                byTrace.Add(new KeyValuePair<TraceId, List<SpanRecord>>(traceIds[i], new List<SpanRecord>(counts[i])));
+            }
+
+            for (var k = 0; k < loaded.Count; k++)
+            {
+                var spans = loaded[k];
+                var slotOf = slotOfSpan[k];
+                for (var i = 0; i < spans.Count; i++)
+                {
+                    if (slotOf[i] >= 0)
+                    {
+                        byTrace[slotOf[i]].Value.Add(spans[i]);
                     }
                 }
             }
 
-            var ordered = byTrace.ToList();
-            ordered.Sort((a, b) => a.Key.CompareTo(b.Key));
-            return ordered;
+            return byTrace;
+        }
+
+        /// <summary>The distinct traces of the selected roots, in trace-id order.</summary>
+        private static TraceId[] SelectedTraces(IReadOnlyList<SpanRecord> inWindow)
+        {
+            var distinct = new HashSet<TraceId>();
+            foreach (var c in inWindow)
+            {
+                distinct.Add(c.TraceId);
+            }
+
+            var ids = new TraceId[distinct.Count];
+            distinct.CopyTo(ids);
+            Array.Sort(ids);
+            return ids;
         }
 
         /// <summary>Stage 3: each trace's tree, the roots in it, each root's critical path and span evidence.</summary>

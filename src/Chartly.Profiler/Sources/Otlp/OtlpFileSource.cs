@@ -191,7 +191,12 @@ namespace Chartly.Profiler.Sources.Otlp
                 return sink.Spans;
             });
 
-            var spans = new List<SpanRecord>();
+            if (results.Length == 1)
+            {
+                return results[0];
+            }
+
+            var spans = new List<SpanRecord>(results.Sum(r => r.Count));
             foreach (var r in results)
             {
                 spans.AddRange(r);
@@ -212,6 +217,15 @@ namespace Chartly.Profiler.Sources.Otlp
                 return false;
             }
 
+            // Room for every kept span of the selected records at once: a list grown by doubling to a
+            // dense file's million spans would allocate as much again for the collector.
+            var room = sink.Spans.Count;
+            foreach (var range in ranges)
+            {
+                room += kept.TryGet(range.Offset, out var spans) ? spans.Length : 0;
+            }
+
+            sink.Spans.Capacity = Math.Max(sink.Spans.Capacity, room);
             foreach (var range in ranges)
             {
                 cancellation.ThrowIfCancellationRequested();
