@@ -39,12 +39,17 @@ namespace Chartly.Profiler.Sources.Otlp
         /// <summary>How many candidate roots the file held so far (set by the pass-one sink).</summary>
         public long Candidates { get; set; }
 
-        public void Add(SpanDraft draft)
+        /// <summary>The span as kept, or null once the file's spans are no longer kept.</summary>
+        public SpanRecord? Add(SpanDraft draft)
         {
-            if (_byOffset is not null)
+            if (_byOffset is null)
             {
-                _pending.Add(_materializer.Materialize(draft, withLabel: true));
+                return null;
             }
+
+            var span = _materializer.Materialize(draft, withLabel: true);
+            _pending.Add(span);
+            return span;
         }
 
         public void OnRecord(long offset, int length, bool parsed)
@@ -146,9 +151,18 @@ namespace Chartly.Profiler.Sources.Otlp
 
         public void Accept(SpanDraft draft)
         {
-            _inner.Accept(draft);
+            // A kept candidate is the kept span itself, not a second copy of it: a service target's
+            // candidates are a tenth of the spans.
+            if (_kept.Add(draft) is { } span)
+            {
+                _candidates.Accept(draft, span);
+            }
+            else
+            {
+                _inner.Accept(draft);
+            }
+
             _kept.Candidates = _candidates.Candidates.Count;
-            _kept.Add(draft);
         }
     }
 }

@@ -83,6 +83,15 @@ namespace Chartly.Profiler.Sources.Otlp
                 Candidates.Add(_materializer.Materialize(draft, withLabel: false));
             }
         }
+
+        /// <summary>As <see cref="Accept(SpanDraft)"/>, for a span already materialised (with its label, which no candidate reads).</summary>
+        public void Accept(SpanDraft draft, SpanRecord span)
+        {
+            if (_matcher.Matches(draft))
+            {
+                Candidates.Add(span);
+            }
+        }
     }
 
     /// <summary>Pass two: every span of the selected traces, whole.</summary>
