@@ -115,11 +115,19 @@ namespace Chartly.Profiler.Sources.Otlp
 
             var isNull = Peek() == (byte)'n';
             var ok = Id(out var text, out var isString);
-            if (isString && text.Length == 0)
+            if (isString)
             {
-                id = 0;
+                // A malformed id leaves what the id parser left, as in the parser.
+                if (text.Length == 0)
+                {
+                    id = 0;
+                }
+                else if (!IdParser.TryParseSpanId(text, out id))
+                {
+                    invalid = true;
+                }
             }
-            else if (isString ? !IdParser.TryParseSpanId(text, out id) : !isNull)
+            else if (!isNull)
             {
                 id = 0;
                 invalid = true;
@@ -184,14 +192,18 @@ namespace Chartly.Profiler.Sources.Otlp
 
             if (b == (byte)'-' || (b >= (byte)'0' && b <= (byte)'9'))
             {
+                // The reader's TryGetInt64; its fallbacks (as uint64, as a double below 9.2e18) take
+                // no integer that does not fit an int64, so for an integer token that is all.
                 var from = _pos;
-                if (!Number(out var integer) || !integer || _pos - from > 18)
+                if (!Number(out var integer) || !integer)
                 {
                     return false;
                 }
 
-                has = Utf8Parser.TryParse(_s.Slice(from, _pos - from), out value, out _);
-                return has;
+                var text = _s.Slice(from, _pos - from);
+                has = Utf8Parser.TryParse(text, out value, out var used) && used == text.Length;
+                value = has ? value : 0;
+                return true;
             }
 
             return Value();
