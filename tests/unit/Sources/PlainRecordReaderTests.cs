@@ -22,7 +22,7 @@ namespace Chartly.Profiler.Tests.Sources
 
         private static string Value(string key, string value) => "{\"key\":\"" + key + "\",\"value\":" + value + "}";
 
-        private static string Status(string status) => Record(Span(extra: ",\"status\":" + status));
+        private static string Status(string status) => Record(Span().Replace(",\"status\":{}}", ",\"status\":" + status + "}", StringComparison.Ordinal));
 
         /// <summary>Each trap, whether the reader takes it in every interest mode, and the line.</summary>
         public static IEnumerable<object[]> Traps()
