@@ -130,6 +130,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>A <c>resource</c>: an object, or null for none (the parser fails on anything else).</summary>
+        [MethodImpl(HotPath.Optimised)]
         private bool Resource(ref PlainJson j, ref ResourceInfo resource, ref TargetIdentity identity)
         {
             var b = j.Peek();
