@@ -99,6 +99,12 @@ namespace Chartly.Profiler.Telemetry
     /// <summary>Receives the spans of each record once the whole record parsed cleanly.</summary>
     public interface ISpanSink
     {
+        /// <summary>
+        /// How much of the trace's spans the sink wants. May be asked more than once for a trace
+        /// of one record (a reader that gives up on a record midway hands it to the full parser,
+        /// which asks again): it must answer the same and note nothing twice that it does not
+        /// collapse by record (the pass-one index sorts and dedups what a record saw).
+        /// </summary>
         SpanInterest Interest(TraceId traceId);
 
         void Accept(SpanDraft draft);

@@ -21,7 +21,7 @@ namespace Chartly.Profiler.Tests.Governance
     /// </summary>
     public class OtlpFuzzTests
     {
-        private const int Iterations = 3000;
+        internal const int Iterations = 3000;
 
         private sealed class CountingSink : ISpanSink
         {
@@ -44,7 +44,7 @@ namespace Chartly.Profiler.Tests.Governance
         }
 
         /// <summary>Seed records: lines of every sample file (traces, metrics, mixed) and the pretty document whole.</summary>
-        private static List<byte[]> Seeds()
+        internal static List<byte[]> Seeds()
         {
             var dir = Path.Combine(Repo.Root, "samples", "telemetry");
             var seeds = new List<byte[]>();
@@ -57,7 +57,7 @@ namespace Chartly.Profiler.Tests.Governance
             return seeds;
         }
 
-        private static byte[] Mutate(Random rng, List<byte[]> seeds)
+        internal static byte[] Mutate(Random rng, List<byte[]> seeds)
         {
             var input = new List<byte>();
             var records = 1 + rng.Next(3);

@@ -20,7 +20,7 @@ namespace Chartly.Profiler.Tests.Sources
     /// </summary>
     public class NeedleFilterTests
     {
-        private const string T1 = "0af7651916cd43dd8448eb211c80319c";
+        internal const string T1 = "0af7651916cd43dd8448eb211c80319c";
         private const string S1 = "b7ad6b7169203331";
         private const string S2 = "00f067aa0ba902b7";
 
@@ -36,13 +36,13 @@ namespace Chartly.Profiler.Tests.Sources
             ("service", "core/svc-a"),
         };
 
-        private static string Record(string spans, string resource = "{\"key\":\"service.name\",\"value\":{\"stringValue\":\"svc-a\"}}") =>
+        internal static string Record(string spans, string resource = "{\"key\":\"service.name\",\"value\":{\"stringValue\":\"svc-a\"}}") =>
             "{\"resourceSpans\":[{\"resource\":{\"attributes\":[" + resource + "]},\"scopeSpans\":[{\"scope\":{\"name\":\"t\"},\"spans\":[" + spans + "]}]}]}";
 
-        private static string Span(string attributes = "", string trace = "\"" + T1 + "\"", string span = "\"" + S1 + "\"", string parent = "\"" + S2 + "\"", string start = "\"1795514400000000000\"", string end = "\"1795514400010000000\"", string extra = "") =>
+        internal static string Span(string attributes = "", string trace = "\"" + T1 + "\"", string span = "\"" + S1 + "\"", string parent = "\"" + S2 + "\"", string start = "\"1795514400000000000\"", string end = "\"1795514400010000000\"", string extra = "") =>
             "{\"traceId\":" + trace + ",\"spanId\":" + span + ",\"parentSpanId\":" + parent + ",\"name\":\"work\",\"kind\":2,\"startTimeUnixNano\":" + start + ",\"endTimeUnixNano\":" + end + extra + ",\"attributes\":[" + attributes + "],\"status\":{}}";
 
-        private static string Attr(string key, string value) => "{\"key\":\"" + key + "\",\"value\":{\"stringValue\":\"" + value + "\"}}";
+        internal static string Attr(string key, string value) => "{\"key\":\"" + key + "\",\"value\":{\"stringValue\":\"" + value + "\"}}";
 
         /// <summary>Each trap, as one line; "&lt;FF&gt;" stands for the raw byte 0xFF (invalid UTF-8).</summary>
         public static IEnumerable<object[]> Traps()
@@ -119,7 +119,7 @@ namespace Chartly.Profiler.Tests.Sources
             return cases.Select(c => new object[] { c.Name, c.Line });
         }
 
-        private static byte[] Bytes(string line)
+        internal static byte[] Bytes(string line)
         {
             var bytes = Encoding.UTF8.GetBytes(line + "\n").ToList();
             var marker = Encoding.UTF8.GetBytes("<FF>");

@@ -58,10 +58,11 @@ namespace Chartly.Profiler.Sources.Otlp
         /// True when the record cannot hold a candidate and was skimmed: its spans are counted as the
         /// parser counts them and each trace id is told to the sink, in order. The sink must probe
         /// every trace (pass one's does) and keep no span it is not told of. False: parse it whole.
+        /// The caller checked the record is <see cref="PlainText"/> (the plain reader needs that too).
         /// </summary>
         public bool TrySkim(ReadOnlySpan<byte> record, ISpanSink sink, DataQualityCounters quality)
         {
-            if (record.IndexOf(_needle) >= 0 || !PlainText.Holds(record))
+            if (record.IndexOf(_needle) >= 0)
             {
                 return false;
             }

@@ -83,6 +83,9 @@ namespace Chartly.Profiler.Sources.Otlp
             }
         }
 
+        /// <summary>Whether the key's values repeat across spans (run and operation ids are fresh in each: caching them would only fill the cache).</summary>
+        public static bool Repeats(AttrKey key) => key is not (AttrKey.RunId or AttrKey.OperationId or AttrKey.ConnectorRunId);
+
         /// <summary>A span attribute onto the span's draft (pod, container and host are resource facts: not read here).</summary>
         [MethodImpl(HotPath.Optimised)]
         public static void Apply(AttrKey key, OtlpValue value, SpanDraft d, StringInterner interner)

@@ -48,6 +48,7 @@ namespace Chartly.Profiler.Sources.Otlp
 
         private readonly int _maxRecordBytes;
         private readonly OtlpRecordParser _parser;
+        private readonly PlainRecordReader _plain;
         private readonly OtlpProtoParser _proto;
         private readonly ZstdFrames _frames;
         private readonly LargeRecordGate? _gate;
@@ -73,6 +74,7 @@ namespace Chartly.Profiler.Sources.Otlp
             _maxRecordBytes = maxRecordBytes;
             var spans = new SpanBatch();
             _parser = new OtlpRecordParser(spans);
+            _plain = new PlainRecordReader(spans);
             _proto = new OtlpProtoParser(spans);
             _frames = new ZstdFrames(maxRecordBytes);
         }
@@ -97,6 +99,14 @@ namespace Chartly.Profiler.Sources.Otlp
         /// probes every trace and keeps candidates of that target alone.
         /// </summary>
         public NeedleFilter? PreFilter { get; set; }
+
+        /// <summary>
+        /// Whether JSON span records of plain text are read by <see cref="PlainRecordReader"/>
+        /// (the same drafts, sink calls and counts as the parser, faster); false: every record the
+        /// pre-filter does not skim is parsed. Only for a sink whose <see cref="ISpanSink.Interest"/>
+        /// may be asked twice for a trace of one record.
+        /// </summary>
+        public bool PlainReader { get; set; } = true;
 
         /// <summary>The layout of the file read last (pass two needs it to find records again).</summary>
         public TelemetryLayout Layout { get; private set; }
@@ -311,7 +321,9 @@ namespace Chartly.Profiler.Sources.Otlp
         /// <summary>One JSON record; false (and nothing kept) when it does not parse.</summary>
         private bool TryParse(ReadOnlySpan<byte> record, ISpanSink sink, DataQualityCounters quality)
         {
-            if (PreFilter is { } filter && MetricSink is null && filter.TrySkim(record, sink, quality))
+            // Whether the record is plain text is judged once, for the pre-filter and the plain reader alike.
+            if (MetricSink is null && (PreFilter is not null || PlainReader) && PlainText.Holds(record)
+                && ((PreFilter is { } filter && filter.TrySkim(record, sink, quality)) || (PlainReader && _plain.TryRead(record, sink, quality))))
             {
                 quality.AddRecords(1);
                 return true;

@@ -9,7 +9,7 @@ namespace Chartly.Profiler.Sources.Otlp
     /// against the configuration's folder, and <c>max-parallelism</c>, how many files are read at
     /// once (default: one per core), for machines shared with other work such as CI runners; the
     /// profile is the same whatever the value (docs/configuration.md). <c>pre-filter</c> (default
-    /// true) turns the first pass's needle pre-filter off, to compare or to rule it out.
+    /// true) turns the first pass's needle pre-filter and the plain-text reader off, to compare or to rule them out.
     /// </summary>
     internal sealed record OtlpFileSettings(IReadOnlyList<string> Paths, int? MaxParallelism = null, bool PreFilter = true)
     {

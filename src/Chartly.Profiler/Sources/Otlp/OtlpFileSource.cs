@@ -41,7 +41,7 @@ namespace Chartly.Profiler.Sources.Otlp
         private readonly bool _preFilter;
 
         /// <param name="maxParallelism">How many files are read at once; null: one per core.</param>
-        /// <param name="preFilter">Whether pass one skims the JSON records that cannot hold the target (<see cref="NeedleFilter"/>); the profile is the same either way.</param>
+        /// <param name="preFilter">Whether pass one skims the JSON records that cannot hold the target (<see cref="NeedleFilter"/>) and both passes read plain-text span records with <see cref="PlainRecordReader"/>; the profile is the same either way.</param>
         /// <param name="keepBudgetSpans">Spans pass one may keep for pass two (<see cref="DefaultKeepBudgetSpans"/>); 0 never keeps. The profile is the same either way.</param>
         public OtlpFileSource(IReadOnlyList<string> paths, string description, int? maxParallelism = null, bool preFilter = true, long keepBudgetSpans = DefaultKeepBudgetSpans)
         {
@@ -99,6 +99,7 @@ namespace Chartly.Profiler.Sources.Otlp
                 // A record the pre-filter skims hands no span to the keeping sink, so KeptRecords
                 // stores nothing for it and pass two reads it again: keeping stays exact.
                 reader.PreFilter = _preFilter ? NeedleFilter.For(matcher.Target) : null;
+                reader.PlainReader = _preFilter;
                 try
                 {
                     ReadOne(reader, file, kept is null ? indexing : new KeepingSink(indexing, candidates, kept), fileQuality, cancellation);
@@ -168,6 +169,7 @@ namespace Chartly.Profiler.Sources.Otlp
             _kept = null; // taken once: the spans not selected go with it
             var results = ParallelFiles.Run(files, _maxParallelism, Progress, Description, "Loading traces", cancellation, (file, reader) =>
             {
+                reader.PlainReader = _preFilter;
                 var sink = new TraceSink(selected);
                 if (_indexes is not null && _indexes.TryGetValue(file, out var index) && keptByFile is not null && keptByFile.TryGetValue(file, out var kept)
                     && FromKept(file, reader, index, kept, index.RangesFor(hashes), sink, cancellation))

@@ -326,9 +326,6 @@ namespace Chartly.Profiler.Sources.Otlp
                 ? OtlpAttributes.Classify(System.Text.Encoding.UTF8.GetBytes(OtlpText.Read(ref reader)))
                 : OtlpAttributes.Classify(reader.ValueSpan);
 
-        /// <summary>Whether the key's values repeat across spans (run and operation ids are fresh in each: caching them would only fill the cache).</summary>
-        private static bool Repeats(AttrKey key) => key is not (AttrKey.RunId or AttrKey.OperationId or AttrKey.ConnectorRunId);
-
         /// <summary>Attributes onto a span's draft or, with no span, onto the resource's.</summary>
         [MethodImpl(HotPath.Optimised)]
         private void ReadAttributes(ref Utf8JsonReader reader, SpanDraft? span, ResourceDraft? resource)
@@ -368,7 +365,7 @@ namespace Chartly.Profiler.Sources.Otlp
                         }
                         else
                         {
-                            value = OtlpJson.ReadAnyValue(ref reader, Repeats(key) ? _spans.Texts : null);
+                            value = OtlpJson.ReadAnyValue(ref reader, OtlpAttributes.Repeats(key) ? _spans.Texts : null);
                         }
                     }
                     else

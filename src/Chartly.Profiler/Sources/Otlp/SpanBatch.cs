@@ -27,6 +27,9 @@ namespace Chartly.Profiler.Sources.Otlp
 
         public void Begin() => _count = 0;
 
+        /// <summary>The record's draft at <paramref name="index"/> (below <see cref="Count"/>), as the reader left it.</summary>
+        public SpanDraft Draft(int index) => _drafts[index];
+
         public SpanDraft Next()
         {
             if (_count == _drafts.Count)
