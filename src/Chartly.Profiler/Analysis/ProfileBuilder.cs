@@ -273,12 +273,12 @@ namespace Chartly.Profiler.Analysis
             private readonly List<long[]> _values = new();
             private readonly List<bool[]> _seen = new();
 
-            public void Add(Dictionary<string, long> from, int column)
+            public void Add(LabelTotals from, int column)
             {
-                foreach (var kv in from)
+                for (var i = 0; i < from.Count; i++)
                 {
-                    var slot = Slot(kv.Key);
-                    _values[slot][column] += kv.Value;
+                    var slot = Slot(from.LabelAt(i));
+                    _values[slot][column] += from.ValueAt(i);
                     _seen[slot][column] = true;
                 }
             }

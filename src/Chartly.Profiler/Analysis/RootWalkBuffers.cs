@@ -16,6 +16,15 @@ namespace Chartly.Profiler.Analysis
 
         internal List<(long Start, long End)> Intervals { get; } = new();
 
+        /// <summary>The walk's sections, copied out exact-size for each root.</summary>
+        internal List<CriticalSection> Sections { get; } = new();
+
+        internal LabelTotals.Builder Critical { get; } = new();
+
+        internal LabelTotals.Builder Self { get; } = new();
+
+        internal LabelTotals.Builder Counts { get; } = new();
+
         /// <summary>Traces up to this many spans share one span-id index; a larger one gets its own, so clearing stays cheap.</summary>
         private const int SharedIndexSpans = 4096;
 

@@ -284,6 +284,16 @@ namespace Chartly.Profiler.Analysis
             return chunks;
         }
 
+        private static void Add(Dictionary<string, long> into, LabelTotals from)
+        {
+            for (var i = 0; i < from.Count; i++)
+            {
+                var label = from.LabelAt(i);
+                into.TryGetValue(label, out var v);
+                into[label] = v + from.ValueAt(i);
+            }
+        }
+
         private static void Add(Dictionary<string, long> into, Dictionary<string, long> from)
         {
             foreach (var kv in from)
