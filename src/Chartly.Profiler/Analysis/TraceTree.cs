@@ -153,7 +153,7 @@ namespace Chartly.Profiler.Analysis
                 var len = childStart[i + 1] - childStart[i];
                 if (len > SmallChildren)
                 {
-                    Array.Sort(children, childStart[i], len, byEnd ??= new EndDescending(spans));
+                    SortWideEndDescending(spans, children, childStart[i], len, buffers, ref byEnd);
                 }
                 else if (len > 1)
                 {
@@ -215,6 +215,46 @@ namespace Chartly.Profiler.Analysis
             }
         }
 
+        /// <summary>
+        /// A wide fan-out in <see cref="EndDescending"/> order: by end alone first (plain numbers,
+        /// latest first), then each run of equal ends by the full order, which decides every pair
+        /// the end does not.
+        /// </summary>
+        [MethodImpl(HotPath.Optimised)]
+        private static void SortWideEndDescending(SpanRecord[] spans, int[] children, int from, int count, RootWalkBuffers buffers, ref EndDescending? byEnd)
+        {
+            var keys = buffers.Longs(count);
+            for (var k = 0; k < count; k++)
+            {
+                // Bitwise complement: ascending order of ~end is descending order of end.
+                keys[k] = ~spans[children[from + k]].EndUnixNano;
+            }
+
+            var items = buffers.Ints(2, count);
+            Array.Copy(children, from, items, 0, count);
+            Array.Sort(keys, items, 0, count);
+            Array.Copy(items, 0, children, from, count);
+            for (var k = 0; k < count;)
+            {
+                var j = k + 1;
+                while (j < count && keys[j] == keys[k])
+                {
+                    j++;
+                }
+
+                if (j - k > SmallChildren)
+                {
+                    Array.Sort(children, from + k, j - k, byEnd ??= new EndDescending(spans));
+                }
+                else if (j - k > 1)
+                {
+                    InsertionSortEndDescending(spans, children, from + k, j - k);
+                }
+
+                k = j;
+            }
+        }
+
         /// <summary>The same order as <see cref="EndDescending"/>, for the few children most spans have.</summary>
         [MethodImpl(HotPath.Optimised)]
         private static void InsertionSortEndDescending(SpanRecord[] spans, int[] children, int from, int count)
@@ -241,7 +281,7 @@ namespace Chartly.Profiler.Analysis
         private static int BreakCycles(int[] parent, int[] childCount, RootWalkBuffers buffers)
         {
             var n = parent.Length;
-            var state = buffers.Ints(2, n); // 0 unvisited, 1 on the current path, 2 done
+            var state = buffers.Ints(2, n); // 0 unvisited, 1 on the current path, 2 done (slot 2 is free again once the search is over)
             var path = buffers.Path;
             path.Clear();
             var cycles = 0;

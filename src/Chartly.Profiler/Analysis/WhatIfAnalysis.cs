@@ -253,8 +253,12 @@ namespace Chartly.Profiler.Analysis
                 Without = new Dictionary<string, long>[components];
                 for (var k = 0; k < components; k++)
                 {
-                    AtHalf[k] = new Dictionary<string, long>(StringComparer.Ordinal);
-                    Without[k] = new Dictionary<string, long>(StringComparer.Ordinal);
+                    // Keyed by the label string object, not its characters: the walks add a label
+                    // per section of every root, and labels are shared strings, so this is a pointer
+                    // hash instead of hashing the text millions of times. Two strings of one label
+                    // are two keys here, added into one when the chunks merge (by characters).
+                    AtHalf[k] = new Dictionary<string, long>(SameString.Instance);
+                    Without[k] = new Dictionary<string, long>(SameString.Instance);
                 }
             }
 
@@ -269,6 +273,15 @@ namespace Chartly.Profiler.Analysis
             public Dictionary<string, long>[] AtHalf { get; }
 
             public Dictionary<string, long>[] Without { get; }
+        }
+
+        private sealed class SameString : IEqualityComparer<string>
+        {
+            public static SameString Instance { get; } = new();
+
+            public bool Equals(string? x, string? y) => ReferenceEquals(x, y);
+
+            public int GetHashCode(string obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
         }
 
         /// <summary>Contiguous ranges of roots, a few per core so uneven roots balance out; fixed by the counts alone.</summary>
