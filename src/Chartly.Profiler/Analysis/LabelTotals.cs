@@ -63,6 +63,7 @@ namespace Chartly.Profiler.Analysis
 
         IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+        [MethodImpl(HotPath.Optimised)]
         private int IndexOf(string key)
         {
             // A root has a handful of labels: a scan (by reference first: labels are shared strings) beats hashing.

@@ -273,6 +273,7 @@ namespace Chartly.Profiler.Analysis
             private readonly List<long[]> _values = new();
             private readonly List<bool[]> _seen = new();
 
+            [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
             public void Add(LabelTotals from, int column)
             {
                 for (var i = 0; i < from.Count; i++)
@@ -298,6 +299,7 @@ namespace Chartly.Profiler.Analysis
                 return result;
             }
 
+            [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
             private int Slot(string label)
             {
                 if (_byReference.TryGetValue(label, out var slot))

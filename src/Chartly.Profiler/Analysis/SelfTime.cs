@@ -68,6 +68,7 @@ namespace Chartly.Profiler.Analysis
             return (self.ToTotals(), counts.ToTotals(), clipped, outside);
         }
 
+        [MethodImpl(HotPath.Optimised)]
         private static long UnionLength(List<(long Start, long End)> intervals)
         {
             if (intervals.Count == 0)

@@ -61,7 +61,7 @@ namespace Chartly.Profiler.Analysis
             TraceAnalysis?[] results,
             CancellationToken cancellation)
         {
-            Parallel.For(0, chunks.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallelism), CancellationToken = cancellation }, c =>
+            Parallel.For(0, chunks.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallelism), CancellationToken = cancellation }, [MethodImpl(HotPath.Optimised)] (c) =>
             {
                 var buffers = new RootWalkBuffers();
                 for (var i = chunks[c].From; i < chunks[c].To && !cancellation.IsCancellationRequested; i++)

@@ -32,7 +32,7 @@ namespace Chartly.Profiler.Analysis
 
             // Roots are independent: each chunk sums its own, and the sums are integers added in
             // chunk order, so any number of cores gives the same bytes.
-            Parallel.For(0, chunks.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallelism) }, c =>
+            Parallel.For(0, chunks.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallelism) }, [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)] (c) =>
             {
                 var p = partials[c] = new Partial(top.Count);
                 var halfScratch = new WhatIfTimeline.Scratch();
@@ -178,6 +178,7 @@ namespace Chartly.Profiler.Analysis
         }
 
         /// <summary>The root at the nearest-rank median of the durations (ties by trace and span id), as summary.roots.p50_ms picks it.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public static RootAnalysis MedianRoot(IReadOnlyList<RootAnalysis> roots)
         {
             // Durations sorted as plain keys; the ids break ties only among the roots whose
@@ -297,6 +298,7 @@ namespace Chartly.Profiler.Analysis
             return chunks;
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private static void Add(Dictionary<string, long> into, LabelTotals from)
         {
             for (var i = 0; i < from.Count; i++)

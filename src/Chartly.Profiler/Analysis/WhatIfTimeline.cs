@@ -198,6 +198,7 @@ namespace Chartly.Profiler.Analysis
         }
 
         /// <summary>A child of <paramref name="parent"/> has its new end: the parent's last child end, and a predecessor candidate for later siblings.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private static void Ended(Frame parent, int child, long origEnd, long newEnd)
         {
             parent.MaxChildOrigEnd = Math.Max(parent.MaxChildOrigEnd, origEnd);
@@ -213,6 +214,7 @@ namespace Chartly.Profiler.Analysis
         }
 
         /// <summary>Siblings that ended by <paramref name="bound"/> become predecessor candidates; the latest-ending one wins.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private static void TakeEnded(Frame f, long bound)
         {
             if (f.Many is not null)
@@ -271,6 +273,7 @@ namespace Chartly.Profiler.Analysis
         }
 
         /// <summary>A frame for a span over its recorded stretch, starting at <paramref name="newStart"/> on the new timeline.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private static Frame Open(Scratch scratch, BlockingGraph graph, int span, long newStart, string component, SpanRecord[] spans)
         {
             var count = graph.ChildCount(span);

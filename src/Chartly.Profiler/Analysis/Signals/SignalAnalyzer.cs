@@ -125,6 +125,7 @@ namespace Chartly.Profiler.Analysis.Signals
         }
 
         /// <summary>One pass over the critical sections: each top component's windows (per resource) and its CLIENT share.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private static (Dictionary<string, WindowSet> Windows, IReadOnlyDictionary<string, decimal> ClientShare) Sections(IReadOnlyList<RootAnalysis> roots, IReadOnlyList<string> top, SpanEvidence spans)
         {
             var slots = new Dictionary<string, int>(StringComparer.Ordinal);

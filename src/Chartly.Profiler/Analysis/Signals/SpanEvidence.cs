@@ -78,6 +78,7 @@ namespace Chartly.Profiler.Analysis.Signals
         public LabelEvidence? For(string label) => _labels.TryGetValue(label, out var e) ? e : null;
 
         /// <summary>Adds one target root and its whole subtree, asynchronous consumers included.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public void AddRoot(RootAnalysis analysis)
         {
             var tree = analysis.Tree;
@@ -143,6 +144,7 @@ namespace Chartly.Profiler.Analysis.Signals
             return r;
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private void AddInterval(SpanRecord s)
         {
             var r = ResourceOf(s);
