@@ -179,22 +179,22 @@ namespace Chartly.Profiler.Analysis
         [MethodImpl(HotPath.Optimised)]
         private static void SortCanonical(SpanRecord[] spans, RootWalkBuffers buffers)
         {
+            // One pass reads every span once: its start as the key, and whether the spans are in order already.
             var n = spans.Length;
+            var starts = buffers.Longs(n);
             var ordered = true;
-            for (var i = 1; i < n && ordered; i++)
+            for (var i = 0; i < n; i++)
             {
-                ordered = CompareSpans(spans[i - 1], spans[i]) <= 0;
+                starts[i] = spans[i].StartUnixNano;
+                if (ordered && i > 0 && starts[i] <= starts[i - 1])
+                {
+                    ordered = starts[i] == starts[i - 1] && CompareSpans(spans[i - 1], spans[i]) <= 0;
+                }
             }
 
             if (ordered)
             {
                 return;
-            }
-
-            var starts = buffers.Longs(n);
-            for (var i = 0; i < n; i++)
-            {
-                starts[i] = spans[i].StartUnixNano;
             }
 
             Array.Sort(starts, spans, 0, n);
