@@ -234,7 +234,7 @@ namespace Chartly.Profiler.Analysis
 
             var analysed = TraceAnalysis.Run(byTrace, inWindowIds, matcher, quality, maxParallelism, cancellation);
             var roots = new List<RootAnalysis>();
-            var evidence = new SpanEvidence();
+            var evidence = new SpanEvidence { MaxParallelism = maxParallelism };
             long spansSelected = 0;
             foreach (var trace in analysed)
             {

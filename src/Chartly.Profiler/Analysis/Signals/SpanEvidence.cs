@@ -77,6 +77,19 @@ namespace Chartly.Profiler.Analysis.Signals
 
         public LabelEvidence? For(string label) => _labels.TryGetValue(label, out var e) ? e : null;
 
+        /// <summary>
+        /// The cores the stages that read this evidence may spread their sums over (the profile's
+        /// max-parallelism, set by the engine); 1 unless set. Their results do not depend on it.
+        /// </summary>
+        internal int MaxParallelism { get; set; } = 1;
+
+        /// <summary>
+        /// <see cref="ResourceOf"/> for readers on several threads at once: it only looks up (every
+        /// span of an added root's subtree has its resource here already) and caches nothing.
+        /// </summary>
+        internal MetricResource KnownResourceOf(ResourceInfo resource) =>
+            _resources.TryGetValue(resource, out var r) ? r : MetricResource.FromSpan(resource);
+
         /// <summary>Adds one target root and its whole subtree, asynchronous consumers included.</summary>
         [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public void AddRoot(RootAnalysis analysis)
