@@ -48,10 +48,43 @@ namespace Chartly.Profiler.Tests.Analysis
                 return string.Join("\n", windows) + "\n" + ProfileDocument.Write(profile, DocumentFormat.Json);
             }
 
+            // The evidence gathered in uneven runs of roots and merged, as the engine's chunks do.
+            var cuts = new[] { 0, 1, 700, 701, 5_000, 9_999, Roots };
+            var merged = SpanEvidence.Merge(cuts.Zip(cuts.Skip(1), (from, to) =>
+            {
+                var part = new SpanEvidence();
+                for (var i = from; i < to; i++)
+                {
+                    part.AddRoot(roots[i]);
+                }
+
+                return part;
+            }).ToList());
+            Assert.Equal(Describe(evidence), Describe(merged));
+            Assert.Contains("waits", Describe(evidence), StringComparison.Ordinal);
+
             var single = Produce(1);
             Assert.Contains("client", single, StringComparison.Ordinal);
             Assert.Equal(single, Produce(4));
             Assert.Equal(single, Produce(3));
+            evidence = merged;
+            Assert.Equal(single, Produce(1));
+            Assert.Equal(single, Produce(4));
+        }
+
+        /// <summary>Everything the evidence tells, in a fixed order.</summary>
+        private static string Describe(SpanEvidence e)
+        {
+            static string Of(LabelEvidence? x) => x is null ? "-" : string.Join(
+                " ",
+                x.HttpSpans, x.Http429, x.Http429Nanos, x.Http429MaxNanos, x.Http429OnPathNanos, x.Http429OnPathMaxNanos, x.Http429OnPath, x.Resends, x.MaxResendCount, x.ResendSpans,
+                "waits", string.Join(",", x.QueueWaits), "on path", string.Join(",", x.QueueWaitsOnPath));
+            var w = e.Windows();
+            return string.Join(
+                "\n",
+                new[] { $"{e.Roots} {e.RootNanos} {e.MinStartUnixNano} {e.MaxEndUnixNano}", "target " + Of(e.Target) }
+                    .Concat(Labels.Select(l => l + " " + Of(e.For(l))))
+                    .Concat(w.Resources.Select(r => r + " " + w.TotalNanos(r))));
         }
 
         /// <summary>A root per trace: a server span calling a few components on a few resources, in sequence and in parallel, some consumers awaited.</summary>
@@ -75,7 +108,14 @@ namespace Chartly.Profiler.Tests.Analysis
                     var start = random.Next(3) == 0 ? at - 50 : at;
                     var end = start + random.Next(1, 2_000);
                     var kind = (SpanKind)random.Next(1, 6);
-                    spans.Add(new SpanRecord(trace, (ulong)c + 2, 1, start, end, kind, 0, Resources[random.Next(Resources.Length)], Labels[random.Next(Labels.Length)], TargetIdentity.None, random.Next(8) == 0 ? 429 : 200, 0));
+                    var label = Labels[random.Next(Labels.Length)];
+                    spans.Add(new SpanRecord(trace, (ulong)c + 2, 1, start, end, kind, 0, Resources[random.Next(Resources.Length)], label, TargetIdentity.None, random.Next(8) == 0 ? 429 : 200, random.Next(6) == 0 ? random.Next(1, 4) : 0));
+                    if (kind == SpanKind.Producer)
+                    {
+                        // The message's consumer: queue waits, awaited or not.
+                        spans.Add(new SpanRecord(trace, (ulong)c + 100, (ulong)c + 2, end + random.Next(0, 300), end + random.Next(300, 3_000), SpanKind.Consumer, 0, Resources[0], "queue", TargetIdentity.None, 0, 0));
+                    }
+
                     at = end + random.Next(0, 200);
                 }
 
