@@ -21,6 +21,7 @@ namespace Chartly.Profiler.Analysis
         {
             Tree = tree;
             RootIndex = rootIndex;
+            Root = tree.Spans[rootIndex];
             DurationNanos = durationNanos;
             CriticalNanos = criticalNanos;
             SelfNanos = selfNanos;
@@ -35,7 +36,8 @@ namespace Chartly.Profiler.Analysis
 
         public int RootIndex { get; }
 
-        public SpanRecord Root => Tree.Spans[RootIndex];
+        /// <summary>The root span, kept beside its index: the later stages read it for every root (version, ids, duration).</summary>
+        public SpanRecord Root { get; }
 
         public long DurationNanos { get; }
 
