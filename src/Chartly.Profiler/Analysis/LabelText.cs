@@ -11,8 +11,7 @@ namespace Chartly.Profiler.Analysis
         /// <summary>A buffer that grew past this for one huge name is not kept for the next.</summary>
         private const int KeptCapacity = 4096;
 
-        [ThreadStatic]
-        private static LabelText? _forThread;
+        private static readonly System.Threading.ThreadLocal<LabelText> PerThread = new(() => new LabelText());
 
         private char[] _chars = new char[256];
 
@@ -21,7 +20,7 @@ namespace Chartly.Profiler.Analysis
         /// <summary>This thread's buffer, empty. Not reentrant: one label at a time per thread.</summary>
         public static LabelText ForThread()
         {
-            var t = _forThread ??= new LabelText();
+            var t = PerThread.Value!;
             if (t._chars.Length > KeptCapacity)
             {
                 t._chars = new char[256];
