@@ -471,6 +471,16 @@ namespace Chartly.Profiler.Analysis.Signals
                 var lastListSlot = -1;
                 MetricResource? lastListResource = null;
                 List<(long, long)>? lastList = null;
+
+                // Sections alternate between resources (a service, its database, the service again):
+                // each resource and each component's list is looked up by identity before by value.
+                var resources = new Dictionary<ResourceInfo, MetricResource>(SameObject<ResourceInfo>.Instance);
+                var lists = new Dictionary<MetricResource, List<(long, long)>>[components];
+                for (var k = 0; k < components; k++)
+                {
+                    lists[k] = new Dictionary<MetricResource, List<(long, long)>>(SameObject<MetricResource>.Instance);
+                }
+
                 for (var i = from; i < to; i++)
                 {
                     var sections = roots[i].Sections;
@@ -506,14 +516,22 @@ namespace Chartly.Profiler.Analysis.Signals
                         if (!ReferenceEquals(span.Resource, lastInfo))
                         {
                             lastInfo = span.Resource;
-                            resource = spans.KnownResourceOf(lastInfo);
+                            if (!resources.TryGetValue(lastInfo, out resource))
+                            {
+                                resources[lastInfo] = resource = spans.KnownResourceOf(lastInfo);
+                            }
                         }
 
                         if (k != lastListSlot || !ReferenceEquals(resource, lastListResource))
                         {
-                            if (!intervals[k].TryGetValue(resource!, out lastList))
+                            if (!lists[k].TryGetValue(resource!, out lastList))
                             {
-                                intervals[k][resource!] = lastList = new List<(long, long)>();
+                                if (!intervals[k].TryGetValue(resource!, out lastList))
+                                {
+                                    intervals[k][resource!] = lastList = new List<(long, long)>();
+                                }
+
+                                lists[k][resource!] = lastList;
                             }
 
                             lastListSlot = k;
