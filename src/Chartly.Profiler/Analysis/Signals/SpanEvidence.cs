@@ -244,10 +244,22 @@ namespace Chartly.Profiler.Analysis.Signals
             }
 
             var list = _lastIntervals;
-
-            list.Add((s.StartUnixNano, s.EndUnixNano));
             MinStartUnixNano = Math.Min(MinStartUnixNano, s.StartUnixNano);
             MaxEndUnixNano = Math.Max(MaxEndUnixNano, s.EndUnixNano);
+
+            // The windows are the union of these intervals and nothing else: a span inside the last
+            // interval of its resource adds nothing to it. Most of a subtree's spans lie inside their
+            // parent's, so most of a large target's million intervals are never stored.
+            if (list.Count > 0)
+            {
+                var last = list[list.Count - 1];
+                if (s.StartUnixNano >= last.Start && s.EndUnixNano <= last.End)
+                {
+                    return;
+                }
+            }
+
+            list.Add((s.StartUnixNano, s.EndUnixNano));
         }
 
         private void AddHttp(TraceTree tree, int index, int parent, string? parentLabel, PathLookup onPath)
