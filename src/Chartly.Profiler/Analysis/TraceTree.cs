@@ -167,6 +167,9 @@ namespace Chartly.Profiler.Analysis
             };
         }
 
+        /// <summary>Up to this many spans a trace is sorted by insertion.</summary>
+        private const int SmallTrace = 32;
+
         /// <summary>Up to this many children an insertion sort beats the general sort (most spans have a handful).</summary>
         private const int SmallChildren = 16;
 
@@ -194,6 +197,28 @@ namespace Chartly.Profiler.Analysis
 
             if (ordered)
             {
+                return;
+            }
+
+            if (n <= SmallTrace)
+            {
+                // Most traces are a few dozen spans: an insertion sort on the keys beats the general sort's set-up.
+                for (var i = 1; i < n; i++)
+                {
+                    var key = starts[i];
+                    var span = spans[i];
+                    var j = i - 1;
+                    while (j >= 0 && (starts[j] > key || (starts[j] == key && CompareSpans(spans[j], span) > 0)))
+                    {
+                        starts[j + 1] = starts[j];
+                        spans[j + 1] = spans[j];
+                        j--;
+                    }
+
+                    starts[j + 1] = key;
+                    spans[j + 1] = span;
+                }
+
                 return;
             }
 

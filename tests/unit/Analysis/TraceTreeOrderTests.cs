@@ -18,6 +18,8 @@ namespace Chartly.Profiler.Tests.Analysis
         private static readonly TraceId Trace = new(7, 7);
 
         [Theory]
+        [InlineData(4, 12, 3)]
+        [InlineData(5, 32, 4)]
         [InlineData(1, 40, 3)]
         [InlineData(2, 400, 5)]
         [InlineData(3, 3000, 50)]
