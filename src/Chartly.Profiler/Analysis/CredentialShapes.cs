@@ -87,7 +87,7 @@ namespace Chartly.Profiler.Analysis
                 case 3:
                     return !ascii || SlashBeforeOneTimeWord(text);
                 case 4:
-                    return LongestRun(text, IsAwsKeyChar) >= 40;
+                    return LongestBase64Run(text) >= 40;
                 case 5:
                     return text.IndexOf("::", StringComparison.Ordinal) >= 0;
                 case 6:
@@ -100,10 +100,18 @@ namespace Chartly.Profiler.Analysis
         /// <summary>The words a one-time link's segment starts with (every alternative of the rule begins with one), after a '/'.</summary>
         private static readonly string[] OneTimeWordStarts = { "reset", "password", "verify", "email", "confirm", "activat", "invit", "unsubscribe", "magic", "login", "one", "token" };
 
+        private const string OneTimeFirstLetters = "rpvecaiumlot";
+
         private static bool SlashBeforeOneTimeWord(string text)
         {
             for (var i = text.IndexOf('/'); i >= 0; i = text.IndexOf('/', i + 1))
             {
+                // ASCII text only gets here: a word can start only with one of the words' first letters.
+                if (i + 1 >= text.Length || OneTimeFirstLetters.IndexOf((char)(text[i + 1] | 0x20)) < 0)
+                {
+                    continue;
+                }
+
                 foreach (var w in OneTimeWordStarts)
                 {
                     if (string.Compare(text, i + 1, w, 0, w.Length, StringComparison.OrdinalIgnoreCase) == 0)
@@ -146,7 +154,8 @@ namespace Chartly.Profiler.Analysis
                     end++;
                 }
 
-                if (run >= 6 && run <= 1024 && end - i <= 2 && (end == text.Length || !IsBase64Neighbour(text[end])) && HidesAPair(text.Substring(start, end - start)))
+                if (run >= 6 && run <= 1024 && end - i <= 2 && (end == text.Length || !IsBase64Neighbour(text[end]))
+                    && MayHideAPair(text, start, end - start) && HidesAPair(text.Substring(start, end - start)))
                 {
                     return true;
                 }
@@ -156,6 +165,41 @@ namespace Chartly.Profiler.Analysis
 
             return false;
         }
+
+        /// <summary>
+        /// False when <see cref="HidesAPair"/> is surely false, decided without decoding into a new
+        /// array: most candidates are paths ("/api/items/96403") whose bytes are not printable
+        /// text with a colon. True means only "decode and look" (the caller then does).
+        /// </summary>
+        private static bool MayHideAPair(string text, int start, int length)
+        {
+            if (length % 4 != 0)
+            {
+                return false;
+            }
+
+            var colon = false;
+            for (var q = start; q < start + length; q += 4)
+            {
+                var pad = text[q + 3] == '=' ? (text[q + 2] == '=' ? 2 : 1) : 0;
+                var v = (Sextet(text[q]) << 18) | (Sextet(text[q + 1]) << 12) | (pad == 2 ? 0 : Sextet(text[q + 2]) << 6) | (pad >= 1 ? 0 : Sextet(text[q + 3]));
+                for (var b = 0; b < 3 - pad; b++)
+                {
+                    var x = (v >> (16 - (8 * b))) & 0xFF;
+                    if (x < 0x20 || x > 0x7E)
+                    {
+                        return false;
+                    }
+
+                    colon |= x == ':';
+                }
+            }
+
+            return colon;
+        }
+
+        private static int Sextet(char c) =>
+            c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26 : c >= '0' && c <= '9' ? c - '0' + 52 : c == '+' ? 62 : c == '/' ? 63 : 0;
 
         private static bool IsBase64Char(char c) => (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
 
@@ -176,12 +220,12 @@ namespace Chartly.Profiler.Analysis
             return true;
         }
 
-        private static int LongestRun(string text, Func<char, bool> inClass)
+        private static int LongestBase64Run(string text)
         {
             int best = 0, run = 0;
             foreach (var c in text)
             {
-                run = inClass(c) ? run + 1 : 0;
+                run = IsAwsKeyChar(c) ? run + 1 : 0;
                 best = Math.Max(best, run);
             }
 

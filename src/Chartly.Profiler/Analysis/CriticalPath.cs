@@ -12,15 +12,16 @@ namespace Chartly.Profiler.Analysis
             TraceTree tree,
             int rootIndex,
             long durationNanos,
-            Dictionary<string, long> criticalNanos,
-            Dictionary<string, long> selfNanos,
-            Dictionary<string, long> spanCounts,
+            LabelTotals criticalNanos,
+            LabelTotals selfNanos,
+            LabelTotals spanCounts,
             IReadOnlyList<CriticalSection> sections,
             AwaitedConsumers awaited,
             IReadOnlyDictionary<int, (long Start, long End)> throttledOnPath)
         {
             Tree = tree;
             RootIndex = rootIndex;
+            Root = tree.Spans[rootIndex];
             DurationNanos = durationNanos;
             CriticalNanos = criticalNanos;
             SelfNanos = selfNanos;
@@ -35,15 +36,16 @@ namespace Chartly.Profiler.Analysis
 
         public int RootIndex { get; }
 
-        public SpanRecord Root => Tree.Spans[RootIndex];
+        /// <summary>The root span, kept beside its index: the later stages read it for every root (version, ids, duration).</summary>
+        public SpanRecord Root { get; }
 
         public long DurationNanos { get; }
 
-        public Dictionary<string, long> CriticalNanos { get; }
+        public LabelTotals CriticalNanos { get; }
 
-        public Dictionary<string, long> SelfNanos { get; }
+        public LabelTotals SelfNanos { get; }
 
-        public Dictionary<string, long> SpanCounts { get; }
+        public LabelTotals SpanCounts { get; }
 
         /// <summary>The critical path as time sections, latest first; they partition the root's duration.</summary>
         public IReadOnlyList<CriticalSection> Sections { get; }
@@ -115,8 +117,10 @@ namespace Chartly.Profiler.Analysis
             buffers ??= new RootWalkBuffers();
             var spans = tree.Spans;
             var root = spans[rootIndex];
-            var critical = new Dictionary<string, long>(StringComparer.Ordinal);
-            var sections = keepSections ? new List<CriticalSection>() : null;
+            var critical = buffers.Critical;
+            critical.Clear();
+            var sections = keepSections ? buffers.Sections : null;
+            sections?.Clear();
             var awaited = AwaitedConsumers.Find(tree, rootIndex);
             Dictionary<int, (long, long)>? throttled = null;
             long tolerated = 0;
@@ -163,7 +167,7 @@ namespace Chartly.Profiler.Analysis
                         tolerated++;
                     }
 
-                    Add(critical, spans[f.Span].Label, f.Cursor - ce);
+                    critical.Add(spans[f.Span].Label, f.Cursor - ce);
                     sections?.Add(new CriticalSection(spans[f.Span], f.Span, ce, f.Cursor));
                     if (c.HttpStatusCode == 429)
                     {
@@ -186,13 +190,13 @@ namespace Chartly.Profiler.Analysis
                     var queuedUntil = Math.Min(f.Cursor, own.StartUnixNano);
                     if (queuedUntil > f.Start)
                     {
-                        Add(critical, own.Label, f.Cursor - f.Start);
+                        critical.Add(own.Label, f.Cursor - f.Start);
                         sections?.Add(new CriticalSection(own, f.Span, queuedUntil, f.Cursor));
                         sections?.Add(new CriticalSection(own, f.Span, f.Start, queuedUntil, queued: true));
                     }
                     else
                     {
-                        Add(critical, own.Label, f.Cursor - f.Start);
+                        critical.Add(own.Label, f.Cursor - f.Start);
                         sections?.Add(new CriticalSection(own, f.Span, f.Start, f.Cursor));
                     }
                 }
@@ -207,25 +211,14 @@ namespace Chartly.Profiler.Analysis
                 tree,
                 rootIndex,
                 root.DurationNanos,
-                critical,
+                critical.ToTotals(),
                 self,
                 counts,
-                (IReadOnlyList<CriticalSection>?)sections ?? Array.Empty<CriticalSection>(),
+                sections is null || sections.Count == 0 ? Array.Empty<CriticalSection>() : sections.ToArray(),
                 awaited,
                 (IReadOnlyDictionary<int, (long, long)>?)throttled ?? Empty);
         }
 
         private static readonly IReadOnlyDictionary<int, (long, long)> Empty = new Dictionary<int, (long, long)>();
-
-        private static void Add(Dictionary<string, long> map, string key, long value)
-        {
-            if (value == 0)
-            {
-                return;
-            }
-
-            map.TryGetValue(key, out var v);
-            map[key] = v + value;
-        }
     }
 }

@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Text;
+using System.Runtime.CompilerServices;
 
 namespace Chartly.Profiler.Analysis
 {
@@ -66,12 +66,21 @@ namespace Chartly.Profiler.Analysis
             return label;
         }
 
+        /// <summary>
+        /// The label of one name, without the caches. Names with a fresh id in each miss every
+        /// cache, so this runs for most roots of a large target: tokens are read in place (no
+        /// substring per token) into one reused buffer, and ASCII characters are classified by
+        /// table. The rules and their order are the definition; the tests hold this to the
+        /// original StringBuilder implementation on every input they generate.
+        /// </summary>
+        [MethodImpl(HotPath.Optimised)]
         public static string NormalizeUncached(string raw)
         {
             raw = CredentialShapes.Redact(raw);
-            var sb = new StringBuilder(Math.Min(raw.Length, MaxLabelLength + 8));
+            var sb = LabelText.ForThread();
             var i = 0;
-            while (i < raw.Length && sb.Length <= MaxLabelLength * 2)
+            var n = raw.Length;
+            while (i < n && sb.Length <= MaxLabelLength * 2)
             {
                 var c = raw[i];
                 if (c == '?')
@@ -84,7 +93,7 @@ namespace Chartly.Profiler.Analysis
                 {
                     var close = raw.IndexOf(c, i + 1);
                     sb.Append("{value}");
-                    i = close < 0 ? raw.Length : close + 1;
+                    i = close < 0 ? n : close + 1;
                     continue;
                 }
 
@@ -93,7 +102,7 @@ namespace Chartly.Profiler.Analysis
                     // key=value, a = 'literal', Password=...;: the value goes, whatever it holds (':', '/', '=' padding).
                     sb.Append('=');
                     i++;
-                    if (i < raw.Length && raw[i] == '=')
+                    if (i < n && raw[i] == '=')
                     {
                         sb.Append('=');
                         i++;
@@ -111,12 +120,12 @@ namespace Chartly.Profiler.Analysis
                 }
 
                 var start = i;
-                while (i < raw.Length && !IsSeparator(raw[i]) && raw[i] != '?' && raw[i] != '=' && !IsQuote(raw[i]))
+                while (i < n && IsTokenChar(raw[i]))
                 {
                     i++;
                 }
 
-                var token = raw.Substring(start, i - start);
+                var token = raw.AsSpan(start, i - start);
                 if (IsScheme(token))
                 {
                     // Authorization schemes: the credential after them goes.
@@ -125,32 +134,30 @@ namespace Chartly.Profiler.Analysis
                     continue;
                 }
 
-                if (IsSecretName(token) && NextNonSpace(raw, i) == ':')
+                if (IsSecretName(token))
                 {
-                    // A header or field that holds a credential ("Authorization: Basic ...", "x-api-key: ..."): the rest of the segment goes.
-                    sb.Append(token).Append(':');
-                    i = RedactValue(raw, raw.IndexOf(':', i) + 1, sb, untilSegmentEnd: true);
-                    continue;
-                }
+                    if (NextNonSpace(raw, i) == ':')
+                    {
+                        // A header or field that holds a credential ("Authorization: Basic ...", "x-api-key: ..."): the rest of the segment goes.
+                        sb.Append(token);
+                        sb.Append(':');
+                        i = RedactValue(raw, raw.IndexOf(':', i) + 1, sb, untilSegmentEnd: true);
+                        continue;
+                    }
 
-                if (IsSecretName(token) && FollowedByValue(raw, i))
-                {
-                    // "password hunter2", "api token s3cr3t": the word after a credential's name, unless it names an action on it.
-                    sb.Append(token);
-                    i = RedactValue(raw, i, sb, untilSegmentEnd: false);
-                    continue;
+                    if (FollowedByValue(raw, i))
+                    {
+                        // "password hunter2", "api token s3cr3t": the word after a credential's name, unless it names an action on it.
+                        sb.Append(token);
+                        i = RedactValue(raw, i, sb, untilSegmentEnd: false);
+                        continue;
+                    }
                 }
 
                 AppendToken(sb, token);
             }
 
-            var text = CollapseSpaces(sb.ToString());
-            if (text.Length > MaxLabelLength)
-            {
-                text = text.Substring(0, MaxLabelLength) + "...";
-            }
-
-            return text.Length == 0 ? Unnamed : text;
+            return sb.ToLabel(MaxLabelLength, Unnamed);
         }
 
         private static readonly string[] Schemes = { "Bearer", "Basic", "Digest", "Negotiate", "NTLM", "SharedAccessSignature", "SharedKey", "AWS4-HMAC-SHA256" };
@@ -162,26 +169,37 @@ namespace Chartly.Profiler.Analysis
             "cookie", "set-cookie", "x-amz-security-token", "signature", "private_key", "ocp-apim-subscription-key", "x-functions-key",
         };
 
-        private static bool IsQuote(char c) => c == '\'' || c == '"' || c == '`';
+        /// <summary>The ASCII characters' classes, computed once from the predicates themselves so the table cannot drift from them.</summary>
+        private static readonly byte[] AsciiClass = ClassifyAscii();
 
-        private static bool IsScheme(string token)
+        private const byte SeparatorClass = 1;
+        private const byte TokenClass = 2;
+
+        private static byte[] ClassifyAscii()
         {
-            foreach (var s in Schemes)
+            var table = new byte[128];
+            for (var c = (char)0; c < 128; c++)
             {
-                if (token.Equals(s, StringComparison.OrdinalIgnoreCase))
-                {
-                    return true;
-                }
+                table[c] = IsSeparatorAnyChar(c) ? SeparatorClass : c != '?' && c != '=' && !IsQuote(c) ? TokenClass : (byte)0;
             }
 
-            return false;
+            return table;
         }
 
-        private static bool IsSecretName(string token)
+        private static bool IsQuote(char c) => c == '\'' || c == '"' || c == '`';
+
+        private static bool IsTokenChar(char c) => c < 128 ? AsciiClass[c] == TokenClass : !IsSeparatorAnyChar(c);
+
+        private static bool IsScheme(ReadOnlySpan<char> token) => EqualsAnyIgnoringCase(token, Schemes);
+
+        private static bool IsSecretName(ReadOnlySpan<char> token) => EqualsAnyIgnoringCase(token, SecretNames);
+
+        private static bool EqualsAnyIgnoringCase(ReadOnlySpan<char> token, string[] words)
         {
-            foreach (var s in SecretNames)
+            foreach (var w in words)
             {
-                if (token.Equals(s, StringComparison.OrdinalIgnoreCase))
+                // Ordinal comparison ignoring case maps char to char: only a word of the same length can match.
+                if (w.Length == token.Length && token.Equals(w.AsSpan(), StringComparison.OrdinalIgnoreCase))
                 {
                     return true;
                 }
@@ -214,16 +232,7 @@ namespace Chartly.Profiler.Analysis
                 return false;
             }
 
-            var word = raw.Substring(start, end - start);
-            foreach (var w in NotAValue)
-            {
-                if (word.Equals(w, StringComparison.OrdinalIgnoreCase))
-                {
-                    return false;
-                }
-            }
-
-            return !word.StartsWith("{", StringComparison.Ordinal);
+            return !EqualsAnyIgnoringCase(raw.AsSpan(start, end - start), NotAValue) && raw[start] != '{';
         }
 
         private static char NextNonSpace(string raw, int i)
@@ -241,7 +250,7 @@ namespace Chartly.Profiler.Analysis
         /// space, ';', '&amp;', ',' or closing bracket, or with <paramref name="untilSegmentEnd"/> up to the next
         /// ';', '&amp;' or ','. A quoted value is left to the quote rule. Returns where reading goes on.
         /// </summary>
-        private static int RedactValue(string raw, int i, StringBuilder sb, bool untilSegmentEnd)
+        private static int RedactValue(string raw, int i, LabelText sb, bool untilSegmentEnd)
         {
             var spaced = false;
             while (i < raw.Length && (raw[i] == ' ' || raw[i] == '\t'))
@@ -276,7 +285,7 @@ namespace Chartly.Profiler.Analysis
             if (i > start)
             {
                 sb.Append("{value}");
-                if (!untilSegmentEnd && IsScheme(raw.Substring(start, i - start)))
+                if (!untilSegmentEnd && IsScheme(raw.AsSpan(start, i - start)))
                 {
                     // Authorization=Bearer <token>: the scheme was the value's first word; its credential goes too.
                     var next = i;
@@ -298,13 +307,15 @@ namespace Chartly.Profiler.Analysis
             return i;
         }
 
-        private static bool IsSeparator(char c) =>
+        private static bool IsSeparator(char c) => c < 128 ? AsciiClass[c] == SeparatorClass : IsSeparatorAnyChar(c);
+
+        private static bool IsSeparatorAnyChar(char c) =>
             c == '/' || c == ' ' || c == '&' || c == '=' || c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '[' || c == ']' || c == '{' || c == '}' || c == '|' || char.IsWhiteSpace(c) || char.IsControl(c) || Sanitize.IsInvisible(c);
 
-        private static void AppendToken(StringBuilder sb, string token)
+        private static void AppendToken(LabelText sb, ReadOnlySpan<char> token)
         {
             var at = token.IndexOf('@');
-            if (at > 0 && token.IndexOf('.', at) > 0)
+            if (at > 0 && token.Slice(at + 1).IndexOf('.') >= 0)
             {
                 sb.Append("{email}");
                 return;
@@ -314,7 +325,7 @@ namespace Chartly.Profiler.Analysis
             {
                 // user@host: the account goes, the host stays.
                 sb.Append("{user}");
-                AppendToken(sb, token.Substring(at));
+                AppendToken(sb, token.Slice(at));
                 return;
             }
 
@@ -336,8 +347,16 @@ namespace Chartly.Profiler.Analysis
             {
                 if (j == token.Length || token[j] == '-' || token[j] == '_' || token[j] == '.')
                 {
-                    var part = token.Substring(partStart, j - partStart);
-                    sb.Append(part.Length > 0 && (IsNumberLike(part) || IsHexId(part)) ? "{id}" : part);
+                    var part = token.Slice(partStart, j - partStart);
+                    if (part.Length > 0 && (IsNumberLike(part) || IsHexId(part)))
+                    {
+                        sb.Append("{id}");
+                    }
+                    else
+                    {
+                        sb.Append(part);
+                    }
+
                     if (j < token.Length)
                     {
                         sb.Append(token[j]);
@@ -348,7 +367,7 @@ namespace Chartly.Profiler.Analysis
             }
         }
 
-        private static bool IsNumberLike(string t)
+        private static bool IsNumberLike(ReadOnlySpan<char> t)
         {
             if (t.Length == 0 || !char.IsDigit(t[0]))
             {
@@ -366,7 +385,7 @@ namespace Chartly.Profiler.Analysis
             return true;
         }
 
-        private static bool IsHexId(string t)
+        private static bool IsHexId(ReadOnlySpan<char> t)
         {
             if (t.Length < 4)
             {
@@ -393,14 +412,14 @@ namespace Chartly.Profiler.Analysis
             return digit && (letter || t.Length >= 8);
         }
 
-        private static bool IsGuid(string t)
+        private static bool IsGuid(ReadOnlySpan<char> t)
         {
             if (t.Length != 36 && t.Length != 38)
             {
                 return false;
             }
 
-            var s = t.Length == 38 ? t.Substring(1, 36) : t;
+            var s = t.Length == 38 ? t.Slice(1, 36) : t;
             for (var i = 0; i < 36; i++)
             {
                 var c = s[i];
@@ -414,13 +433,30 @@ namespace Chartly.Profiler.Analysis
             return true;
         }
 
-        private static bool IsTokenLike(string t)
+        /// <summary>The shortest token a secret prefix can mark: the shortest prefix and eight characters after it.</summary>
+        private static readonly int MinPrefixedToken = ShortestPrefix() + 8;
+
+        private static int ShortestPrefix()
         {
+            var min = int.MaxValue;
             foreach (var p in SecretPrefixes)
             {
-                if (t.Length >= p.Length + 8 && t.StartsWith(p, StringComparison.Ordinal))
+                min = Math.Min(min, p.Length);
+            }
+
+            return min;
+        }
+
+        private static bool IsTokenLike(ReadOnlySpan<char> t)
+        {
+            if (t.Length >= MinPrefixedToken)
+            {
+                foreach (var p in SecretPrefixes)
                 {
-                    return true;
+                    if (t.Length >= p.Length + 8 && t[0] == p[0] && t.StartsWith(p.AsSpan()))
+                    {
+                        return true;
+                    }
                 }
             }
 
@@ -438,31 +474,6 @@ namespace Chartly.Profiler.Analysis
             }
 
             return digits >= 2 && upper >= 2 && lower >= 2;
-        }
-
-        private static string CollapseSpaces(string s)
-        {
-            var sb = new StringBuilder(s.Length);
-            var prevSpace = true;
-            foreach (var c in s)
-            {
-                if (c == ' ')
-                {
-                    if (!prevSpace)
-                    {
-                        sb.Append(c);
-                    }
-
-                    prevSpace = true;
-                }
-                else
-                {
-                    sb.Append(c);
-                    prevSpace = false;
-                }
-            }
-
-            return sb.ToString().TrimEnd(' ');
         }
     }
 }

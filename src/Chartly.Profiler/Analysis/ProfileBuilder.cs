@@ -107,17 +107,30 @@ namespace Chartly.Profiler.Analysis
         }
 
         /// <summary>The breakdown (sorted as the contract says) and the total, both rounded to the request's precision.</summary>
-        public static (List<BreakdownEntry> Breakdown, long TotalMs) Breakdown(ProfileRequest request, IReadOnlyList<RootAnalysis> roots)
+        /// <param name="maxParallelism">Cores the sums may be spread over: integer sums per label, the same on any number.</param>
+        public static (List<BreakdownEntry> Breakdown, long TotalMs) Breakdown(ProfileRequest request, IReadOnlyList<RootAnalysis> roots, int maxParallelism = 1)
         {
             var seconds = request.Precision == Precision.Seconds;
             var unit = seconds ? Apportion.NanosPerSecond : Apportion.NanosPerMs;
 
-            var sums = new LabelSums();
-            foreach (var r in roots)
+            var chunks = RootChunks.Of(roots.Count, maxParallelism);
+            var partial = new LabelSums[chunks.Count];
+            RootChunks.Run(chunks, maxParallelism, (c, from, to) =>
             {
-                sums.Add(r.CriticalNanos, 0);
-                sums.Add(r.SelfNanos, 1);
-                sums.Add(r.SpanCounts, 2);
+                var p = partial[c] = new LabelSums();
+                for (var i = from; i < to; i++)
+                {
+                    var r = roots[i];
+                    p.Add(r.CriticalNanos, 0);
+                    p.Add(r.SelfNanos, 1);
+                    p.Add(r.SpanCounts, 2);
+                }
+            });
+
+            var sums = new LabelSums();
+            foreach (var p in partial)
+            {
+                sums.Add(p);
             }
 
             var critical = sums.Of(0);
@@ -273,13 +286,28 @@ namespace Chartly.Profiler.Analysis
             private readonly List<long[]> _values = new();
             private readonly List<bool[]> _seen = new();
 
-            public void Add(Dictionary<string, long> from, int column)
+            [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
+            public void Add(LabelTotals from, int column)
             {
-                foreach (var kv in from)
+                for (var i = 0; i < from.Count; i++)
                 {
-                    var slot = Slot(kv.Key);
-                    _values[slot][column] += kv.Value;
+                    var slot = Slot(from.LabelAt(i));
+                    _values[slot][column] += from.ValueAt(i);
                     _seen[slot][column] = true;
+                }
+            }
+
+            /// <summary>Another set of sums added in (a chunk of the roots summed on its own).</summary>
+            public void Add(LabelSums other)
+            {
+                for (var i = 0; i < other._names.Count; i++)
+                {
+                    var slot = Slot(other._names[i]);
+                    for (var column = 0; column < 3; column++)
+                    {
+                        _values[slot][column] += other._values[i][column];
+                        _seen[slot][column] |= other._seen[i][column];
+                    }
                 }
             }
 
@@ -298,6 +326,7 @@ namespace Chartly.Profiler.Analysis
                 return result;
             }
 
+            [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
             private int Slot(string label)
             {
                 if (_byReference.TryGetValue(label, out var slot))

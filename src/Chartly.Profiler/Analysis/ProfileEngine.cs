@@ -277,9 +277,9 @@ namespace Chartly.Profiler.Analysis
                 set.Add(c.SpanId);
             }
 
-            var analysed = TraceAnalysis.Run(byTrace, inWindowIds, matcher, quality, maxParallelism, cancellation);
+            var analysed = TraceAnalysis.Run(byTrace, inWindowIds, matcher, quality, maxParallelism, cancellation, out var evidence);
+            evidence.MaxParallelism = maxParallelism;
             var roots = new List<RootAnalysis>();
-            var evidence = new SpanEvidence();
             long spansSelected = 0;
             foreach (var trace in analysed)
             {
@@ -293,7 +293,6 @@ namespace Chartly.Profiler.Analysis
                 {
                     roots.Add(analysis);
                     RootAnalysed?.Invoke(trace.Tree, analysis.RootIndex, analysis);
-                    evidence.AddRoot(analysis);
                 }
             }
 

@@ -149,6 +149,7 @@ namespace Chartly.Profiler.Analysis
         }
 
         /// <summary>A span's blocking children, latest new end first (then latest new start, then index), as the walk consumes them, copied to <paramref name="from"/> in the scratch.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private static Frame Open(BlockingGraph graph, WhatIfTimeline.Result t, int span, long start, long end, Scratch scratch, int from)
         {
             var count = graph.ChildCount(span);
@@ -162,6 +163,7 @@ namespace Chartly.Profiler.Analysis
             return new Frame { Span = span, Start = start, End = end, Cursor = end, ChildFrom = from, ChildTo = from + count, Next = from };
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private static void Add(Dictionary<string, long> map, string key, long value)
         {
             if (value == 0)

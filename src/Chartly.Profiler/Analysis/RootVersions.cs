@@ -20,6 +20,7 @@ namespace Chartly.Profiler.Analysis
         public const decimal SlowerRatio = 1.25m;
 
         /// <summary>Per version (ordinal order, the unversioned last): count, p50 and p95, nearest-rank like summary.roots.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public static IReadOnlyList<RootVersion> Of(IReadOnlyList<RootAnalysis> roots, bool seconds)
         {
             // Roots of one resource share its version string: the last one is reused by reference.

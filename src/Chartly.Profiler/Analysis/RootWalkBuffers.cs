@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace Chartly.Profiler.Analysis
@@ -15,10 +16,56 @@ namespace Chartly.Profiler.Analysis
 
         internal List<(long Start, long End)> Intervals { get; } = new();
 
+        /// <summary>The walk's sections, copied out exact-size for each root.</summary>
+        internal List<CriticalSection> Sections { get; } = new();
+
+        internal LabelTotals.Builder Critical { get; } = new();
+
+        internal LabelTotals.Builder Self { get; } = new();
+
+        internal LabelTotals.Builder Counts { get; } = new();
+
         /// <summary>Traces up to this many spans share one span-id index; a larger one gets its own, so clearing stays cheap.</summary>
         private const int SharedIndexSpans = 4096;
 
         private readonly Dictionary<ulong, int> _index = new();
+
+        private readonly int[][] _ints = { new int[64], new int[64], new int[64] };
+
+        private long[] _longs = new long[64];
+
+        /// <summary>The path a tree's cycle search is on.</summary>
+        internal List<int> Path { get; } = new();
+
+        /// <summary>
+        /// Scratch array <paramref name="slot"/> (one per use within a tree's build, so they never
+        /// alias) of at least <paramref name="length"/> ints, its first <paramref name="length"/> zero.
+        /// </summary>
+        internal int[] Ints(int slot, int length)
+        {
+            var a = _ints[slot];
+            if (a.Length < length)
+            {
+                _ints[slot] = a = new int[Math.Max(length, a.Length * 2)];
+            }
+            else
+            {
+                Array.Clear(a, 0, length);
+            }
+
+            return a;
+        }
+
+        /// <summary>Scratch longs, at least <paramref name="length"/> of them, contents undefined.</summary>
+        internal long[] Longs(int length)
+        {
+            if (_longs.Length < length)
+            {
+                _longs = new long[Math.Max(length, _longs.Length * 2)];
+            }
+
+            return _longs;
+        }
 
         /// <summary>An empty span-id index for a tree of <paramref name="spans"/> spans (garbage once the tree is built).</summary>
         internal Dictionary<ulong, int> IndexFor(int spans)

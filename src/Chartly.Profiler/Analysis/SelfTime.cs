@@ -20,13 +20,15 @@ namespace Chartly.Profiler.Analysis
     public static class SelfTime
     {
         [MethodImpl(HotPath.Optimised)]
-        public static (Dictionary<string, long> Self, Dictionary<string, long> Counts, long Clipped, long Outside) Of(TraceTree tree, int rootIndex, RootWalkBuffers? buffers = null)
+        public static (LabelTotals Self, LabelTotals Counts, long Clipped, long Outside) Of(TraceTree tree, int rootIndex, RootWalkBuffers? buffers = null)
         {
             var spans = tree.Spans;
-            var self = new Dictionary<string, long>(StringComparer.Ordinal);
-            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-            long clipped = 0, outside = 0;
             buffers ??= new RootWalkBuffers();
+            var self = buffers.Self;
+            var counts = buffers.Counts;
+            self.Clear();
+            counts.Clear();
+            long clipped = 0, outside = 0;
             var todo = buffers.Spans;
             var intervals = buffers.Intervals;
             todo.Clear();
@@ -35,7 +37,7 @@ namespace Chartly.Profiler.Analysis
             {
                 var si = todo.Pop();
                 var s = spans[si];
-                Add(counts, s.Label, 1);
+                counts.Add(s.Label, 1);
                 intervals.Clear();
                 foreach (var ci in tree.ChildrenOf(si))
                 {
@@ -60,12 +62,13 @@ namespace Chartly.Profiler.Analysis
                     intervals.Add((Math.Max(c.StartUnixNano, s.StartUnixNano), Math.Min(c.EndUnixNano, s.EndUnixNano)));
                 }
 
-                Add(self, s.Label, s.DurationNanos - UnionLength(intervals));
+                self.Add(s.Label, s.DurationNanos - UnionLength(intervals));
             }
 
-            return (self, counts, clipped, outside);
+            return (self.ToTotals(), counts.ToTotals(), clipped, outside);
         }
 
+        [MethodImpl(HotPath.Optimised)]
         private static long UnionLength(List<(long Start, long End)> intervals)
         {
             if (intervals.Count == 0)
@@ -73,7 +76,11 @@ namespace Chartly.Profiler.Analysis
                 return 0;
             }
 
-            intervals.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
+            if (intervals.Count > 1)
+            {
+                intervals.Sort(ByStartThenEnd.Instance);
+            }
+
             long total = 0;
             var curStart = intervals[0].Start;
             var curEnd = intervals[0].End;
@@ -95,15 +102,11 @@ namespace Chartly.Profiler.Analysis
             return total + (curEnd - curStart);
         }
 
-        private static void Add(Dictionary<string, long> map, string key, long value)
+        private sealed class ByStartThenEnd : IComparer<(long Start, long End)>
         {
-            if (value == 0)
-            {
-                return;
-            }
+            public static readonly ByStartThenEnd Instance = new();
 
-            map.TryGetValue(key, out var v);
-            map[key] = v + value;
+            public int Compare((long Start, long End) a, (long Start, long End) b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End);
         }
     }
 }

@@ -104,6 +104,7 @@ namespace Chartly.Profiler.Analysis
         /// The roots of one loaded trace: candidates of the window that no other matching span
         /// encloses (a child repeating its run id is part of the run, not a second run).
         /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public static List<int> FindRoots(TraceTree tree, HashSet<ulong> inWindowSpanIds, TargetMatcher matcher)
         {
             var roots = new List<int>();

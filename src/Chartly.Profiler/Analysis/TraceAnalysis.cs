@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
+using Chartly.Profiler.Analysis.Signals;
 using Chartly.Profiler.Telemetry;
 
 namespace Chartly.Profiler.Analysis
@@ -26,20 +28,26 @@ namespace Chartly.Profiler.Analysis
         /// <summary>The target's roots in the trace, in span order, each walked.</summary>
         public List<RootAnalysis> Roots { get; }
 
-        /// <summary>One result per trace of <paramref name="traces"/>, in its order; null for a trace none of whose spans was found.</summary>
+        /// <summary>
+        /// One result per trace of <paramref name="traces"/>, in its order (null for a trace none of
+        /// whose spans was found), and the span evidence of every root in that order: each chunk
+        /// gathers its own while its trees are fresh in the core's cache, merged in chunk order.
+        /// </summary>
         public static TraceAnalysis?[] Run(
             List<KeyValuePair<TraceId, List<SpanRecord>>> traces,
             Dictionary<TraceId, HashSet<ulong>> inWindowIds,
             TargetMatcher matcher,
             DataQualityCounters quality,
             int maxParallelism,
-            CancellationToken cancellation)
+            CancellationToken cancellation,
+            out SpanEvidence evidence)
         {
             var results = new TraceAnalysis?[traces.Count];
             var chunks = Chunks(traces.Count, maxParallelism);
+            var parts = new SpanEvidence[chunks.Count];
             try
             {
-                Analyse(traces, inWindowIds, matcher, quality, maxParallelism, chunks, results, cancellation);
+                Analyse(traces, inWindowIds, matcher, quality, maxParallelism, chunks, results, parts, cancellation);
             }
             catch (AggregateException e) when (e.InnerExceptions.Count > 0)
             {
@@ -47,6 +55,7 @@ namespace Chartly.Profiler.Analysis
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
             }
 
+            evidence = SpanEvidence.Merge(parts.Where(p => p is not null));
             cancellation.ThrowIfCancellationRequested();
             return results;
         }
@@ -59,11 +68,13 @@ namespace Chartly.Profiler.Analysis
             int maxParallelism,
             List<(int From, int To)> chunks,
             TraceAnalysis?[] results,
+            SpanEvidence[] evidence,
             CancellationToken cancellation)
         {
-            Parallel.For(0, chunks.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallelism), CancellationToken = cancellation }, c =>
+            Parallel.For(0, chunks.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallelism), CancellationToken = cancellation }, [MethodImpl(HotPath.Optimised)] (c) =>
             {
                 var buffers = new RootWalkBuffers();
+                var gathered = evidence[c] = new SpanEvidence();
                 for (var i = chunks[c].From; i < chunks[c].To && !cancellation.IsCancellationRequested; i++)
                 {
                     var spans = traces[i].Value;
@@ -76,7 +87,11 @@ namespace Chartly.Profiler.Analysis
 
                     // The tree holds the spans now: the list goes, so a large target is not in memory twice.
                     traces[i] = new KeyValuePair<TraceId, List<SpanRecord>>(traces[i].Key, Empty);
-                    results[i] = Analyse(tree, inWindowIds[tree.TraceId], matcher, quality, buffers);
+                    var analysed = results[i] = Analyse(tree, inWindowIds[tree.TraceId], matcher, quality, buffers);
+                    foreach (var root in analysed.Roots)
+                    {
+                        gathered.AddRoot(root);
+                    }
                 }
             });
         }

@@ -67,11 +67,12 @@ namespace Chartly.Profiler.Analysis
         [MethodImpl(HotPath.Optimised)]
         internal static TraceTree Build(TraceId traceId, List<SpanRecord> input, RootWalkBuffers? buffers)
         {
+            buffers ??= new RootWalkBuffers();
             var sorted = input.ToArray();
-            Array.Sort(sorted, CompareSpans);
+            SortCanonical(sorted, buffers);
 
             // Duplicate span ids: keep the first in the canonical order, count the rest.
-            var index = buffers?.IndexFor(sorted.Length) ?? new Dictionary<ulong, int>(sorted.Length);
+            var index = buffers.IndexFor(sorted.Length);
             List<SpanRecord>? kept = null;
             var duplicates = 0;
             for (var i = 0; i < sorted.Length; i++)
@@ -94,10 +95,15 @@ namespace Chartly.Profiler.Analysis
             var parent = new int[n];
             var orphans = 0;
             var selfLoops = 0;
-            var childCount = new int[n + 1];
+            var hasConsumers = false;
+
+            // Counts and fill positions are scratch: only the parent, start and child arrays stay with the tree.
+            var childCount = buffers.Ints(0, n + 1);
             for (var i = 0; i < n; i++)
             {
-                var p = spans[i].ParentSpanId;
+                var s = spans[i];
+                hasConsumers |= s.Kind == SpanKind.Consumer;
+                var p = s.ParentSpanId;
                 if (p == 0)
                 {
                     parent[i] = -1;
@@ -122,7 +128,7 @@ namespace Chartly.Profiler.Analysis
                 }
             }
 
-            var cycles = selfLoops + BreakCycles(parent, childCount);
+            var cycles = selfLoops + BreakCycles(parent, childCount, buffers);
 
             var childStart = new int[n + 1];
             for (var i = 0; i < n; i++)
@@ -130,7 +136,7 @@ namespace Chartly.Profiler.Analysis
                 childStart[i + 1] = childStart[i] + childCount[i];
             }
 
-            var fill = new int[n];
+            var fill = buffers.Ints(1, n);
             var children = new int[childStart[n]];
             for (var i = 0; i < n; i++)
             {
@@ -141,31 +147,168 @@ namespace Chartly.Profiler.Analysis
                 }
             }
 
-            var byEnd = new EndDescending(spans);
+            EndDescending? byEnd = null;
             for (var i = 0; i < n; i++)
             {
                 var len = childStart[i + 1] - childStart[i];
-                if (len > 1)
+                if (len > SmallChildren)
                 {
-                    Array.Sort(children, childStart[i], len, byEnd);
+                    SortWideEndDescending(spans, children, childStart[i], len, buffers, ref byEnd);
+                }
+                else if (len > 1)
+                {
+                    InsertionSortEndDescending(spans, children, childStart[i], len);
                 }
             }
 
             return new TraceTree(traceId, spans, parent, childStart, children, duplicates, orphans, cycles)
             {
-                HasConsumers = Array.Exists(spans, s => s.Kind == SpanKind.Consumer),
+                HasConsumers = hasConsumers,
             };
+        }
+
+        /// <summary>Up to this many spans a trace is sorted by insertion.</summary>
+        private const int SmallTrace = 32;
+
+        /// <summary>Up to this many children an insertion sort beats the general sort (most spans have a handful).</summary>
+        private const int SmallChildren = 16;
+
+        /// <summary>
+        /// Sorts into <see cref="CompareSpans"/> order: by start alone first (a sort over plain
+        /// numbers, no comparer call per step), then each run of equal starts by the full order.
+        /// The full order decides every pair the start does not, so the result is the one a sort
+        /// by <see cref="CompareSpans"/> gives.
+        /// </summary>
+        [MethodImpl(HotPath.Optimised)]
+        private static void SortCanonical(SpanRecord[] spans, RootWalkBuffers buffers)
+        {
+            // One pass reads every span once: its start as the key, and whether the spans are in order already.
+            var n = spans.Length;
+            var starts = buffers.Longs(n);
+            var ordered = true;
+            for (var i = 0; i < n; i++)
+            {
+                starts[i] = spans[i].StartUnixNano;
+                if (ordered && i > 0 && starts[i] <= starts[i - 1])
+                {
+                    ordered = starts[i] == starts[i - 1] && CompareSpans(spans[i - 1], spans[i]) <= 0;
+                }
+            }
+
+            if (ordered)
+            {
+                return;
+            }
+
+            if (n <= SmallTrace)
+            {
+                // Most traces are a few dozen spans: an insertion sort on the keys beats the general sort's set-up.
+                for (var i = 1; i < n; i++)
+                {
+                    var key = starts[i];
+                    var span = spans[i];
+                    var j = i - 1;
+                    while (j >= 0 && (starts[j] > key || (starts[j] == key && CompareSpans(spans[j], span) > 0)))
+                    {
+                        starts[j + 1] = starts[j];
+                        spans[j + 1] = spans[j];
+                        j--;
+                    }
+
+                    starts[j + 1] = key;
+                    spans[j + 1] = span;
+                }
+
+                return;
+            }
+
+            Array.Sort(starts, spans, 0, n);
+            for (var i = 0; i < n;)
+            {
+                var j = i + 1;
+                while (j < n && starts[j] == starts[i])
+                {
+                    j++;
+                }
+
+                if (j - i > 1)
+                {
+                    Array.Sort(spans, i, j - i, CanonicalOrder.Instance);
+                }
+
+                i = j;
+            }
+        }
+
+        /// <summary>
+        /// A wide fan-out in <see cref="EndDescending"/> order: by end alone first (plain numbers,
+        /// latest first), then each run of equal ends by the full order, which decides every pair
+        /// the end does not.
+        /// </summary>
+        [MethodImpl(HotPath.Optimised)]
+        private static void SortWideEndDescending(SpanRecord[] spans, int[] children, int from, int count, RootWalkBuffers buffers, ref EndDescending? byEnd)
+        {
+            var keys = buffers.Longs(count);
+            for (var k = 0; k < count; k++)
+            {
+                // Bitwise complement: ascending order of ~end is descending order of end.
+                keys[k] = ~spans[children[from + k]].EndUnixNano;
+            }
+
+            var items = buffers.Ints(2, count);
+            Array.Copy(children, from, items, 0, count);
+            Array.Sort(keys, items, 0, count);
+            Array.Copy(items, 0, children, from, count);
+            for (var k = 0; k < count;)
+            {
+                var j = k + 1;
+                while (j < count && keys[j] == keys[k])
+                {
+                    j++;
+                }
+
+                if (j - k > SmallChildren)
+                {
+                    Array.Sort(children, from + k, j - k, byEnd ??= new EndDescending(spans));
+                }
+                else if (j - k > 1)
+                {
+                    InsertionSortEndDescending(spans, children, from + k, j - k);
+                }
+
+                k = j;
+            }
+        }
+
+        /// <summary>The same order as <see cref="EndDescending"/>, for the few children most spans have.</summary>
+        [MethodImpl(HotPath.Optimised)]
+        private static void InsertionSortEndDescending(SpanRecord[] spans, int[] children, int from, int count)
+        {
+            var end = from + count;
+            for (var i = from + 1; i < end; i++)
+            {
+                var x = children[i];
+                var j = i - 1;
+                while (j >= from && CompareEndDescending(spans, children[j], x) > 0)
+                {
+                    children[j + 1] = children[j];
+                    j--;
+                }
+
+                children[j + 1] = x;
+            }
         }
 
         /// <summary>
         /// Cuts every parent loop at one deterministic point so later walks terminate; returns how
         /// many spans sat on a loop.
         /// </summary>
-        private static int BreakCycles(int[] parent, int[] childCount)
+        private static int BreakCycles(int[] parent, int[] childCount, RootWalkBuffers buffers)
         {
             var n = parent.Length;
-            var state = new byte[n]; // 0 unvisited, 1 on the current path, 2 done
-            var path = new List<int>();
+            var state = buffers.Ints(2, n); // 0 unvisited, 1 on the current path, 2 done (slot 2 is free again once the search is over)
+            var path = buffers.Path;
+            path.Clear();
             var cycles = 0;
             for (var i = 0; i < n; i++)
             {
@@ -226,6 +369,13 @@ namespace Chartly.Profiler.Analysis
             c = b.StartUnixNano.CompareTo(a.StartUnixNano);
             if (c != 0) return c;
             return x.CompareTo(y);
+        }
+
+        private sealed class CanonicalOrder : IComparer<SpanRecord>
+        {
+            public static readonly CanonicalOrder Instance = new();
+
+            public int Compare(SpanRecord? x, SpanRecord? y) => CompareSpans(x!, y!);
         }
 
         private sealed class EndDescending : IComparer<int>

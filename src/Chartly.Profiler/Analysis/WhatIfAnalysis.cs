@@ -32,7 +32,7 @@ namespace Chartly.Profiler.Analysis
 
             // Roots are independent: each chunk sums its own, and the sums are integers added in
             // chunk order, so any number of cores gives the same bytes.
-            Parallel.For(0, chunks.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallelism) }, c =>
+            Parallel.For(0, chunks.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallelism) }, [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)] (c) =>
             {
                 var p = partials[c] = new Partial(top.Count);
                 var halfScratch = new WhatIfTimeline.Scratch();
@@ -178,6 +178,7 @@ namespace Chartly.Profiler.Analysis
         }
 
         /// <summary>The root at the nearest-rank median of the durations (ties by trace and span id), as summary.roots.p50_ms picks it.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public static RootAnalysis MedianRoot(IReadOnlyList<RootAnalysis> roots)
         {
             // Durations sorted as plain keys; the ids break ties only among the roots whose
@@ -253,8 +254,12 @@ namespace Chartly.Profiler.Analysis
                 Without = new Dictionary<string, long>[components];
                 for (var k = 0; k < components; k++)
                 {
-                    AtHalf[k] = new Dictionary<string, long>(StringComparer.Ordinal);
-                    Without[k] = new Dictionary<string, long>(StringComparer.Ordinal);
+                    // Keyed by the label string object, not its characters: the walks add a label
+                    // per section of every root, and labels are shared strings, so this is a pointer
+                    // hash instead of hashing the text millions of times. Two strings of one label
+                    // are two keys here, added into one when the chunks merge (by characters).
+                    AtHalf[k] = new Dictionary<string, long>(SameString.Instance);
+                    Without[k] = new Dictionary<string, long>(SameString.Instance);
                 }
             }
 
@@ -271,6 +276,15 @@ namespace Chartly.Profiler.Analysis
             public Dictionary<string, long>[] Without { get; }
         }
 
+        private sealed class SameString : IEqualityComparer<string>
+        {
+            public static SameString Instance { get; } = new();
+
+            public bool Equals(string? x, string? y) => ReferenceEquals(x, y);
+
+            public int GetHashCode(string obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
+        }
+
         /// <summary>Contiguous ranges of roots, a few per core so uneven roots balance out; fixed by the counts alone.</summary>
         private static List<(int From, int To)> Chunk(int count, int parallelism)
         {
@@ -282,6 +296,17 @@ namespace Chartly.Profiler.Analysis
             }
 
             return chunks;
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
+        private static void Add(Dictionary<string, long> into, LabelTotals from)
+        {
+            for (var i = 0; i < from.Count; i++)
+            {
+                var label = from.LabelAt(i);
+                into.TryGetValue(label, out var v);
+                into[label] = v + from.ValueAt(i);
+            }
         }
 
         private static void Add(Dictionary<string, long> into, Dictionary<string, long> from)

@@ -86,6 +86,9 @@ namespace Chartly.Profiler.Analysis
         internal sealed class Frame
         {
             public int Span;
+
+            /// <summary>Whether the span is of the component whose own time is scaled (decided once per frame, read per child).</summary>
+            public bool Scaled;
             public long OrigStart;
             public long OrigEnd;
             public long NewStart;
@@ -133,13 +136,13 @@ namespace Chartly.Profiler.Analysis
             var root = spans[analysis.RootIndex];
             var stack = scratch.Frames;
             stack.Clear();
-            stack.Push(Open(scratch, graph, analysis.RootIndex, root.StartUnixNano));
+            stack.Push(Open(scratch, graph, analysis.RootIndex, root.StartUnixNano, component, spans));
             long rootEnd = root.EndUnixNano;
             while (stack.Count > 0)
             {
                 var f = stack.Peek();
                 var own = spans[f.Span];
-                var scaled = string.Equals(own.Label, component, StringComparison.Ordinal);
+                var scaled = f.Scaled;
                 if (f.Next < f.End)
                 {
                     var ci = f.Children[f.Next++];
@@ -162,7 +165,7 @@ namespace Chartly.Profiler.Analysis
                         continue;
                     }
 
-                    stack.Push(Open(scratch, graph, ci, newStart));
+                    stack.Push(Open(scratch, graph, ci, newStart, component, spans));
                     continue;
                 }
 
@@ -195,6 +198,7 @@ namespace Chartly.Profiler.Analysis
         }
 
         /// <summary>A child of <paramref name="parent"/> has its new end: the parent's last child end, and a predecessor candidate for later siblings.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private static void Ended(Frame parent, int child, long origEnd, long newEnd)
         {
             parent.MaxChildOrigEnd = Math.Max(parent.MaxChildOrigEnd, origEnd);
@@ -210,6 +214,7 @@ namespace Chartly.Profiler.Analysis
         }
 
         /// <summary>Siblings that ended by <paramref name="bound"/> become predecessor candidates; the latest-ending one wins.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private static void TakeEnded(Frame f, long bound)
         {
             if (f.Many is not null)
@@ -268,11 +273,13 @@ namespace Chartly.Profiler.Analysis
         }
 
         /// <summary>A frame for a span over its recorded stretch, starting at <paramref name="newStart"/> on the new timeline.</summary>
-        private static Frame Open(Scratch scratch, BlockingGraph graph, int span, long newStart)
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
+        private static Frame Open(Scratch scratch, BlockingGraph graph, int span, long newStart, string component, SpanRecord[] spans)
         {
             var count = graph.ChildCount(span);
             var f = scratch.Free.Count > 0 ? scratch.Free.Pop() : new Frame();
             f.Span = span;
+            f.Scaled = string.Equals(spans[span].Label, component, StringComparison.Ordinal);
             f.OrigStart = graph.FrameStart[span];
             f.OrigEnd = graph.FrameEnd[span];
             f.NewStart = newStart;

@@ -1,6 +1,8 @@
 using System.Collections.Generic;
+using Chartly.Profiler.Analysis;
 using Chartly.Profiler.Analysis.Signals;
 using Chartly.Profiler.Metrics;
+using Chartly.Profiler.Telemetry;
 using Xunit;
 
 namespace Chartly.Profiler.Tests.Signals
@@ -35,6 +37,29 @@ namespace Chartly.Profiler.Tests.Signals
             list.Add((100, 200));
             Assert.Equal(10, set.TotalNanos(Pod));
             Assert.False(set.Overlaps(Pod, Gauge(150)));
+        }
+
+        [Fact]
+        public void TheTargetsWindowsAreTheUnionOfItsSpansNestedOrNot()
+        {
+            // Spans inside the last interval of their resource are not stored: the union must not notice.
+            var trace = new TraceId(3, 3);
+            var pod = new ResourceInfo("svc", "ns", "prod", "1", "svc-0", "app", "node-1");
+            var idle = new ResourceInfo("svc", "ns", "prod", "1", "svc-1", "app", "node-1");
+            SpanRecord S(ulong id, ulong parent, long start, long end, ResourceInfo r) =>
+                new(trace, id, parent, start, end, SpanKind.Internal, 0, r, "x" + id, TargetIdentity.None, 0, 0);
+            var tree = TraceTree.Build(trace, new List<SpanRecord>
+            {
+                S(1, 0, 0, 100, pod), S(2, 1, 10, 20, pod), S(3, 2, 12, 18, pod), S(4, 1, 50, 150, pod), S(5, 1, 60, 60, idle),
+                S(6, 1, 200, 260, pod), S(7, 6, 210, 220, pod), S(8, 1, 90, 120, pod), S(9, 1, 255, 300, pod),
+            });
+            var evidence = new SpanEvidence();
+            evidence.AddRoot(CriticalPath.Analyze(tree, 0, new DataQualityCounters()));
+            var windows = evidence.Windows();
+            var r = Assert.Single(windows.Resources);
+            Assert.Equal(150 + 100, windows.TotalNanos(r));
+            Assert.Equal(0, evidence.MinStartUnixNano);
+            Assert.Equal(300, evidence.MaxEndUnixNano);
         }
 
         private static MetricSample Gauge(long at) => new("container.cpu.utilization", Pod, at, 0, 1, "container.cpu.utilization");

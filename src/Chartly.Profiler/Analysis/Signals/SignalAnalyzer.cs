@@ -124,71 +124,44 @@ namespace Chartly.Profiler.Analysis.Signals
             return result;
         }
 
-        /// <summary>One pass over the critical sections: each top component's windows (per resource) and its CLIENT share.</summary>
+        /// <summary>
+        /// One pass over the critical sections: each top component's windows (per resource) and its
+        /// CLIENT share. The roots are summed in contiguous chunks (over the cores the evidence
+        /// allows) and the chunks merged in order: every list gets its intervals in the order one
+        /// pass gives, every resource its place in first-seen order, every sum is an integer.
+        /// </summary>
         private static (Dictionary<string, WindowSet> Windows, IReadOnlyDictionary<string, decimal> ClientShare) Sections(IReadOnlyList<RootAnalysis> roots, IReadOnlyList<string> top, SpanEvidence spans)
         {
             var slots = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var k = 0; k < top.Count; k++)
+            {
+                slots[top[k]] = k;
+            }
+
+            var chunks = RootChunks.Of(roots.Count, spans.MaxParallelism);
+            var partial = new SectionSums[chunks.Count];
+            RootChunks.Run(chunks, spans.MaxParallelism, (c, from, to) => partial[c] = SectionSums.Of(roots, from, to, top.Count, slots, spans));
+
             var intervals = new Dictionary<MetricResource, List<(long, long)>>[top.Count];
             var client = new long[top.Count];
             var all = new long[top.Count];
             for (var k = 0; k < top.Count; k++)
             {
-                slots[top[k]] = k;
                 intervals[k] = new Dictionary<MetricResource, List<(long, long)>>();
-            }
-
-            // Labels are shared strings and a walk's sections repeat them: the last label's answer
-            // is reused by reference before any hashing (millions of sections).
-            string? lastLabel = null;
-            var lastSlot = -1;
-            var lastListSlot = -1;
-            MetricResource? lastListResource = null;
-            List<(long, long)>? lastList = null;
-            foreach (var r in roots)
-            {
-                foreach (var s in r.Sections)
+                foreach (var p in partial)
                 {
-                    if (s.End <= s.Start)
+                    client[k] += p.Client[k];
+                    all[k] += p.All[k];
+                    foreach (var kv in p.Intervals[k])
                     {
-                        continue;
-                    }
-
-                    if (!ReferenceEquals(s.Span.Label, lastLabel))
-                    {
-                        lastLabel = s.Span.Label;
-                        lastSlot = slots.TryGetValue(lastLabel, out var found) ? found : -1;
-                    }
-
-                    var k = lastSlot;
-                    if (k < 0)
-                    {
-                        continue;
-                    }
-
-                    // A message waiting in a queue is the consumer's time on the path, but its
-                    // container was not working on it: its resource samples do not describe that time.
-                    all[k] += s.End - s.Start;
-                    if (s.Queued)
-                    {
-                        continue;
-                    }
-
-                    var resource = spans.ResourceOf(s.Span);
-                    if (k != lastListSlot || !ReferenceEquals(resource, lastListResource))
-                    {
-                        if (!intervals[k].TryGetValue(resource, out lastList))
+                        if (intervals[k].TryGetValue(kv.Key, out var list))
                         {
-                            intervals[k][resource] = lastList = new List<(long, long)>();
+                            list.AddRange(kv.Value);
                         }
-
-                        lastListSlot = k;
-                        lastListResource = resource;
-                    }
-
-                    lastList!.Add((s.Start, s.End));
-                    if (s.Span.Kind == SpanKind.Client)
-                    {
-                        client[k] += s.End - s.Start;
+                        else
+                        {
+                            intervals[k][kv.Key] = kv.Value;
+                        }
                     }
                 }
             }
@@ -458,6 +431,122 @@ namespace Chartly.Profiler.Analysis.Signals
 
                 _matches[(metric, spanResource)] = list;
                 return list;
+            }
+        }
+
+        /// <summary>The critical sections of a contiguous range of roots, summed per top component.</summary>
+        private sealed class SectionSums
+        {
+            private SectionSums(int components)
+            {
+                Intervals = new Dictionary<MetricResource, List<(long, long)>>[components];
+                Client = new long[components];
+                All = new long[components];
+                for (var k = 0; k < components; k++)
+                {
+                    Intervals[k] = new Dictionary<MetricResource, List<(long, long)>>();
+                }
+            }
+
+            public Dictionary<MetricResource, List<(long, long)>>[] Intervals { get; }
+
+            public long[] Client { get; }
+
+            public long[] All { get; }
+
+            [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
+            public static SectionSums Of(IReadOnlyList<RootAnalysis> roots, int from, int to, int components, Dictionary<string, int> slots, SpanEvidence spans)
+            {
+                var sums = new SectionSums(components);
+                var intervals = sums.Intervals;
+                var client = sums.Client;
+                var all = sums.All;
+
+                // Labels are shared strings and a walk's sections repeat them: the last label's answer
+                // is reused by reference before any hashing (millions of sections). Resources likewise.
+                string? lastLabel = null;
+                var lastSlot = -1;
+                ResourceInfo? lastInfo = null;
+                MetricResource? resource = null;
+                var lastListSlot = -1;
+                MetricResource? lastListResource = null;
+                List<(long, long)>? lastList = null;
+
+                // Sections alternate between resources (a service, its database, the service again):
+                // each resource and each component's list is looked up by identity before by value.
+                var resources = new Dictionary<ResourceInfo, MetricResource>(SameObject<ResourceInfo>.Instance);
+                var lists = new Dictionary<MetricResource, List<(long, long)>>[components];
+                for (var k = 0; k < components; k++)
+                {
+                    lists[k] = new Dictionary<MetricResource, List<(long, long)>>(SameObject<MetricResource>.Instance);
+                }
+
+                for (var i = from; i < to; i++)
+                {
+                    var sections = roots[i].Sections;
+                    for (var j = 0; j < sections.Count; j++)
+                    {
+                        var s = sections[j];
+                        if (s.End <= s.Start)
+                        {
+                            continue;
+                        }
+
+                        var span = s.Span;
+                        if (!ReferenceEquals(span.Label, lastLabel))
+                        {
+                            lastLabel = span.Label;
+                            lastSlot = slots.TryGetValue(lastLabel, out var found) ? found : -1;
+                        }
+
+                        var k = lastSlot;
+                        if (k < 0)
+                        {
+                            continue;
+                        }
+
+                        // A message waiting in a queue is the consumer's time on the path, but its
+                        // container was not working on it: its resource samples do not describe that time.
+                        all[k] += s.End - s.Start;
+                        if (s.Queued)
+                        {
+                            continue;
+                        }
+
+                        if (!ReferenceEquals(span.Resource, lastInfo))
+                        {
+                            lastInfo = span.Resource;
+                            if (!resources.TryGetValue(lastInfo, out resource))
+                            {
+                                resources[lastInfo] = resource = spans.KnownResourceOf(lastInfo);
+                            }
+                        }
+
+                        if (k != lastListSlot || !ReferenceEquals(resource, lastListResource))
+                        {
+                            if (!lists[k].TryGetValue(resource!, out lastList))
+                            {
+                                if (!intervals[k].TryGetValue(resource!, out lastList))
+                                {
+                                    intervals[k][resource!] = lastList = new List<(long, long)>();
+                                }
+
+                                lists[k][resource!] = lastList;
+                            }
+
+                            lastListSlot = k;
+                            lastListResource = resource;
+                        }
+
+                        lastList!.Add((s.Start, s.End));
+                        if (span.Kind == SpanKind.Client)
+                        {
+                            client[k] += s.End - s.Start;
+                        }
+                    }
+                }
+
+                return sums;
             }
         }
 

@@ -95,7 +95,7 @@ namespace Chartly.Profiler.Analysis.Signals
             MetricReadStats stats,
             long metricRecords)
         {
-            var (breakdown, totalMs) = ProfileBuilder.Breakdown(request, roots);
+            var (breakdown, totalMs) = ProfileBuilder.Breakdown(request, roots, spans.MaxParallelism);
             var report = SignalAnalyzer.Analyze(new SignalInputs(request.IncludeMetrics, request.Precision == Precision.Seconds, breakdown, totalMs, roots, spans, samples));
             var dominant = report.TopComponents.Count > 0 ? report.TopComponents[0] : null;
             var verdict = BottleneckClassifier.Classify(dominant, report, spans);

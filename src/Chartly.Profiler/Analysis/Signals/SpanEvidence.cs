@@ -38,6 +38,26 @@ namespace Chartly.Profiler.Analysis.Signals
 
         /// <summary>The part of each wait in <see cref="QueueWaits"/> the target waited through on its critical path (same order).</summary>
         public List<long> QueueWaitsOnPath { get; } = new();
+
+        /// <summary>
+        /// Adds the evidence of later roots (<paramref name="later"/>) to <paramref name="into"/>:
+        /// every field above must be here, or evidence gathered on several cores would differ from one.
+        /// </summary>
+        internal static void AddTo(LabelEvidence into, LabelEvidence later)
+        {
+            into.HttpSpans += later.HttpSpans;
+            into.Http429 += later.Http429;
+            into.Http429Nanos += later.Http429Nanos;
+            into.Http429MaxNanos = Math.Max(into.Http429MaxNanos, later.Http429MaxNanos);
+            into.Http429OnPathNanos += later.Http429OnPathNanos;
+            into.Http429OnPathMaxNanos = Math.Max(into.Http429OnPathMaxNanos, later.Http429OnPathMaxNanos);
+            into.Http429OnPath += later.Http429OnPath;
+            into.Resends += later.Resends;
+            into.MaxResendCount = Math.Max(into.MaxResendCount, later.MaxResendCount);
+            into.ResendSpans += later.ResendSpans;
+            into.QueueWaits.AddRange(later.QueueWaits);
+            into.QueueWaitsOnPath.AddRange(later.QueueWaitsOnPath);
+        }
     }
 
     /// <summary>
@@ -77,7 +97,72 @@ namespace Chartly.Profiler.Analysis.Signals
 
         public LabelEvidence? For(string label) => _labels.TryGetValue(label, out var e) ? e : null;
 
+        /// <summary>
+        /// The cores the stages that read this evidence may spread their sums over (the profile's
+        /// max-parallelism, set by the engine); 1 unless set. Their results do not depend on it.
+        /// </summary>
+        internal int MaxParallelism { get; set; } = 1;
+
+        /// <summary>
+        /// <see cref="ResourceOf"/> for readers on several threads at once: it only looks up (every
+        /// span of an added root's subtree has its resource here already) and caches nothing.
+        /// </summary>
+        internal MetricResource KnownResourceOf(ResourceInfo resource) =>
+            _resources.TryGetValue(resource, out var r) ? r : MetricResource.FromSpan(resource);
+
+        /// <summary>
+        /// The evidence of consecutive runs of roots, each gathered on its own (on its own core),
+        /// as one: what adding their roots one after another gives. Lists keep the parts' order,
+        /// keys their first-seen order, counts are summed and maxima taken.
+        /// </summary>
+        internal static SpanEvidence Merge(IEnumerable<SpanEvidence> parts)
+        {
+            var all = new SpanEvidence();
+            foreach (var p in parts)
+            {
+                all.RootNanos += p.RootNanos;
+                all.Roots += p.Roots;
+                all.MinStartUnixNano = Math.Min(all.MinStartUnixNano, p.MinStartUnixNano);
+                all.MaxEndUnixNano = Math.Max(all.MaxEndUnixNano, p.MaxEndUnixNano);
+                foreach (var kv in p._resources)
+                {
+                    if (!all._resources.ContainsKey(kv.Key))
+                    {
+                        all._resources[kv.Key] = kv.Value;
+                    }
+                }
+
+                foreach (var kv in p._intervals)
+                {
+                    if (all._intervals.TryGetValue(kv.Key, out var list))
+                    {
+                        list.AddRange(kv.Value);
+                    }
+                    else
+                    {
+                        all._intervals[kv.Key] = kv.Value;
+                    }
+                }
+
+                LabelEvidence.AddTo(all.Target, p.Target);
+                foreach (var kv in p._labels)
+                {
+                    if (all._labels.TryGetValue(kv.Key, out var e))
+                    {
+                        LabelEvidence.AddTo(e, kv.Value);
+                    }
+                    else
+                    {
+                        all._labels[kv.Key] = kv.Value;
+                    }
+                }
+            }
+
+            return all;
+        }
+
         /// <summary>Adds one target root and its whole subtree, asynchronous consumers included.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public void AddRoot(RootAnalysis analysis)
         {
             var tree = analysis.Tree;
@@ -143,6 +228,7 @@ namespace Chartly.Profiler.Analysis.Signals
             return r;
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private void AddInterval(SpanRecord s)
         {
             var r = ResourceOf(s);
@@ -158,10 +244,22 @@ namespace Chartly.Profiler.Analysis.Signals
             }
 
             var list = _lastIntervals;
-
-            list.Add((s.StartUnixNano, s.EndUnixNano));
             MinStartUnixNano = Math.Min(MinStartUnixNano, s.StartUnixNano);
             MaxEndUnixNano = Math.Max(MaxEndUnixNano, s.EndUnixNano);
+
+            // The windows are the union of these intervals and nothing else: a span inside the last
+            // interval of its resource adds nothing to it. Most of a subtree's spans lie inside their
+            // parent's, so most of a large target's million intervals are never stored.
+            if (list.Count > 0)
+            {
+                var last = list[list.Count - 1];
+                if (s.StartUnixNano >= last.Start && s.EndUnixNano <= last.End)
+                {
+                    return;
+                }
+            }
+
+            list.Add((s.StartUnixNano, s.EndUnixNano));
         }
 
         private void AddHttp(TraceTree tree, int index, int parent, string? parentLabel, PathLookup onPath)

@@ -1,0 +1,20 @@
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+
+namespace Chartly.Profiler.Analysis
+{
+    /// <summary>
+    /// Keys compared by identity: a cache in front of a lookup by value for objects the readers
+    /// intern (resources, labels), so a hot loop pays a pointer hash instead of hashing a record
+    /// of strings each time. Never the only map: two equal objects are two keys here.
+    /// </summary>
+    internal sealed class SameObject<T> : IEqualityComparer<T>
+        where T : class
+    {
+        public static SameObject<T> Instance { get; } = new();
+
+        public bool Equals(T? x, T? y) => ReferenceEquals(x, y);
+
+        public int GetHashCode(T obj) => RuntimeHelpers.GetHashCode(obj);
+    }
+}
