@@ -195,6 +195,7 @@ namespace Chartly.Profiler.Bench
             }
 
             using var gcLog = Array.IndexOf(a, "--gc-log") >= 0 ? new GcLog(sw) : null;
+            using var jitLog = Array.IndexOf(a, "--jit-log") >= 0 ? new JitLog(sw) : null;
             var roots = new List<RootAnalysis>();
             var engine = new ProfileEngine { Verbose = Stage, RootAnalysed = (_, _, r) => roots.Add(r) };
             var p = engine.Run(request, Configuration.ConfigLoader.Load(a[1]));
@@ -203,7 +204,7 @@ namespace Chartly.Profiler.Bench
             Stage("(totals)");
             var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(json)));
             process.Refresh();
-            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,8:n0} ms  cpu {1,6:n0} ms  done: roots={2} total_ms={3} bytes={4} sha256={5} peak_ws_mb={6:0} gcs={7}/{8}/{9}", sw.ElapsedMilliseconds, (process.TotalProcessorTime - startCpu).TotalMilliseconds, p.Summary.Roots.Count, p.Summary.TotalDurationMs, json.Length, hash, process.PeakWorkingSet64 / 1e6, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)));
+            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,8:n0} ms  cpu {1,6:n0} ms  done: roots={2} total_ms={3} bytes={4} sha256={5} peak_ws_mb={6:0} gcs={7}/{8}/{9} jit={10:n0} ms/{11:n0} methods", sw.ElapsedMilliseconds, (process.TotalProcessorTime - startCpu).TotalMilliseconds, p.Summary.Roots.Count, p.Summary.TotalDurationMs, json.Length, hash, process.PeakWorkingSet64 / 1e6, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds, System.Runtime.JitInfo.GetCompiledMethodCount()));
             if (Array.IndexOf(a, "--parts") >= 0)
             {
                 // Parts of the stages above, timed again on their own (after the totals above).
@@ -266,6 +267,74 @@ namespace Chartly.Profiler.Bench
         {
             var s = values.OrderBy(v => v).ToList();
             return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
+        }
+
+        /// <summary>
+        /// For --jit-log: the methods compiled more than once (promoted from a first tier: hot, and
+        /// run in slower code until then), with the time of their last compilation.
+        /// </summary>
+        private sealed class JitLog : System.Diagnostics.Tracing.EventListener
+        {
+            private readonly DateTime _start;
+            private readonly Dictionary<string, (int Count, double LastMs)> _loads = new(StringComparer.Ordinal);
+            private readonly Dictionary<ulong, DateTime> _started = new();
+            private readonly Dictionary<string, double> _costs = new(StringComparer.Ordinal);
+
+            // The events' own time stamps: the listener receives them in batches, late.
+            public JitLog(Stopwatch clock) => _start = DateTime.UtcNow - clock.Elapsed;
+
+            protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource source)
+            {
+                if (source.Name == "Microsoft-Windows-DotNETRuntime")
+                {
+                    EnableEvents(source, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)0x10);
+                }
+            }
+
+            protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs e)
+            {
+                if (e.EventName is not null && e.EventName.StartsWith("MethodJittingStarted", StringComparison.Ordinal) && e.Payload is { } started)
+                {
+                    lock (_loads)
+                    {
+                        _started[(ulong)started[0]!] = e.TimeStamp;
+                    }
+                }
+
+                if (e.EventName is not null && e.EventName.StartsWith("MethodLoadVerbose", StringComparison.Ordinal) && e.Payload is { } p)
+                {
+                    var name = e.PayloadNames!.IndexOf("MethodNamespace") is var ns and >= 0 ? p[ns] + "." + p[e.PayloadNames.IndexOf("MethodName")] : "?";
+                    lock (_loads)
+                    {
+                        _loads.TryGetValue(name, out var v);
+                        _loads[name] = (v.Count + 1, (e.TimeStamp.ToUniversalTime() - _start).TotalMilliseconds);
+                        if (_started.Remove((ulong)p[0]!, out var t0))
+                        {
+                            var ms = (e.TimeStamp - t0).TotalMilliseconds;
+                            _costs.TryGetValue(name, out var c);
+                            _costs[name] = c + ms;
+                        }
+                    }
+                }
+            }
+
+            public override void Dispose()
+            {
+                base.Dispose();
+                lock (_loads)
+                {
+                    Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "jit time by method (ms), {0:n0} ms in all:", _costs.Values.Sum()));
+                    foreach (var kv in _costs.OrderByDescending(kv => kv.Value).Take(40))
+                    {
+                        Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "jit-cost {0,8:n1} ms  {1}", kv.Value, kv.Key));
+                    }
+
+                    foreach (var kv in _loads.Where(kv => kv.Value.Count > 1 || kv.Key.Contains("TraceId", StringComparison.Ordinal)).OrderBy(kv => kv.Value.LastMs))
+                    {
+                        Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "jit {0,8:n0} ms  x{1}  {2}", kv.Value.LastMs, kv.Value.Count, kv.Key));
+                    }
+                }
+            }
         }
 
         /// <summary>Each collection as the runtime reports it (generation, reason, type, pause), for --gc-log.</summary>

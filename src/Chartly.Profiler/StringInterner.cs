@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 
 namespace Chartly.Profiler
 {
@@ -14,6 +15,7 @@ namespace Chartly.Profiler
 
         public StringInterner(int max) => _max = max;
 
+        [MethodImpl(HotPath.Optimised)]
         public string? Intern(string? s)
         {
             if (s is null)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -37,6 +38,7 @@ namespace Chartly.Profiler.Analysis
         /// <summary>Base64 that may hide <c>user:password</c> (Basic credentials without their scheme).</summary>
         private static readonly Regex Base64 = new(@"(?<![A-Za-z0-9+/=.\-_])[A-Za-z0-9+/]{6,1024}={0,2}(?![A-Za-z0-9+/=.\-_])", Options);
 
+        [MethodImpl(HotPath.Optimised)]
         public static string Redact(string raw)
         {
             // Most names hold none of these shapes, and a name with a fresh id in it misses every
@@ -73,6 +75,7 @@ namespace Chartly.Profiler.Analysis
         /// test is something every match must contain. The case-insensitive rules are pre-checked
         /// on ASCII text only (their regex also folds e.g. the Kelvin sign to 'k'): other text runs them.
         /// </summary>
+        [MethodImpl(HotPath.Optimised)]
         private static bool CouldMatch(int rule, string text, bool ascii)
         {
             switch (rule)
@@ -102,6 +105,7 @@ namespace Chartly.Profiler.Analysis
 
         private const string OneTimeFirstLetters = "rpvecaiumlot";
 
+        [MethodImpl(HotPath.Optimised)]
         private static bool SlashBeforeOneTimeWord(string text)
         {
             for (var i = text.IndexOf('/'); i >= 0; i = text.IndexOf('/', i + 1))
@@ -130,6 +134,7 @@ namespace Chartly.Profiler.Analysis
         /// none of those (shorter runs and other paddings fail the look-arounds). Only if one of them
         /// hides a pair does the replacement change anything.
         /// </summary>
+        [MethodImpl(HotPath.Optimised)]
         private static bool AnyBase64HidesAPair(string text)
         {
             var i = 0;
@@ -171,6 +176,7 @@ namespace Chartly.Profiler.Analysis
         /// array: most candidates are paths ("/api/items/96403") whose bytes are not printable
         /// text with a colon. True means only "decode and look" (the caller then does).
         /// </summary>
+        [MethodImpl(HotPath.Optimised)]
         private static bool MayHideAPair(string text, int start, int length)
         {
             if (length % 4 != 0)
@@ -207,6 +213,7 @@ namespace Chartly.Profiler.Analysis
 
         private static bool IsAwsKeyChar(char c) => IsBase64Char(c);
 
+        [MethodImpl(HotPath.Optimised)]
         private static bool IsAscii(string text)
         {
             foreach (var c in text)
@@ -220,6 +227,7 @@ namespace Chartly.Profiler.Analysis
             return true;
         }
 
+        [MethodImpl(HotPath.Optimised)]
         private static int LongestBase64Run(string text)
         {
             int best = 0, run = 0;
@@ -232,6 +240,7 @@ namespace Chartly.Profiler.Analysis
             return best;
         }
 
+        [MethodImpl(HotPath.Optimised)]
         private static int Count(string text, char c)
         {
             var n = 0;

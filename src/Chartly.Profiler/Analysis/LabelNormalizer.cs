@@ -30,9 +30,18 @@ namespace Chartly.Profiler.Analysis
             "hash", "hashing", "store", "cache", "endpoint", "service", "handler", "flow", "provider", "manager", "client",
         };
 
+        /// <summary>Entries of the by-reference cache in front of <see cref="_cache"/> (a power of two).</summary>
+        private const int RecentEntries = 256;
+
         private readonly Dictionary<string, string> _cache = new(StringComparer.Ordinal);
         private readonly Dictionary<string, string> _labels = new(StringComparer.Ordinal);
 
+        // A reader hands the same string object for a name it met before (its decoded-once cache),
+        // so most spans' names are found here by reference, without hashing their characters.
+        private readonly string?[] _recentNames = new string?[RecentEntries];
+        private readonly string[] _recentLabels = new string[RecentEntries];
+
+        [MethodImpl(HotPath.Optimised)]
         public string Normalize(string? raw)
         {
             if (raw is null || raw.Length == 0)
@@ -40,11 +49,25 @@ namespace Chartly.Profiler.Analysis
                 return Unnamed;
             }
 
-            if (_cache.TryGetValue(raw, out var cached))
+            var recent = RuntimeHelpers.GetHashCode(raw) & (RecentEntries - 1);
+            if (ReferenceEquals(_recentNames[recent], raw))
             {
-                return cached;
+                return _recentLabels[recent];
             }
 
+            if (!_cache.TryGetValue(raw, out var label))
+            {
+                label = Label(raw);
+            }
+
+            _recentNames[recent] = raw;
+            _recentLabels[recent] = label;
+            return label;
+        }
+
+        /// <summary>A name the caches missed: its label, shared with the names of the same label, and remembered.</summary>
+        private string Label(string raw)
+        {
             var label = NormalizeUncached(raw);
 
             // Names with a fresh id in each ("GET /items/96403") miss the cache but share a label:
@@ -194,6 +217,7 @@ namespace Chartly.Profiler.Analysis
 
         private static bool IsSecretName(ReadOnlySpan<char> token) => EqualsAnyIgnoringCase(token, SecretNames);
 
+        [MethodImpl(HotPath.Optimised)]
         private static bool EqualsAnyIgnoringCase(ReadOnlySpan<char> token, string[] words)
         {
             foreach (var w in words)
@@ -208,6 +232,7 @@ namespace Chartly.Profiler.Analysis
             return false;
         }
 
+        [MethodImpl(HotPath.Optimised)]
         private static bool FollowedByValue(string raw, int i)
         {
             if (i >= raw.Length || raw[i] != ' ')
@@ -250,6 +275,7 @@ namespace Chartly.Profiler.Analysis
         /// space, ';', '&amp;', ',' or closing bracket, or with <paramref name="untilSegmentEnd"/> up to the next
         /// ';', '&amp;' or ','. A quoted value is left to the quote rule. Returns where reading goes on.
         /// </summary>
+        [MethodImpl(HotPath.Optimised)]
         private static int RedactValue(string raw, int i, LabelText sb, bool untilSegmentEnd)
         {
             var spaced = false;
@@ -312,6 +338,7 @@ namespace Chartly.Profiler.Analysis
         private static bool IsSeparatorAnyChar(char c) =>
             c == '/' || c == ' ' || c == '&' || c == '=' || c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '[' || c == ']' || c == '{' || c == '}' || c == '|' || char.IsWhiteSpace(c) || char.IsControl(c) || Sanitize.IsInvisible(c);
 
+        [MethodImpl(HotPath.Optimised)]
         private static void AppendToken(LabelText sb, ReadOnlySpan<char> token)
         {
             var at = token.IndexOf('@');
@@ -367,6 +394,7 @@ namespace Chartly.Profiler.Analysis
             }
         }
 
+        [MethodImpl(HotPath.Optimised)]
         private static bool IsNumberLike(ReadOnlySpan<char> t)
         {
             if (t.Length == 0 || !char.IsDigit(t[0]))
@@ -385,6 +413,7 @@ namespace Chartly.Profiler.Analysis
             return true;
         }
 
+        [MethodImpl(HotPath.Optimised)]
         private static bool IsHexId(ReadOnlySpan<char> t)
         {
             if (t.Length < 4)
@@ -412,6 +441,7 @@ namespace Chartly.Profiler.Analysis
             return digit && (letter || t.Length >= 8);
         }
 
+        [MethodImpl(HotPath.Optimised)]
         private static bool IsGuid(ReadOnlySpan<char> t)
         {
             if (t.Length != 36 && t.Length != 38)
@@ -447,6 +477,7 @@ namespace Chartly.Profiler.Analysis
             return min;
         }
 
+        [MethodImpl(HotPath.Optimised)]
         private static bool IsTokenLike(ReadOnlySpan<char> t)
         {
             if (t.Length >= MinPrefixedToken)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 
 namespace Chartly.Profiler.Analysis
@@ -30,6 +31,7 @@ namespace Chartly.Profiler.Analysis
             return t;
         }
 
+        [MethodImpl(HotPath.Optimised)]
         public void Append(char c)
         {
             if (Length == _chars.Length)
@@ -42,6 +44,7 @@ namespace Chartly.Profiler.Analysis
 
         public void Append(string s) => Append(s.AsSpan());
 
+        [MethodImpl(HotPath.Optimised)]
         public void Append(ReadOnlySpan<char> s)
         {
             if (Length + s.Length > _chars.Length)
@@ -57,6 +60,7 @@ namespace Chartly.Profiler.Analysis
         /// The label: runs of spaces as one, none leading or trailing, cut to <paramref name="max"/>
         /// characters and "..." after a cut; <paramref name="empty"/> when nothing is left.
         /// </summary>
+        [MethodImpl(HotPath.Optimised)]
         public string ToLabel(int max, string empty)
         {
             var w = 0;

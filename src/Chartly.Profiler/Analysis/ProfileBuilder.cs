@@ -6,6 +6,7 @@ using Chartly.Profiler.Analysis.Signals;
 using Chartly.Profiler.Model;
 using Chartly.Profiler.Targets;
 using Chartly.Profiler.Telemetry;
+using System.Runtime.CompilerServices;
 
 namespace Chartly.Profiler.Analysis
 {
@@ -184,6 +185,7 @@ namespace Chartly.Profiler.Analysis
         }
 
         /// <summary>Keeps every k-th value of an ascending list (the first and last always), so the shape survives.</summary>
+        [MethodImpl(HotPath.Optimised)]
         public static IReadOnlyList<long> Thin(IReadOnlyList<long> ascending, int max)
         {
             if (ascending.Count <= max)

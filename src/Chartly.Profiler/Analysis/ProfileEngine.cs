@@ -9,6 +9,7 @@ using Chartly.Profiler.Model;
 using Chartly.Profiler.Sources.Otlp;
 using Chartly.Profiler.Targets;
 using Chartly.Profiler.Telemetry;
+using System.Runtime.CompilerServices;
 
 namespace Chartly.Profiler.Analysis
 {
@@ -182,16 +183,13 @@ namespace Chartly.Profiler.Analysis
         }
 
         /// <summary>Stage 2: every span of the selected roots' traces, by trace, in trace-id order.</summary>
+        [MethodImpl(HotPath.Optimised)]
         private List<KeyValuePair<TraceId, List<SpanRecord>>> LoadTraces(List<ITraceSource> sources, IReadOnlyList<SpanRecord> inWindow, ProfileRequest request, DataQualityCounters quality, CancellationToken cancellation)
         {
             // The traces sorted once and numbered: a hash lookup per span finds its trace's slot, and
             // the slots are already in trace-id order (a service target brings millions of spans).
             var traceIds = SelectedTraces(inWindow);
-            var slots = new Dictionary<TraceId, int>(traceIds.Length);
-            for (var i = 0; i < traceIds.Length; i++)
-            {
-                slots[traceIds[i]] = i;
-            }
+            var slots = new TraceIdTable(traceIds);
 
             var loaded = new List<IReadOnlyList<SpanRecord>>(sources.Count);
             foreach (var s in sources)
@@ -209,7 +207,7 @@ namespace Chartly.Profiler.Analysis
                 var slotOf = new int[spans.Count];
                 for (var i = 0; i < spans.Count; i++)
                 {
-                    var slot = slots.TryGetValue(spans[i].TraceId, out var found) ? found : -1;
+                    var slot = slots.SlotOf(spans[i].TraceId);
                     slotOf[i] = slot;
                     if (slot >= 0)
                     {
@@ -243,21 +241,22 @@ namespace Chartly.Profiler.Analysis
         }
 
         /// <summary>The distinct traces of the selected roots, in trace-id order.</summary>
+        [MethodImpl(HotPath.Optimised)]
         private static TraceId[] SelectedTraces(IReadOnlyList<SpanRecord> inWindow)
         {
-            var distinct = new HashSet<TraceId>();
-            foreach (var c in inWindow)
+            var all = new TraceId[inWindow.Count];
+            for (var i = 0; i < all.Length; i++)
             {
-                distinct.Add(c.TraceId);
+                all[i] = inWindow[i].TraceId;
             }
 
-            var ids = new TraceId[distinct.Count];
-            distinct.CopyTo(ids);
+            var ids = new TraceIdTable(all).Ids();
             Array.Sort(ids);
             return ids;
         }
 
         /// <summary>Stage 3: each trace's tree, the roots in it, each root's critical path and span evidence.</summary>
+        [MethodImpl(HotPath.Optimised)]
         private (List<RootAnalysis> Roots, SpanEvidence Evidence, long SpansSelected) AnalyseRoots(
             List<KeyValuePair<TraceId, List<SpanRecord>>> byTrace,
             IReadOnlyList<SpanRecord> inWindow,
@@ -266,15 +265,13 @@ namespace Chartly.Profiler.Analysis
             int maxParallelism,
             CancellationToken cancellation)
         {
-            var inWindowIds = new Dictionary<TraceId, HashSet<ulong>>();
+            // Each trace's in-window root candidates, by the trace's position in byTrace.
+            var slots = new TraceIdTable(byTrace.Select(t => t.Key));
+            var inWindowIds = new HashSet<ulong>[byTrace.Count];
             foreach (var c in inWindow)
             {
-                if (!inWindowIds.TryGetValue(c.TraceId, out var set))
-                {
-                    inWindowIds[c.TraceId] = set = new HashSet<ulong>();
-                }
-
-                set.Add(c.SpanId);
+                var slot = slots.SlotOf(c.TraceId);
+                (inWindowIds[slot] ??= new HashSet<ulong>()).Add(c.SpanId);
             }
 
             var analysed = TraceAnalysis.Run(byTrace, inWindowIds, matcher, quality, maxParallelism, cancellation, out var evidence);

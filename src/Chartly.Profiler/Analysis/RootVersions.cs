@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using Chartly.Profiler.Model;
+using System.Runtime.CompilerServices;
 
 namespace Chartly.Profiler.Analysis
 {
@@ -56,6 +57,7 @@ namespace Chartly.Profiler.Analysis
         }
 
         /// <summary>Every root's duration in the profile's unit, ascending.</summary>
+        [MethodImpl(HotPath.Optimised)]
         public static List<long> AscendingMs(IReadOnlyList<RootAnalysis> roots, bool seconds)
         {
             var ms = new long[roots.Count];

@@ -35,7 +35,7 @@ namespace Chartly.Profiler.Analysis
         /// </summary>
         public static TraceAnalysis?[] Run(
             List<KeyValuePair<TraceId, List<SpanRecord>>> traces,
-            Dictionary<TraceId, HashSet<ulong>> inWindowIds,
+            IReadOnlyList<HashSet<ulong>> inWindowIds, // by the trace's position in traces
             TargetMatcher matcher,
             DataQualityCounters quality,
             int maxParallelism,
@@ -62,7 +62,7 @@ namespace Chartly.Profiler.Analysis
 
         private static void Analyse(
             List<KeyValuePair<TraceId, List<SpanRecord>>> traces,
-            Dictionary<TraceId, HashSet<ulong>> inWindowIds,
+            IReadOnlyList<HashSet<ulong>> inWindowIds, // by the trace's position in traces
             TargetMatcher matcher,
             DataQualityCounters quality,
             int maxParallelism,
@@ -87,7 +87,7 @@ namespace Chartly.Profiler.Analysis
 
                     // The tree holds the spans now: the list goes, so a large target is not in memory twice.
                     traces[i] = new KeyValuePair<TraceId, List<SpanRecord>>(traces[i].Key, Empty);
-                    var analysed = results[i] = Analyse(tree, inWindowIds[tree.TraceId], matcher, quality, buffers);
+                    var analysed = results[i] = Analyse(tree, inWindowIds[i], matcher, quality, buffers);
                     foreach (var root in analysed.Roots)
                     {
                         gathered.AddRoot(root);

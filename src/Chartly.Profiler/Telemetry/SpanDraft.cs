@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Chartly.Profiler.Telemetry
 {
     /// <summary>How much of a span a sink wants, decided as soon as the trace id is known.</summary>
@@ -47,6 +49,7 @@ namespace Chartly.Profiler.Telemetry
         public ResourceInfo Resource = ResourceInfo.Empty;
         public TargetIdentity ResourceIdentity = TargetIdentity.None;
 
+        [MethodImpl(HotPath.Optimised)]
         public void Reset()
         {
             TraceId = default;
@@ -68,6 +71,7 @@ namespace Chartly.Profiler.Telemetry
         }
 
         /// <summary>The target identity, span attributes first, then the resource's (conventions section 1).</summary>
+        [MethodImpl(HotPath.Optimised)]
         public TargetIdentity BuildIdentity()
         {
             var r = ResourceIdentity;

@@ -1,5 +1,6 @@
 using System;
 using Chartly.Profiler.Targets;
+using System.Runtime.CompilerServices;
 
 namespace Chartly.Profiler.Telemetry
 {
@@ -16,6 +17,7 @@ namespace Chartly.Profiler.Telemetry
 
         public TargetSpec Target { get; }
 
+        [MethodImpl(HotPath.Optimised)]
         public bool Matches(SpanDraft d)
         {
             var t = Target;
@@ -40,6 +42,7 @@ namespace Chartly.Profiler.Telemetry
         }
 
         /// <summary>The same test on a kept span, used to find nested matches inside a loaded trace.</summary>
+        [MethodImpl(HotPath.Optimised)]
         public bool Matches(SpanRecord s)
         {
             var t = Target;

@@ -28,6 +28,13 @@ namespace Chartly.Profiler.Telemetry
             return (int)(h ^ (h >> 32));
         }
 
+        /// <summary>Both halves mixed into 64 bits (golden-ratio multiply, then a shift): the hash of the record index and the trace table.</summary>
+        internal ulong Mix()
+        {
+            var h = High ^ (Low * 0x9E3779B97F4A7C15UL);
+            return h ^ (h >> 29);
+        }
+
         public int CompareTo(TraceId other)
         {
             var c = High.CompareTo(other.High);

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Threading;
 using Chartly.Profiler.Telemetry;
+using System.Runtime.CompilerServices;
 
 namespace Chartly.Profiler.Sources.Otlp
 {
@@ -40,6 +41,7 @@ namespace Chartly.Profiler.Sources.Otlp
         public long Candidates { get; set; }
 
         /// <summary>The span as kept, or null once the file's spans are no longer kept.</summary>
+        [MethodImpl(HotPath.Optimised)]
         public SpanRecord? Add(SpanDraft draft)
         {
             if (_byOffset is null)
@@ -52,6 +54,7 @@ namespace Chartly.Profiler.Sources.Otlp
             return span;
         }
 
+        [MethodImpl(HotPath.Optimised)]
         public void OnRecord(long offset, int length, bool parsed)
         {
             _inner.OnRecord(offset, length, parsed);
@@ -109,6 +112,7 @@ namespace Chartly.Profiler.Sources.Otlp
         public KeepBudget(long spans) => _left = spans;
 
         /// <summary>Takes <paramref name="spans"/> from the budget; false (taking nothing) when it would run out.</summary>
+        [MethodImpl(HotPath.Optimised)]
         public bool Take(long spans)
         {
             while (true)
@@ -143,12 +147,14 @@ namespace Chartly.Profiler.Sources.Otlp
             _kept = kept;
         }
 
+        [MethodImpl(HotPath.Optimised)]
         public SpanInterest Interest(TraceId traceId)
         {
             var interest = _inner.Interest(traceId);
             return _kept.Keeping ? SpanInterest.Full : interest;
         }
 
+        [MethodImpl(HotPath.Optimised)]
         public void Accept(SpanDraft draft)
         {
             // A kept candidate is the kept span itself, not a second copy of it: a service target's

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Text;
 using Chartly.Profiler.Targets;
 using Chartly.Profiler.Telemetry;
+using System.Runtime.CompilerServices;
 
 namespace Chartly.Profiler.Sources.Otlp
 {
@@ -60,6 +61,7 @@ namespace Chartly.Profiler.Sources.Otlp
         /// every trace (pass one's does) and keep no span it is not told of. False: parse it whole.
         /// The caller checked the record is <see cref="PlainText"/> (the plain reader needs that too).
         /// </summary>
+        [MethodImpl(HotPath.Optimised)]
         public bool TrySkim(ReadOnlySpan<byte> record, ISpanSink sink, DataQualityCounters quality)
         {
             if (record.IndexOf(_needle) >= 0)

@@ -113,6 +113,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>A resource attribute onto the resource's draft.</summary>
+        [MethodImpl(HotPath.Optimised)]
         public static void Apply(AttrKey key, OtlpValue value, ResourceDraft r, StringInterner interner)
         {
             var s = value.Text;
@@ -165,15 +166,18 @@ namespace Chartly.Profiler.Sources.Otlp
         public string? ConnectorId;
         public string? ConnectorRunId;
 
+        [MethodImpl(HotPath.Optimised)]
         public void Reset()
         {
             ServiceName = Namespace = Environment = ServiceVersion = Pod = Container = Host = null;
             WorkflowId = WorkflowName = RunId = OperationId = ConnectorId = ConnectorRunId = null;
         }
 
+        [MethodImpl(HotPath.Optimised)]
         public ResourceInfo ToInfo() => new(ServiceName, Namespace, Environment, ServiceVersion, Pod, Container, Host);
 
         /// <summary>Target identity attributes set on the resource (a span's own outrank them).</summary>
+        [MethodImpl(HotPath.Optimised)]
         public TargetIdentity ToIdentity() =>
             WorkflowId is null && WorkflowName is null && RunId is null && OperationId is null && ConnectorId is null && ConnectorRunId is null
                 ? TargetIdentity.None

@@ -7,6 +7,7 @@ using Chartly.Profiler.Analysis.Signals;
 using Chartly.Profiler.Metrics;
 using Chartly.Profiler.Targets;
 using Chartly.Profiler.Telemetry;
+using System.Runtime.CompilerServices;
 
 namespace Chartly.Profiler.Sources.Otlp
 {
@@ -151,7 +152,7 @@ namespace Chartly.Profiler.Sources.Otlp
 
         public IReadOnlyList<SpanRecord> LoadTraces(IReadOnlyCollection<TraceId> traces, ProfileRequest request, DataQualityCounters quality, CancellationToken cancellation)
         {
-            var selected = new HashSet<TraceId>(traces);
+            var selected = new TraceIdTable(traces);
             var files = _spanFiles ?? ListFiles();
             if (files.Count == 0)
             {
@@ -159,7 +160,7 @@ namespace Chartly.Profiler.Sources.Otlp
             }
 
             var hashes = new HashSet<ulong>();
-            foreach (var t in selected)
+            foreach (var t in selected.Ids())
             {
                 hashes.Add(TraceRecordIndex.Hash(t));
             }
@@ -212,6 +213,7 @@ namespace Chartly.Profiler.Sources.Otlp
         /// record that was not kept. False (nothing added) when a compressed file misses one: it
         /// cannot seek to it and is read whole instead.
         /// </summary>
+        [MethodImpl(HotPath.Optimised)]
         private static bool FromKept(string file, OtlpFileReader reader, TraceRecordIndex index, KeptRecords kept, List<RecordRange> ranges, TraceSink sink, CancellationToken cancellation)
         {
             if (index.Layout == TelemetryLayout.Compressed && ranges.Exists(r => !kept.TryGet(r.Offset, out _)))

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -16,6 +17,7 @@ namespace Chartly.Profiler.Sources.Otlp
         public const int MaxChars = 1024;
 
         /// <summary>Decodes at most what <see cref="MaxChars"/> characters can take, invalid UTF-8 as U+FFFD, then cuts.</summary>
+        [MethodImpl(HotPath.Optimised)]
         public static string Decode(ReadOnlySpan<byte> utf8)
         {
             var take = Math.Min(utf8.Length, MaxChars * 4);

@@ -30,6 +30,7 @@ namespace Chartly.Profiler.Sources.Otlp
         /// <summary>The record's draft at <paramref name="index"/> (below <see cref="Count"/>), as the reader left it.</summary>
         public SpanDraft Draft(int index) => _drafts[index];
 
+        [MethodImpl(HotPath.Optimised)]
         public SpanDraft Next()
         {
             if (_count == _drafts.Count)
@@ -43,6 +44,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>Gives the spans from <paramref name="first"/> on the resource they were listed under.</summary>
+        [MethodImpl(HotPath.Optimised)]
         public void AttachResource(int first, ResourceInfo resource, TargetIdentity identity)
         {
             for (var i = first; i < _count; i++)
@@ -53,6 +55,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>A cleared draft to read one resource's attributes into.</summary>
+        [MethodImpl(HotPath.Optimised)]
         public ResourceDraft StartResource()
         {
             _resource.Reset();
@@ -60,6 +63,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>The resource read into <see cref="StartResource"/>, one shared instance per distinct resource.</summary>
+        [MethodImpl(HotPath.Optimised)]
         public (ResourceInfo Resource, TargetIdentity Identity) FinishResource()
         {
             var info = _resource.ToInfo();

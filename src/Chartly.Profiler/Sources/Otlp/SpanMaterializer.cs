@@ -32,6 +32,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>The resource's identity, completed from the span's own attributes where the resource lacks it.</summary>
+        [MethodImpl(HotPath.Optimised)]
         private ResourceInfo EffectiveResource(SpanDraft d)
         {
             var r = d.Resource;
@@ -76,6 +77,7 @@ namespace Chartly.Profiler.Sources.Otlp
 
         public SpanInterest Interest(TraceId traceId) => SpanInterest.Probe;
 
+        [MethodImpl(HotPath.Optimised)]
         public void Accept(SpanDraft draft)
         {
             if (_matcher.Matches(draft))
@@ -85,6 +87,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>As <see cref="Accept(SpanDraft)"/>, for a span already materialised (with its label, which no candidate reads).</summary>
+        [MethodImpl(HotPath.Optimised)]
         public void Accept(SpanDraft draft, SpanRecord span)
         {
             if (_matcher.Matches(draft))
@@ -97,10 +100,10 @@ namespace Chartly.Profiler.Sources.Otlp
     /// <summary>Pass two: every span of the selected traces, whole.</summary>
     internal sealed class TraceSink : ISpanSink
     {
-        private readonly HashSet<TraceId> _traces;
+        private readonly TraceIdTable _traces;
         private readonly SpanMaterializer _materializer = new();
 
-        public TraceSink(HashSet<TraceId> traces) => _traces = traces;
+        public TraceSink(TraceIdTable traces) => _traces = traces;
 
         public List<SpanRecord> Spans { get; } = new();
 

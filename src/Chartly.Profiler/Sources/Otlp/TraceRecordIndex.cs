@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using Chartly.Profiler.Metrics;
 using Chartly.Profiler.Telemetry;
+using System.Runtime.CompilerServices;
 
 namespace Chartly.Profiler.Sources.Otlp
 {
@@ -22,15 +23,22 @@ namespace Chartly.Profiler.Sources.Otlp
         /// <summary>How the file holds its records: the offsets mean file positions unless it is compressed whole.</summary>
         public TelemetryLayout Layout { get; set; }
 
-        public static ulong Hash(TraceId id)
-        {
-            var h = id.High ^ (id.Low * 0x9E3779B97F4A7C15UL);
-            return h ^ (h >> 29);
-        }
+        public static ulong Hash(TraceId id) => id.Mix();
 
         /// <summary>A span of this trace was seen in the record being parsed.</summary>
-        public void Saw(TraceId id) => _pending.Add(Hash(id));
+        [MethodImpl(HotPath.Optimised)]
+        public void Saw(TraceId id)
+        {
+            // A record lists a trace's spans together as a rule: the repeats go here, and the sort
+            // at the record's end orders its few traces, not each of its hundreds of spans.
+            var hash = Hash(id);
+            if (_pending.Count == 0 || _pending[_pending.Count - 1] != hash)
+            {
+                _pending.Add(hash);
+            }
+        }
 
+        [MethodImpl(HotPath.Optimised)]
         public void OnRecord(long offset, int length, bool parsed)
         {
             if (parsed && _pending.Count > 0)
@@ -54,6 +62,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>The records holding any of the traces, in file order (a hash collision only costs an extra parse).</summary>
+        [MethodImpl(HotPath.Optimised)]
         public List<RecordRange> RangesFor(HashSet<ulong> traceHashes)
         {
             var ranges = new List<RecordRange>();
@@ -87,6 +96,7 @@ namespace Chartly.Profiler.Sources.Otlp
 
         public TraceRecordIndex Index { get; }
 
+        [MethodImpl(HotPath.Optimised)]
         public SpanInterest Interest(TraceId traceId)
         {
             Index.Saw(traceId);
