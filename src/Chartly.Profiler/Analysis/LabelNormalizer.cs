@@ -49,7 +49,9 @@ namespace Chartly.Profiler.Analysis
                 return Unnamed;
             }
 
-            var recent = RuntimeHelpers.GetHashCode(raw) & (RecentEntries - 1);
+            // The slot from the length and two characters: the object's own hash code would cost a
+            // write to the header of every fresh string (most root names), far more than this.
+            var recent = ((raw.Length * 31) + raw[0] + (raw[raw.Length - 1] * 7) + (raw[raw.Length >> 1] * 131)) & (RecentEntries - 1);
             if (ReferenceEquals(_recentNames[recent], raw))
             {
                 return _recentLabels[recent];
@@ -57,7 +59,9 @@ namespace Chartly.Profiler.Analysis
 
             if (!_cache.TryGetValue(raw, out var label))
             {
-                label = Label(raw);
+                // A name met for the first time does not take a slot: most are fresh root names
+                // ("GET /items/96403") that would push out the names that repeat.
+                return Label(raw);
             }
 
             _recentNames[recent] = raw;
