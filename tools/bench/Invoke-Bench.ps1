@@ -99,6 +99,13 @@ function Measure-Process([string[]]$Command) {
     finally { Remove-Item -LiteralPath $tmp -ErrorAction SilentlyContinue }
 }
 
+function Read-IntoPageCache([string]$Dir) {
+    foreach ($f in Get-ChildItem -LiteralPath $Dir -File) {
+        $s = [IO.File]::OpenRead($f.FullName)
+        try { $s.CopyTo([IO.Stream]::Null) } finally { $s.Dispose() }
+    }
+}
+
 function Get-Median([double[]]$Values) {
     $s = @($Values | Sort-Object)
     if ($s.Count % 2) { return $s[[int][math]::Floor($s.Count / 2)] }
@@ -183,10 +190,7 @@ try {
         $config = Join-Path $WindowRoot "w$mb.yaml"
         $n = if ($mb -gt $LargeWindowMb) { 1 } else { $Repeat }
         # Every command below reads the window from the page cache (when it fits there).
-        foreach ($f in Get-ChildItem -LiteralPath (Join-Path $WindowRoot "w$mb") -File) {
-            $s = [IO.File]::OpenRead($f.FullName)
-            try { $s.CopyTo([IO.Stream]::Null) } finally { $s.Dispose() }
-        }
+        Read-IntoPageCache (Join-Path $WindowRoot "w$mb")
         $common = @('--config', $config, '--env', 'prod', '--window-start', $w.window_start, '--window-end', $w.window_end)
         Write-Host "==> one run out of the $mb MB window: chartly-tool (load $(Get-Load))"
         $toolRuns = @(1..$n | ForEach-Object { Measure-Process (@($toolExe, 'profiler', 'run:bench-run-target') + $common) })
@@ -266,11 +270,18 @@ if (-not $CurveOnly) {
 
     Write-Host "==> a service target over the $ServiceWindowMb MB window"
     $w = Get-Window $ServiceWindowMb
-    $svc = Measure-Process ($pwshCmd + @('-NoProfile', '-File', (Join-Path $PSScriptRoot 'Profile-Once.ps1'), '-Module', $ModulePath, '-Config', (Join-Path $WindowRoot "w$ServiceWindowMb.yaml"),
-            '-Environment', 'prod', '-TargetType', 'service', '-TargetId', 'bench/chartly-bench-api', '-WindowStart', $w.window_start, '-WindowEnd', $w.window_end))
-    $svcParts = $svc.Stdout.Split(' ')
+    # From the page cache, the median of the runs, as every other figure (the larger windows read
+    # before may have pushed this one out of memory).
+    Read-IntoPageCache (Join-Path $WindowRoot "w$ServiceWindowMb")
+    $svcRuns = @(1..$Repeat | ForEach-Object {
+            $r = Measure-Process ($pwshCmd + @('-NoProfile', '-File', (Join-Path $PSScriptRoot 'Profile-Once.ps1'), '-Module', $ModulePath, '-Config', (Join-Path $WindowRoot "w$ServiceWindowMb.yaml"),
+                    '-Environment', 'prod', '-TargetType', 'service', '-TargetId', 'bench/chartly-bench-api', '-WindowStart', $w.window_start, '-WindowEnd', $w.window_end))
+            , $r.Stdout.Split(' ') # one array per run, not its words
+        })
+    $svcParts = $svcRuns[0]
+    $svcSeconds = Get-Median @($svcRuns | ForEach-Object { [double]$_[0] / 1000 })
     # Round two's target (issue 16): under 2 s in-process; the first round's was 5 s.
-    Add-Row ("service target, {0:n0} roots (in-process)" -f [long]$svcParts[1]) '< 2 s' ('{0:0.00} s' -f ([double]$svcParts[0] / 1000)) (([double]$svcParts[0] / 1000) -lt 2)
+    Add-Row ("service target, {0:n0} roots (in-process)" -f [long]$svcParts[1]) '< 2 s' ('{0:0.00} s' -f $svcSeconds) ($svcSeconds -lt 2)
     if (Test-Path -LiteralPath $toolExe) {
         # The same profile through the tool: no PowerShell host, the runtime's own GC settings.
         $svcTool = @(1..$Repeat | ForEach-Object {
