@@ -42,7 +42,7 @@ namespace Chartly.Profiler.Bench
                 case "profile":
                     return ProfileOnce(args);
                 default:
-                    Console.Error.WriteLine("usage: Chartly.Profiler.Bench micro [BenchmarkDotNet args] | reader <dir-or-file> [--repeat N] | layout <json-window-dir> <layout> [--repeat N] | critical-path <file> [--repeat N] | profile <config> <env> <type> <id> <start> <end> [--parts] [--out file.json] | kusto-million [roots] [root-budget] [--backend adx|logs] | smoke");
+                    Console.Error.WriteLine("usage: Chartly.Profiler.Bench micro [BenchmarkDotNet args] | reader <dir-or-file> [--repeat N] | layout <json-window-dir> <layout> [--repeat N] | critical-path <file> [--repeat N] | profile <config> <env> <type> <id> <start> <end> [--parts] [--gc-log] [--jit-log] [--out file.json] | kusto-million [roots] [root-budget] [--backend adx|logs] | smoke");
                     return 2;
             }
         }
