@@ -231,9 +231,26 @@ namespace Chartly.Profiler.Analysis
                     j++;
                 }
 
-                if (j - i > 1)
+                if (j - i > SmallTrace)
                 {
                     Array.Sort(spans, i, j - i, CanonicalOrder.Instance);
+                }
+                else if (j - i > 1)
+                {
+                    // Runs of equal starts are mostly two or three spans (millisecond clocks): the
+                    // general sort would build a comparison delegate for each of them.
+                    for (var k = i + 1; k < j; k++)
+                    {
+                        var span = spans[k];
+                        var m = k - 1;
+                        while (m >= i && CompareSpans(spans[m], span) > 0)
+                        {
+                            spans[m + 1] = spans[m];
+                            m--;
+                        }
+
+                        spans[m + 1] = span;
+                    }
                 }
 
                 i = j;
