@@ -108,6 +108,9 @@ namespace Chartly.Profiler.Sources.Otlp
         /// </summary>
         public bool PlainReader { get; set; } = true;
 
+        /// <summary>How many records this reader's plain-text reader took, in every read so far.</summary>
+        public long PlainRecords => _plain.Taken;
+
         /// <summary>The layout of the file read last (pass two needs it to find records again).</summary>
         public TelemetryLayout Layout { get; private set; }
 
@@ -598,7 +601,10 @@ namespace Chartly.Profiler.Sources.Otlp
                         record = record.Slice(3);
                     }
 
-                    TryParse(record, sink, quality);
+                    // A range holds its line's end too: without it, as the sequential read hands the
+                    // record on, a record of plain text goes to the plain-text reader and not to the
+                    // parser (for which the whitespace around a value means nothing).
+                    TryParse(TrimWhitespace(record), sink, quality);
                 }
             }
             finally

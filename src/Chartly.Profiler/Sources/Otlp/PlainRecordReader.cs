@@ -24,6 +24,9 @@ namespace Chartly.Profiler.Sources.Otlp
 
         public PlainRecordReader(SpanBatch spans) => _spans = spans;
 
+        /// <summary>How many records it read (the rest of those it was given went to the parser).</summary>
+        public long Taken { get; private set; }
+
         /// <summary>True when the record was read whole and its spans handed to the sink (<see cref="SpanBatch.Complete"/>).</summary>
         [MethodImpl(HotPath.Optimised)]
         public bool TryRead(ReadOnlySpan<byte> record, ISpanSink sink, DataQualityCounters quality)
@@ -65,6 +68,7 @@ namespace Chartly.Profiler.Sources.Otlp
             }
 
             _spans.Complete(sink, quality);
+            Taken++;
             return true;
         }
 
