@@ -492,6 +492,37 @@ namespace Chartly.Profiler.Sources.Otlp
             return false;
         }
 
+        /// <summary>
+        /// Opens a container of this kind at the cursor; <paramref name="more"/> is false when it
+        /// closes at once. With <see cref="More"/> every container of the record reads as one loop:
+        /// <c>Enter(open, close, out var more); while (more) { member; More(close, ref more); }</c>.
+        /// </summary>
+        [MethodImpl(HotPath.Optimised)]
+        public bool Enter(byte open, byte close, out bool more)
+        {
+            more = false;
+            if (!Open(open))
+            {
+                return false;
+            }
+
+            more = !Close(close);
+            return true;
+        }
+
+        /// <summary>After a member: <paramref name="more"/> stays true at a comma, false at the container's end; false when neither follows.</summary>
+        [MethodImpl(HotPath.Optimised)]
+        public bool More(byte close, ref bool more)
+        {
+            if (!Next(close, out var done))
+            {
+                return false;
+            }
+
+            more = !done;
+            return true;
+        }
+
         /// <summary>After a member: a comma (more follow) or the container's end.</summary>
         [MethodImpl(HotPath.Optimised)]
         public bool Next(byte close, out bool done)

@@ -33,32 +33,19 @@ namespace Chartly.Profiler.Sources.Otlp
         {
             _spans.Begin();
             var j = new PlainJson(record);
-            if (!j.Open((byte)'{'))
+            if (!j.Enter((byte)'{', (byte)'}', out var more))
             {
                 return false;
             }
 
-            if (!j.Close((byte)'}'))
+            while (more)
             {
-                while (true)
+                // Metric records are the parser's (and rare in a trace window).
+                var ok = j.Name(out var name)
+                    && (name.SequenceEqual("resourceSpans"u8) ? ResourceSpans(ref j, sink) : !name.SequenceEqual("resourceMetrics"u8) && j.Value());
+                if (!ok || !j.More((byte)'}', ref more))
                 {
-                    if (!j.Name(out var name))
-                    {
-                        return false;
-                    }
-
-                    // Metric records are the parser's (and rare in a trace window).
-                    var ok = name.SequenceEqual("resourceSpans"u8) ? ResourceSpans(ref j, sink)
-                        : !name.SequenceEqual("resourceMetrics"u8) && j.Value();
-                    if (!ok || !j.Next((byte)'}', out var done))
-                    {
-                        return false;
-                    }
-
-                    if (done)
-                    {
-                        break;
-                    }
+                    return false;
                 }
             }
 
@@ -75,19 +62,14 @@ namespace Chartly.Profiler.Sources.Otlp
         [MethodImpl(HotPath.Optimised)]
         private bool ResourceSpans(ref PlainJson j, ISpanSink sink)
         {
-            if (!j.Open((byte)'['))
+            if (!j.Enter((byte)'[', (byte)']', out var more))
             {
                 return false;
             }
 
-            if (j.Close((byte)']'))
+            while (more)
             {
-                return true;
-            }
-
-            while (true)
-            {
-                if (!j.Open((byte)'{'))
+                if (!j.Enter((byte)'{', (byte)'}', out var members))
                 {
                     return false;
                 }
@@ -95,42 +77,27 @@ namespace Chartly.Profiler.Sources.Otlp
                 var first = _spans.Count;
                 var resource = ResourceInfo.Empty;
                 var identity = TargetIdentity.None;
-                if (!j.Close((byte)'}'))
+                while (members)
                 {
-                    while (true)
-                    {
-                        if (!j.Name(out var name))
-                        {
-                            return false;
-                        }
-
-                        var ok = name.SequenceEqual("resource"u8) ? Resource(ref j, ref resource, ref identity)
+                    var ok = j.Name(out var name)
+                        && (name.SequenceEqual("resource"u8) ? Resource(ref j, ref resource, ref identity)
                             : name.SequenceEqual("scopeSpans"u8) || name.SequenceEqual("instrumentationLibrarySpans"u8) ? ScopeSpans(ref j, sink)
-                            : j.Value();
-                        if (!ok || !j.Next((byte)'}', out var done))
-                        {
-                            return false;
-                        }
-
-                        if (done)
-                        {
-                            break;
-                        }
+                            : j.Value());
+                    if (!ok || !j.More((byte)'}', ref members))
+                    {
+                        return false;
                     }
                 }
 
                 // The resource may follow its spans in the object: attached once the object is done.
                 _spans.AttachResource(first, resource, identity);
-                if (!j.Next((byte)']', out var last))
+                if (!j.More((byte)']', ref more))
                 {
                     return false;
                 }
-
-                if (last)
-                {
-                    return true;
-                }
             }
+
+            return true;
         }
 
         /// <summary>A <c>resource</c>: an object, or null for none (the parser fails on anything else).</summary>
@@ -149,27 +116,14 @@ namespace Chartly.Profiler.Sources.Otlp
                 return false;
             }
 
-            j.Open((byte)'{');
+            j.Enter((byte)'{', (byte)'}', out var more);
             var draft = _spans.StartResource();
-            if (!j.Close((byte)'}'))
+            while (more)
             {
-                while (true)
+                var ok = j.Name(out var name) && (name.SequenceEqual("attributes"u8) ? Attributes(ref j, null, draft) : j.Value());
+                if (!ok || !j.More((byte)'}', ref more))
                 {
-                    if (!j.Name(out var name))
-                    {
-                        return false;
-                    }
-
-                    var ok = name.SequenceEqual("attributes"u8) ? Attributes(ref j, null, draft) : j.Value();
-                    if (!ok || !j.Next((byte)'}', out var done))
-                    {
-                        return false;
-                    }
-
-                    if (done)
-                    {
-                        break;
-                    }
+                    return false;
                 }
             }
 
@@ -180,111 +134,69 @@ namespace Chartly.Profiler.Sources.Otlp
         [MethodImpl(HotPath.Optimised)]
         private bool ScopeSpans(ref PlainJson j, ISpanSink sink)
         {
-            if (!j.Open((byte)'['))
+            if (!j.Enter((byte)'[', (byte)']', out var more))
             {
                 return false;
             }
 
-            if (j.Close((byte)']'))
+            while (more)
             {
-                return true;
-            }
-
-            while (true)
-            {
-                if (!j.Open((byte)'{'))
+                if (!j.Enter((byte)'{', (byte)'}', out var members))
                 {
                     return false;
                 }
 
-                if (!j.Close((byte)'}'))
+                while (members)
                 {
-                    while (true)
+                    var ok = j.Name(out var name) && (name.SequenceEqual("spans"u8) ? Spans(ref j, sink) : j.Value());
+                    if (!ok || !j.More((byte)'}', ref members))
                     {
-                        if (!j.Name(out var name))
-                        {
-                            return false;
-                        }
-
-                        var ok = name.SequenceEqual("spans"u8) ? Spans(ref j, sink) : j.Value();
-                        if (!ok || !j.Next((byte)'}', out var done))
-                        {
-                            return false;
-                        }
-
-                        if (done)
-                        {
-                            break;
-                        }
+                        return false;
                     }
                 }
 
-                if (!j.Next((byte)']', out var last))
+                if (!j.More((byte)']', ref more))
                 {
                     return false;
                 }
-
-                if (last)
-                {
-                    return true;
-                }
             }
+
+            return true;
         }
 
         [MethodImpl(HotPath.Optimised)]
         private bool Spans(ref PlainJson j, ISpanSink sink)
         {
-            if (!j.Open((byte)'['))
+            if (!j.Enter((byte)'[', (byte)']', out var more))
             {
                 return false;
             }
 
-            if (j.Close((byte)']'))
+            while (more)
             {
-                return true;
-            }
-
-            while (true)
-            {
-                if (!Span(ref j, _spans.Next(), sink) || !j.Next((byte)']', out var last))
+                if (!Span(ref j, _spans.Next(), sink) || !j.More((byte)']', ref more))
                 {
                     return false;
                 }
-
-                if (last)
-                {
-                    return true;
-                }
             }
+
+            return true;
         }
 
         [MethodImpl(HotPath.Optimised)]
         private bool Span(ref PlainJson j, SpanDraft d, ISpanSink sink)
         {
-            if (!j.Open((byte)'{'))
+            if (!j.Enter((byte)'{', (byte)'}', out var more))
             {
                 return false;
             }
 
-            if (!j.Close((byte)'}'))
+            while (more)
             {
-                while (true)
+                var ok = j.Name(out var name) && (d.Interest == SpanInterest.Skip ? j.Value() : Field(ref j, name, d, sink));
+                if (!ok || !j.More((byte)'}', ref more))
                 {
-                    if (!j.Name(out var name))
-                    {
-                        return false;
-                    }
-
-                    var ok = d.Interest == SpanInterest.Skip ? j.Value() : Field(ref j, name, d, sink);
-                    if (!ok || !j.Next((byte)'}', out var done))
-                    {
-                        return false;
-                    }
-
-                    if (done)
-                    {
-                        break;
-                    }
+                    return false;
                 }
             }
 
@@ -418,13 +330,8 @@ namespace Chartly.Profiler.Sources.Otlp
                 return j.Value();
             }
 
-            j.Open((byte)'{');
-            if (j.Close((byte)'}'))
-            {
-                return true;
-            }
-
-            while (true)
+            j.Enter((byte)'{', (byte)'}', out var more);
+            while (more)
             {
                 if (!j.Name(out var name))
                 {
@@ -452,16 +359,13 @@ namespace Chartly.Profiler.Sources.Otlp
                     ok = j.Value();
                 }
 
-                if (!ok || !j.Next((byte)'}', out var done))
+                if (!ok || !j.More((byte)'}', ref more))
                 {
                     return false;
                 }
-
-                if (done)
-                {
-                    return true;
-                }
             }
+
+            return true;
         }
 
         /// <summary>Attributes onto a span's draft or, with no span, onto the resource's, as the parser's ReadAttributes.</summary>
@@ -473,77 +377,61 @@ namespace Chartly.Profiler.Sources.Otlp
                 return j.Value();
             }
 
-            j.Open((byte)'[');
-            if (j.Close((byte)']'))
-            {
-                return true;
-            }
-
-            while (true)
+            j.Enter((byte)'[', (byte)']', out var more);
+            while (more)
             {
                 var ok = j.Peek() == (byte)'{' ? Attribute(ref j, span, resource) : j.Value();
-                if (!ok || !j.Next((byte)']', out var last))
+                if (!ok || !j.More((byte)']', ref more))
                 {
                     return false;
                 }
-
-                if (last)
-                {
-                    return true;
-                }
             }
+
+            return true;
         }
 
         /// <summary>One key-value object; a value before its key is read as for an unknown key (the parser's order).</summary>
         [MethodImpl(HotPath.Optimised)]
         private bool Attribute(ref PlainJson j, SpanDraft? span, ResourceDraft? resource)
         {
-            j.Open((byte)'{');
+            j.Enter((byte)'{', (byte)'}', out var more);
             var key = AttrKey.Other;
             var value = OtlpValue.None;
-            if (!j.Close((byte)'}'))
+            var keySeen = false;
+            while (more)
             {
-                var keySeen = false;
-                while (true)
+                if (!j.Name(out var name))
                 {
-                    if (!j.Name(out var name))
-                    {
-                        return false;
-                    }
+                    return false;
+                }
 
-                    bool ok;
-                    if (name.SequenceEqual("key"u8))
+                bool ok;
+                if (name.SequenceEqual("key"u8))
+                {
+                    keySeen = true;
+                    key = AttrKey.Other;
+                    if (j.Peek() == (byte)'"')
                     {
-                        keySeen = true;
-                        key = AttrKey.Other;
-                        if (j.Peek() == (byte)'"')
-                        {
-                            ok = j.Str(out var text);
-                            key = OtlpAttributes.Classify(text);
-                        }
-                        else
-                        {
-                            ok = j.Value();
-                        }
-                    }
-                    else if (name.SequenceEqual("value"u8) && !(keySeen && key == AttrKey.Other))
-                    {
-                        ok = AnyValue(ref j, OtlpAttributes.Repeats(key) ? _spans.Texts : null, out value);
+                        ok = j.Str(out var text);
+                        key = OtlpAttributes.Classify(text);
                     }
                     else
                     {
                         ok = j.Value();
                     }
+                }
+                else if (name.SequenceEqual("value"u8) && !(keySeen && key == AttrKey.Other))
+                {
+                    ok = AnyValue(ref j, OtlpAttributes.Repeats(key) ? _spans.Texts : null, out value);
+                }
+                else
+                {
+                    ok = j.Value();
+                }
 
-                    if (!ok || !j.Next((byte)'}', out var done))
-                    {
-                        return false;
-                    }
-
-                    if (done)
-                    {
-                        break;
-                    }
+                if (!ok || !j.More((byte)'}', ref more))
+                {
+                    return false;
                 }
             }
 
@@ -574,13 +462,8 @@ namespace Chartly.Profiler.Sources.Otlp
                 return j.Value();
             }
 
-            j.Open((byte)'{');
-            if (j.Close((byte)'}'))
-            {
-                return true;
-            }
-
-            while (true)
+            j.Enter((byte)'{', (byte)'}', out var more);
+            while (more)
             {
                 if (!j.Name(out var name))
                 {
@@ -613,16 +496,13 @@ namespace Chartly.Profiler.Sources.Otlp
                     ok = j.Value();
                 }
 
-                if (!ok || !j.Next((byte)'}', out var done))
+                if (!ok || !j.More((byte)'}', ref more))
                 {
                     return false;
                 }
-
-                if (done)
-                {
-                    return true;
-                }
             }
+
+            return true;
         }
     }
 }

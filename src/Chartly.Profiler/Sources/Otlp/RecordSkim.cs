@@ -62,35 +62,27 @@ namespace Chartly.Profiler.Sources.Otlp
         [MethodImpl(HotPath.Optimised)]
         private bool Objects(Level level)
         {
-            if (!_j.Open((byte)'['))
+            if (!_j.Enter((byte)'[', (byte)']', out var more))
             {
                 return false;
             }
 
-            if (_j.Close((byte)']'))
+            while (more)
             {
-                return true;
-            }
-
-            while (true)
-            {
-                if (!Object(level) || !_j.Next((byte)']', out var last))
+                if (!Object(level) || !_j.More((byte)']', ref more))
                 {
                     return false;
                 }
-
-                if (last)
-                {
-                    return true;
-                }
             }
+
+            return true;
         }
 
         /// <summary>One object; a span is judged as <see cref="SpanBatch.Complete"/> judges its draft.</summary>
         [MethodImpl(HotPath.Optimised)]
         private bool Object(Level level)
         {
-            if (!_j.Open((byte)'{'))
+            if (!_j.Enter((byte)'{', (byte)'}', out var more))
             {
                 return false;
             }
@@ -101,19 +93,11 @@ namespace Chartly.Profiler.Sources.Otlp
                 _spans++;
             }
 
-            if (!_j.Close((byte)'}'))
+            while (more)
             {
-                while (true)
+                if (!_j.Name(out var name) || !Member(level, name, ref span) || !_j.More((byte)'}', ref more))
                 {
-                    if (!_j.Name(out var name) || !Member(level, name, ref span) || !_j.Next((byte)'}', out var done))
-                    {
-                        return false;
-                    }
-
-                    if (done)
-                    {
-                        break;
-                    }
+                    return false;
                 }
             }
 
