@@ -114,9 +114,9 @@ namespace Chartly.Profiler.Analysis
             var seconds = request.Precision == Precision.Seconds;
             var unit = seconds ? Apportion.NanosPerSecond : Apportion.NanosPerMs;
 
-            var chunks = RootChunks.Of(roots.Count, maxParallelism);
+            var chunks = WorkChunks.Of(roots.Count, maxParallelism, perCore: 4, WorkChunks.MinRootsPerSum);
             var partial = new LabelSums[chunks.Count];
-            RootChunks.Run(chunks, maxParallelism, (c, from, to) =>
+            WorkChunks.Run(chunks, maxParallelism, (c, from, to) =>
             {
                 var p = partial[c] = new LabelSums();
                 for (var i = from; i < to; i++)
@@ -282,7 +282,7 @@ namespace Chartly.Profiler.Analysis
         {
             private const int MaxReferences = 4096;
 
-            private readonly Dictionary<string, int> _byReference = new(ReferenceEqualityComparer.Instance);
+            private readonly Dictionary<string, int> _byReference = new(SameObject<string>.Instance);
             private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
             private readonly List<string> _names = new();
             private readonly List<long[]> _values = new();
@@ -353,15 +353,6 @@ namespace Chartly.Profiler.Analysis
 
                 return slot;
             }
-        }
-
-        private sealed class ReferenceEqualityComparer : IEqualityComparer<string>
-        {
-            public static ReferenceEqualityComparer Instance { get; } = new();
-
-            public bool Equals(string? x, string? y) => ReferenceEquals(x, y);
-
-            public int GetHashCode(string obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
         }
     }
 }

@@ -43,17 +43,9 @@ namespace Chartly.Profiler.Analysis
             out SpanEvidence evidence)
         {
             var results = new TraceAnalysis?[traces.Count];
-            var chunks = Chunks(traces.Count, maxParallelism);
+            var chunks = WorkChunks.Of(traces.Count, maxParallelism, perCore: 8);
             var parts = new SpanEvidence[chunks.Count];
-            try
-            {
-                Analyse(traces, inWindowIds, matcher, quality, maxParallelism, chunks, results, parts, cancellation);
-            }
-            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-            {
-                // The error itself, as a single-threaded walk would have thrown it, not the pool's wrapper.
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-            }
+            WorkChunks.Unwrapped(() => Analyse(traces, inWindowIds, matcher, quality, maxParallelism, chunks, results, parts, cancellation));
 
             evidence = SpanEvidence.Merge(parts.Where(p => p is not null));
             cancellation.ThrowIfCancellationRequested();
@@ -120,19 +112,6 @@ namespace Chartly.Profiler.Analysis
             }
 
             return new TraceAnalysis(tree, roots);
-        }
-
-        /// <summary>Contiguous ranges of traces, a few per core so uneven traces balance out; fixed by the counts alone.</summary>
-        private static List<(int From, int To)> Chunks(int count, int parallelism)
-        {
-            var n = Math.Max(1, Math.Min(count, Math.Max(1, parallelism) * 8));
-            var chunks = new List<(int, int)>(n);
-            for (var c = 0; c < n; c++)
-            {
-                chunks.Add(((int)((long)count * c / n), (int)((long)count * (c + 1) / n)));
-            }
-
-            return chunks;
         }
     }
 }

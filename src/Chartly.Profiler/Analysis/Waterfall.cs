@@ -102,7 +102,7 @@ namespace Chartly.Profiler.Analysis
             var spans = tree.Spans;
             var root = spans[rootIndex];
             var origin = root.StartUnixNano;
-            var indexOf = new Dictionary<SpanRecord, int>(ReferenceEqualityComparer.Instance);
+            var indexOf = new Dictionary<SpanRecord, int>(SameObject<SpanRecord>.Instance);
             for (var i = 0; i < spans.Length; i++)
             {
                 indexOf[spans[i]] = i;
@@ -205,15 +205,5 @@ namespace Chartly.Profiler.Analysis
             SpanKind.Internal => "internal",
             _ => "unspecified",
         };
-
-        /// <summary>netstandard2.0 has no ReferenceEqualityComparer: spans are told apart by identity.</summary>
-        private sealed class ReferenceEqualityComparer : IEqualityComparer<SpanRecord>
-        {
-            public static readonly ReferenceEqualityComparer Instance = new();
-
-            public bool Equals(SpanRecord? x, SpanRecord? y) => ReferenceEquals(x, y);
-
-            public int GetHashCode(SpanRecord obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
-        }
     }
 }

@@ -27,7 +27,7 @@ namespace Chartly.Profiler.Analysis
             }
 
             var median = MedianRoot(roots);
-            var chunks = Chunk(roots.Count, maxParallelism);
+            var chunks = WorkChunks.Of(roots.Count, maxParallelism, perCore: 4);
             var partials = new Partial[chunks.Count];
 
             // Roots are independent: each chunk sums its own, and the sums are integers added in
@@ -258,8 +258,8 @@ namespace Chartly.Profiler.Analysis
                     // per section of every root, and labels are shared strings, so this is a pointer
                     // hash instead of hashing the text millions of times. Two strings of one label
                     // are two keys here, added into one when the chunks merge (by characters).
-                    AtHalf[k] = new Dictionary<string, long>(SameString.Instance);
-                    Without[k] = new Dictionary<string, long>(SameString.Instance);
+                    AtHalf[k] = new Dictionary<string, long>(SameObject<string>.Instance);
+                    Without[k] = new Dictionary<string, long>(SameObject<string>.Instance);
                 }
             }
 
@@ -274,28 +274,6 @@ namespace Chartly.Profiler.Analysis
             public Dictionary<string, long>[] AtHalf { get; }
 
             public Dictionary<string, long>[] Without { get; }
-        }
-
-        private sealed class SameString : IEqualityComparer<string>
-        {
-            public static SameString Instance { get; } = new();
-
-            public bool Equals(string? x, string? y) => ReferenceEquals(x, y);
-
-            public int GetHashCode(string obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
-        }
-
-        /// <summary>Contiguous ranges of roots, a few per core so uneven roots balance out; fixed by the counts alone.</summary>
-        private static List<(int From, int To)> Chunk(int count, int parallelism)
-        {
-            var n = Math.Max(1, Math.Min(count, Math.Max(1, parallelism) * 4));
-            var chunks = new List<(int, int)>(n);
-            for (var c = 0; c < n; c++)
-            {
-                chunks.Add(((int)((long)count * c / n), (int)((long)count * (c + 1) / n)));
-            }
-
-            return chunks;
         }
 
         [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]

@@ -138,9 +138,9 @@ namespace Chartly.Profiler.Analysis.Signals
                 slots[top[k]] = k;
             }
 
-            var chunks = RootChunks.Of(roots.Count, spans.MaxParallelism);
+            var chunks = WorkChunks.Of(roots.Count, spans.MaxParallelism, perCore: 4, WorkChunks.MinRootsPerSum);
             var partial = new SectionSums[chunks.Count];
-            RootChunks.Run(chunks, spans.MaxParallelism, (c, from, to) => partial[c] = SectionSums.Of(roots, from, to, top.Count, slots, spans));
+            WorkChunks.Run(chunks, spans.MaxParallelism, (c, from, to) => partial[c] = SectionSums.Of(roots, from, to, top.Count, slots, spans));
 
             var intervals = new Dictionary<MetricResource, List<(long, long)>>[top.Count];
             var client = new long[top.Count];
@@ -384,7 +384,7 @@ namespace Chartly.Profiler.Analysis.Signals
                     return result;
                 }
 
-                var seen = new HashSet<MetricSample>(ReferenceEqualityComparer.Instance);
+                var seen = new HashSet<MetricSample>(SameObject<MetricSample>.Instance);
                 foreach (var spanResource in windows.Resources)
                 {
                     foreach (var mr in Matching(metric, spanResource, byResource))
@@ -548,15 +548,6 @@ namespace Chartly.Profiler.Analysis.Signals
 
                 return sums;
             }
-        }
-
-        private sealed class ReferenceEqualityComparer : IEqualityComparer<MetricSample>
-        {
-            public static ReferenceEqualityComparer Instance { get; } = new();
-
-            public bool Equals(MetricSample? x, MetricSample? y) => ReferenceEquals(x, y);
-
-            public int GetHashCode(MetricSample obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
         }
     }
 }
