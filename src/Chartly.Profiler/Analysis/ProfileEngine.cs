@@ -124,9 +124,11 @@ namespace Chartly.Profiler.Analysis
             var quality = new DataQualityCounters();
             var matcher = new TargetMatcher(request.Target);
             var inWindow = SelectRoots(sources, matcher, request, quality, cancellation);
-            var byTrace = LoadTraces(sources, inWindow, request, quality, cancellation);
+            // The selected traces, numbered in trace-id order: the order of the loaded traces and of their analysis.
+            var traces = new TraceIdTable(SelectedTraces(inWindow));
+            var byTrace = LoadTraces(sources, traces, request, quality, cancellation);
             Verbose?.Invoke($"Analysing {byTrace.Count} trace(s)");
-            var (roots, evidence, spansSelected) = AnalyseRoots(byTrace, inWindow, matcher, quality, MaxParallelism(env) ?? Environment.ProcessorCount, cancellation);
+            var (roots, evidence, spansSelected) = AnalyseRoots(byTrace, traces, inWindow, matcher, quality, MaxParallelism(env) ?? Environment.ProcessorCount, cancellation);
             if (roots.Count == 0)
             {
                 throw ProfilerException.Precondition(
@@ -184,12 +186,10 @@ namespace Chartly.Profiler.Analysis
 
         /// <summary>Stage 2: every span of the selected roots' traces, by trace, in trace-id order.</summary>
         [MethodImpl(HotPath.Optimised)]
-        private List<KeyValuePair<TraceId, List<SpanRecord>>> LoadTraces(List<ITraceSource> sources, IReadOnlyList<SpanRecord> inWindow, ProfileRequest request, DataQualityCounters quality, CancellationToken cancellation)
+        private List<KeyValuePair<TraceId, List<SpanRecord>>> LoadTraces(List<ITraceSource> sources, TraceIdTable slots, ProfileRequest request, DataQualityCounters quality, CancellationToken cancellation)
         {
-            // The traces sorted once and numbered: a hash lookup per span finds its trace's slot, and
-            // the slots are already in trace-id order (a service target brings millions of spans).
-            var traceIds = SelectedTraces(inWindow);
-            var slots = new TraceIdTable(traceIds);
+            // A hash lookup per span finds its trace's number, already in trace-id order (a service target brings millions of spans).
+            var traceIds = slots.Ids();
 
             var loaded = new List<IReadOnlyList<SpanRecord>>(sources.Count);
             foreach (var s in sources)
@@ -259,14 +259,14 @@ namespace Chartly.Profiler.Analysis
         [MethodImpl(HotPath.Optimised)]
         private (List<RootAnalysis> Roots, SpanEvidence Evidence, long SpansSelected) AnalyseRoots(
             List<KeyValuePair<TraceId, List<SpanRecord>>> byTrace,
+            TraceIdTable slots,
             IReadOnlyList<SpanRecord> inWindow,
             TargetMatcher matcher,
             DataQualityCounters quality,
             int maxParallelism,
             CancellationToken cancellation)
         {
-            // Each trace's in-window root candidates, by the trace's position in byTrace.
-            var slots = new TraceIdTable(byTrace.Select(t => t.Key));
+            // Each trace's in-window root candidates, by the trace's number (its position in byTrace).
             var inWindowIds = new HashSet<ulong>[byTrace.Count];
             foreach (var c in inWindow)
             {
