@@ -14,6 +14,7 @@ namespace Chartly.Profiler
         /// sequence), format characters (bidi overrides and isolates, zero-width spaces and joiners,
         /// BOM, soft hyphen), line and paragraph separators, and lone surrogates.
         /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public static bool IsInvisible(char c) =>
             char.IsControl(c)
             || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator;

@@ -204,11 +204,14 @@ namespace Chartly.Profiler.Analysis
             return colon;
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private static int Sextet(char c) =>
             c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26 : c >= '0' && c <= '9' ? c - '0' + 52 : c == '+' ? 62 : c == '/' ? 63 : 0;
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private static bool IsBase64Char(char c) => (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private static bool IsBase64Neighbour(char c) => IsBase64Char(c) || c == '=' || c == '.' || c == '-' || c == '_';
 
         private static bool IsAwsKeyChar(char c) => IsBase64Char(c);

@@ -30,7 +30,7 @@ namespace Chartly.Profiler.Analysis
             "hash", "hashing", "store", "cache", "endpoint", "service", "handler", "flow", "provider", "manager", "client",
         };
 
-        /// <summary>Entries of the by-reference cache in front of <see cref="_cache"/> (a power of two).</summary>
+        /// <summary>Entries of the by-reference cache in front of <see cref="_cache"/>, in pairs (a power of two).</summary>
         private const int RecentEntries = 256;
 
         private readonly Dictionary<string, string> _cache = new(StringComparer.Ordinal);
@@ -49,12 +49,19 @@ namespace Chartly.Profiler.Analysis
                 return Unnamed;
             }
 
-            // The slot from the length and two characters: the object's own hash code would cost a
-            // write to the header of every fresh string (most root names), far more than this.
-            var recent = ((raw.Length * 31) + raw[0] + (raw[raw.Length - 1] * 7) + (raw[raw.Length >> 1] * 131)) & (RecentEntries - 1);
+            // The pair of slots from the length and three characters: the object's own hash code
+            // would cost a write to the header of every fresh string (most root names), far more
+            // than this. Two slots, because two names of every trace that share one ("fetch
+            // source" and "schedule next") would otherwise push each other out span after span.
+            var recent = ((raw.Length * 31) + raw[0] + (raw[raw.Length - 1] * 7) + (raw[raw.Length >> 1] * 131)) & (RecentEntries - 2);
             if (ReferenceEquals(_recentNames[recent], raw))
             {
                 return _recentLabels[recent];
+            }
+
+            if (ReferenceEquals(_recentNames[recent + 1], raw))
+            {
+                return _recentLabels[recent + 1];
             }
 
             if (!_cache.TryGetValue(raw, out var label))
@@ -64,12 +71,16 @@ namespace Chartly.Profiler.Analysis
                 return Label(raw);
             }
 
+            // The newer name in the first slot, the one it displaces in the second.
+            _recentNames[recent + 1] = _recentNames[recent];
+            _recentLabels[recent + 1] = _recentLabels[recent];
             _recentNames[recent] = raw;
             _recentLabels[recent] = label;
             return label;
         }
 
         /// <summary>A name the caches missed: its label, shared with the names of the same label, and remembered.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private string Label(string raw)
         {
             var label = NormalizeUncached(raw);
@@ -215,6 +226,7 @@ namespace Chartly.Profiler.Analysis
 
         private static bool IsQuote(char c) => c == '\'' || c == '"' || c == '`';
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private static bool IsTokenChar(char c) => c < 128 ? AsciiClass[c] == TokenClass : !IsSeparatorAnyChar(c);
 
         private static bool IsScheme(ReadOnlySpan<char> token) => EqualsAnyIgnoringCase(token, Schemes);
@@ -337,8 +349,10 @@ namespace Chartly.Profiler.Analysis
             return i;
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private static bool IsSeparator(char c) => c < 128 ? AsciiClass[c] == SeparatorClass : IsSeparatorAnyChar(c);
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private static bool IsSeparatorAnyChar(char c) =>
             c == '/' || c == ' ' || c == '&' || c == '=' || c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '[' || c == ']' || c == '{' || c == '}' || c == '|' || char.IsWhiteSpace(c) || char.IsControl(c) || Sanitize.IsInvisible(c);
 

@@ -19,6 +19,7 @@ namespace Chartly.Profiler.Analysis
         public int Length { get; private set; }
 
         /// <summary>This thread's buffer, empty. Not reentrant: one label at a time per thread.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public static LabelText ForThread()
         {
             var t = PerThread.Value!;

@@ -186,26 +186,32 @@ namespace Chartly.Profiler.Analysis
 
         /// <summary>Stage 2: every span of the selected roots' traces, by trace, in trace-id order.</summary>
         [MethodImpl(HotPath.Optimised)]
-        private List<KeyValuePair<TraceId, List<SpanRecord>>> LoadTraces(List<ITraceSource> sources, TraceIdTable slots, ProfileRequest request, DataQualityCounters quality, CancellationToken cancellation)
+        private List<KeyValuePair<TraceId, SpanRecord[]>> LoadTraces(List<ITraceSource> sources, TraceIdTable slots, ProfileRequest request, DataQualityCounters quality, CancellationToken cancellation)
         {
             // A hash lookup per span finds its trace's number, already in trace-id order (a service target brings millions of spans).
             var traceIds = slots.Ids();
 
-            var loaded = new List<IReadOnlyList<SpanRecord>>(sources.Count);
+            // Read part by part through the list's own indexer (a source's files each give a list),
+            // not through the interface's, a virtual call per span.
+            var loaded = new List<List<SpanRecord>>(sources.Count);
             foreach (var s in sources)
             {
                 Verbose?.Invoke($"Loading {traceIds.Length} trace(s) from {s.Description}");
-                loaded.Add(s.LoadTraces(traceIds, request, quality, cancellation));
+                foreach (var part in ConcatenatedList<SpanRecord>.PartsOf(s.LoadTraces(traceIds, request, quality, cancellation)))
+                {
+                    loaded.Add(part as List<SpanRecord> ?? new List<SpanRecord>(part));
+                }
             }
 
-            // Each trace's list sized to its spans before any is added: lists grown by doubling would
-            // allocate about twice the span references again, for the collector to copy and free.
+            // Each trace's spans go into an array of its size, the one its tree then sorts and keeps:
+            // lists grown by doubling, then copied for the tree, would allocate the references
+            // several times over for the collector to copy and free.
             var slotOfSpan = new List<int[]>(loaded.Count);
             var counts = new int[traceIds.Length];
             foreach (var spans in loaded)
             {
                 var slotOf = new int[spans.Count];
-                for (var i = 0; i < spans.Count; i++)
+                for (var i = 0; i < slotOf.Length; i++)
                 {
                     var slot = slots.SlotOf(spans[i].TraceId);
                     slotOf[i] = slot;
@@ -218,21 +224,23 @@ namespace Chartly.Profiler.Analysis
                 slotOfSpan.Add(slotOf);
             }
 
-            var byTrace = new List<KeyValuePair<TraceId, List<SpanRecord>>>(traceIds.Length);
+            var byTrace = new List<KeyValuePair<TraceId, SpanRecord[]>>(traceIds.Length);
             for (var i = 0; i < traceIds.Length; i++)
             {
-                byTrace.Add(new KeyValuePair<TraceId, List<SpanRecord>>(traceIds[i], new List<SpanRecord>(counts[i])));
+                byTrace.Add(new KeyValuePair<TraceId, SpanRecord[]>(traceIds[i], counts[i] == 0 ? Array.Empty<SpanRecord>() : new SpanRecord[counts[i]]));
+                counts[i] = 0;
             }
 
             for (var k = 0; k < loaded.Count; k++)
             {
                 var spans = loaded[k];
                 var slotOf = slotOfSpan[k];
-                for (var i = 0; i < spans.Count; i++)
+                for (var i = 0; i < slotOf.Length; i++)
                 {
-                    if (slotOf[i] >= 0)
+                    var slot = slotOf[i];
+                    if (slot >= 0)
                     {
-                        byTrace[slotOf[i]].Value.Add(spans[i]);
+                        byTrace[slot].Value[counts[slot]++] = spans[i];
                     }
                 }
             }
@@ -258,7 +266,7 @@ namespace Chartly.Profiler.Analysis
         /// <summary>Stage 3: each trace's tree, the roots in it, each root's critical path and span evidence.</summary>
         [MethodImpl(HotPath.Optimised)]
         private (List<RootAnalysis> Roots, SpanEvidence Evidence, long SpansSelected) AnalyseRoots(
-            List<KeyValuePair<TraceId, List<SpanRecord>>> byTrace,
+            List<KeyValuePair<TraceId, SpanRecord[]>> byTrace,
             TraceIdTable slots,
             IReadOnlyList<SpanRecord> inWindow,
             TargetMatcher matcher,
@@ -267,12 +275,7 @@ namespace Chartly.Profiler.Analysis
             CancellationToken cancellation)
         {
             // Each trace's in-window root candidates, by the trace's number (its position in byTrace).
-            var inWindowIds = new HashSet<ulong>[byTrace.Count];
-            foreach (var c in inWindow)
-            {
-                var slot = slots.SlotOf(c.TraceId);
-                (inWindowIds[slot] ??= new HashSet<ulong>()).Add(c.SpanId);
-            }
+            var inWindowIds = SpanIdSet.ByTrace(inWindow, slots);
 
             var analysed = TraceAnalysis.Run(byTrace, inWindowIds, matcher, quality, maxParallelism, cancellation, out var evidence);
             evidence.MaxParallelism = maxParallelism;

@@ -34,6 +34,8 @@ namespace Chartly.Profiler.Analysis
 
         private long[] _longs = new long[64];
 
+        private Telemetry.SpanRecord[] _spans = Array.Empty<Telemetry.SpanRecord>();
+
         /// <summary>The path a tree's cycle search is on.</summary>
         internal List<int> Path { get; } = new();
 
@@ -65,6 +67,18 @@ namespace Chartly.Profiler.Analysis
             }
 
             return _longs;
+        }
+
+        /// <summary>A copy of the first <paramref name="length"/> spans, in a scratch array kept for the next tree.</summary>
+        internal Telemetry.SpanRecord[] SpanCopy(Telemetry.SpanRecord[] spans, int length)
+        {
+            if (_spans.Length < length)
+            {
+                _spans = new Telemetry.SpanRecord[Math.Max(length, _spans.Length * 2)];
+            }
+
+            Array.Copy(spans, _spans, length);
+            return _spans;
         }
 
         /// <summary>An empty span-id index for a tree of <paramref name="spans"/> spans (garbage once the tree is built).</summary>

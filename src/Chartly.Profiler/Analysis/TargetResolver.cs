@@ -105,7 +105,7 @@ namespace Chartly.Profiler.Analysis
         /// encloses (a child repeating its run id is part of the run, not a second run).
         /// </summary>
         [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
-        public static List<int> FindRoots(TraceTree tree, HashSet<ulong> inWindowSpanIds, TargetMatcher matcher)
+        public static List<int> FindRoots(TraceTree tree, SpanIdSet inWindowSpanIds, TargetMatcher matcher)
         {
             var roots = new List<int>();
             var spans = tree.Spans;

@@ -34,8 +34,8 @@ namespace Chartly.Profiler.Analysis
         /// gathers its own while its trees are fresh in the core's cache, merged in chunk order.
         /// </summary>
         public static TraceAnalysis?[] Run(
-            List<KeyValuePair<TraceId, List<SpanRecord>>> traces,
-            IReadOnlyList<HashSet<ulong>> inWindowIds, // by the trace's position in traces
+            List<KeyValuePair<TraceId, SpanRecord[]>> traces,
+            IReadOnlyList<SpanIdSet> inWindowIds, // by the trace's position in traces
             TargetMatcher matcher,
             DataQualityCounters quality,
             int maxParallelism,
@@ -53,8 +53,8 @@ namespace Chartly.Profiler.Analysis
         }
 
         private static void Analyse(
-            List<KeyValuePair<TraceId, List<SpanRecord>>> traces,
-            IReadOnlyList<HashSet<ulong>> inWindowIds, // by the trace's position in traces
+            List<KeyValuePair<TraceId, SpanRecord[]>> traces,
+            IReadOnlyList<SpanIdSet> inWindowIds, // by the trace's position in traces
             TargetMatcher matcher,
             DataQualityCounters quality,
             int maxParallelism,
@@ -70,15 +70,14 @@ namespace Chartly.Profiler.Analysis
                 for (var i = chunks[c].From; i < chunks[c].To && !cancellation.IsCancellationRequested; i++)
                 {
                     var spans = traces[i].Value;
-                    if (spans.Count == 0)
+                    if (spans.Length == 0)
                     {
                         continue;
                     }
 
+                    // The tree takes the array over (sorted in place); the list lets go of it.
+                    traces[i] = new KeyValuePair<TraceId, SpanRecord[]>(traces[i].Key, Array.Empty<SpanRecord>());
                     var tree = TraceTree.Build(traces[i].Key, spans, buffers);
-
-                    // The tree holds the spans now: the list goes, so a large target is not in memory twice.
-                    traces[i] = new KeyValuePair<TraceId, List<SpanRecord>>(traces[i].Key, Empty);
                     var analysed = results[i] = Analyse(tree, inWindowIds[i], matcher, quality, buffers);
                     foreach (var root in analysed.Roots)
                     {
@@ -88,10 +87,8 @@ namespace Chartly.Profiler.Analysis
             });
         }
 
-        private static readonly List<SpanRecord> Empty = new();
-
         [MethodImpl(HotPath.Optimised)]
-        private static TraceAnalysis Analyse(TraceTree tree, HashSet<ulong> inWindowIds, TargetMatcher matcher, DataQualityCounters quality, RootWalkBuffers buffers)
+        private static TraceAnalysis Analyse(TraceTree tree, SpanIdSet inWindowIds, TargetMatcher matcher, DataQualityCounters quality, RootWalkBuffers buffers)
         {
             for (var d = 0; d < tree.Duplicates; d++)
             {

@@ -64,11 +64,12 @@ namespace Chartly.Profiler.Analysis
         public static TraceTree Build(TraceId traceId, List<SpanRecord> input) => Build(traceId, input, null);
 
         /// <param name="buffers">Kept by a caller that builds many trees on one thread; null allocates the index afresh.</param>
+        internal static TraceTree Build(TraceId traceId, List<SpanRecord> input, RootWalkBuffers? buffers) => Build(traceId, input.ToArray(), buffers ?? new RootWalkBuffers());
+
+        /// <param name="sorted">The trace's spans, sorted in place: the tree keeps the array (the caller hands it over).</param>
         [MethodImpl(HotPath.Optimised)]
-        internal static TraceTree Build(TraceId traceId, List<SpanRecord> input, RootWalkBuffers? buffers)
+        internal static TraceTree Build(TraceId traceId, SpanRecord[] sorted, RootWalkBuffers buffers)
         {
-            buffers ??= new RootWalkBuffers();
-            var sorted = input.ToArray();
             SortCanonical(sorted, buffers);
 
             // Duplicate span ids: keep the first in the canonical order, count the rest.
@@ -222,7 +223,22 @@ namespace Chartly.Profiler.Analysis
                 return;
             }
 
-            Array.Sort(starts, spans, 0, n);
+            // The starts sort a permutation, not the spans: a sort with plain numbers on both sides
+            // runs specialised code, where one carrying the spans runs the runtime's shared code for
+            // objects. The spans are then laid out once in the permutation's order.
+            var order = buffers.Ints(0, n);
+            for (var i = 0; i < n; i++)
+            {
+                order[i] = i;
+            }
+
+            Array.Sort(starts, order, 0, n);
+            var copy = buffers.SpanCopy(spans, n);
+            for (var i = 0; i < n; i++)
+            {
+                spans[i] = copy[order[i]];
+            }
+
             for (var i = 0; i < n;)
             {
                 var j = i + 1;

@@ -67,6 +67,7 @@ namespace Chartly.Profiler.Telemetry
         }
 
         public void AddFile(long bytes) { Interlocked.Increment(ref _filesRead); Interlocked.Add(ref _bytesRead, bytes); }
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public void AddRecords(long n) => Interlocked.Add(ref _recordsRead, n);
         public void AddMalformedRecord() => Interlocked.Increment(ref _malformedRecords);
         public void AddUnsupportedFile() => Interlocked.Increment(ref _unsupportedFiles);

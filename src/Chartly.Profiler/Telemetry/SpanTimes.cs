@@ -13,6 +13,7 @@ namespace Chartly.Profiler.Telemetry
         /// <summary>366 days in nanoseconds: long-running operations run for hours or days, not years.</summary>
         public const long MaxDurationNanos = 366L * 24 * 3600 * 1_000_000_000L;
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public static bool Plausible(long startUnixNano, long endUnixNano) =>
             startUnixNano > 0 && endUnixNano >= startUnixNano && endUnixNano - startUnixNano <= MaxDurationNanos;
     }

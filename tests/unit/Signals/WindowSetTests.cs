@@ -62,6 +62,63 @@ namespace Chartly.Profiler.Tests.Signals
             Assert.Equal(300, evidence.MaxEndUnixNano);
         }
 
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        [InlineData(3)]
+        [InlineData(4)]
+        public void IntervalsAddedToTheUnionGiveTheWindowsOfAllOfThem(int seed)
+        {
+            // Nested, touching, overlapping, disjoint and empty intervals in runs, as a root's subtree
+            // gives them: the widened list must have the windows of the list that kept every one.
+            var random = new System.Random(seed);
+            var all = new List<(long Start, long End)>();
+            var widened = new List<(long Start, long End)>();
+            long at = 0;
+            for (var i = 0; i < 5_000; i++)
+            {
+                at += random.Next(-40, 60);
+                var start = at + random.Next(-20, 20);
+                var end = start + random.Next(-5, 50);
+                all.Add((start, end));
+                WindowSet.AddToUnion(widened, start, end);
+            }
+
+            Assert.True(widened.Count < all.Count * 3 / 4, $"{widened.Count} of {all.Count} stored");
+            var expected = WindowSet.From(new Dictionary<MetricResource, List<(long Start, long End)>> { [Pod] = all });
+            var actual = WindowSet.From(new Dictionary<MetricResource, List<(long Start, long End)>> { [Pod] = widened });
+            Assert.Equal(expected.TotalNanos(Pod), actual.TotalNanos(Pod));
+            for (var t = -500L; t < at + 500; t += 3)
+            {
+                Assert.Equal(expected.Overlaps(Pod, Gauge(t)), actual.Overlaps(Pod, Gauge(t)));
+            }
+        }
+
+        [Fact]
+        public void ALastIntervalWidenedAfterwardsIsNotWiderInAnEarlierSet()
+        {
+            var list = new List<(long Start, long End)>();
+            WindowSet.AddToUnion(list, 10, 20);
+            var set = WindowSet.From(new Dictionary<MetricResource, List<(long Start, long End)>> { [Pod] = list });
+            WindowSet.AddToUnion(list, 15, 40);
+            WindowSet.AddToUnion(list, 0, 10);
+            Assert.Equal(new[] { (0L, 40L) }, list);
+            Assert.Equal(10, set.TotalNanos(Pod));
+            Assert.False(set.Overlaps(Pod, Gauge(30)));
+        }
+
+        [Fact]
+        public void AnEmptyIntervalWidensNothing()
+        {
+            var list = new List<(long Start, long End)>();
+            WindowSet.AddToUnion(list, 10, 20);
+            WindowSet.AddToUnion(list, 5, 5);
+            WindowSet.AddToUnion(list, 30, 12);
+            Assert.Equal((10L, 20L), list[0]);
+            var set = WindowSet.From(new Dictionary<MetricResource, List<(long Start, long End)>> { [Pod] = list });
+            Assert.Equal(10, set.TotalNanos(Pod));
+        }
+
         private static MetricSample Gauge(long at) => new("container.cpu.utilization", Pod, at, 0, 1, "container.cpu.utilization");
     }
 }

@@ -538,7 +538,7 @@ namespace Chartly.Profiler.Analysis.Signals
                             lastListResource = resource;
                         }
 
-                        lastList!.Add((s.Start, s.End));
+                        WindowSet.AddToUnion(lastList!, s.Start, s.End);
                         if (span.Kind == SpanKind.Client)
                         {
                             client[k] += s.End - s.Start;

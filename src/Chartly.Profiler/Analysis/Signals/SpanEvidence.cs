@@ -247,19 +247,9 @@ namespace Chartly.Profiler.Analysis.Signals
             MinStartUnixNano = Math.Min(MinStartUnixNano, s.StartUnixNano);
             MaxEndUnixNano = Math.Max(MaxEndUnixNano, s.EndUnixNano);
 
-            // The windows are the union of these intervals and nothing else: a span inside the last
-            // interval of its resource adds nothing to it. Most of a subtree's spans lie inside their
-            // parent's, so most of a large target's million intervals are never stored.
-            if (list.Count > 0)
-            {
-                var last = list[list.Count - 1];
-                if (s.StartUnixNano >= last.Start && s.EndUnixNano <= last.End)
-                {
-                    return;
-                }
-            }
-
-            list.Add((s.StartUnixNano, s.EndUnixNano));
+            // A subtree's spans mostly lie inside or beside each other: a large target's million
+            // spans leave about one interval per root and resource.
+            WindowSet.AddToUnion(list, s.StartUnixNano, s.EndUnixNano);
         }
 
         private void AddHttp(TraceTree tree, int index, int parent, string? parentLabel, PathLookup onPath)
@@ -444,7 +434,33 @@ namespace Chartly.Profiler.Analysis.Signals
         /// <summary>The resources, in a fixed order.</summary>
         public IReadOnlyList<MetricResource> Resources { get; }
 
-        /// <summary>The windows of the intervals as they are now (lists only grow: later additions are not seen).</summary>
+        /// <summary>
+        /// Adds [start, end) to intervals whose union is all that is read of them: an interval that
+        /// overlaps or touches the last one widens it instead of being added (the union merges
+        /// touching intervals too), so the list changes only at its end. An empty interval widens
+        /// nothing (the union leaves it out).
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
+        internal static void AddToUnion(List<(long Start, long End)> intervals, long start, long end)
+        {
+            if (intervals.Count > 0 && end > start)
+            {
+                var last = intervals[intervals.Count - 1];
+                if (start <= last.End && end >= last.Start)
+                {
+                    if (start < last.Start || end > last.End)
+                    {
+                        intervals[intervals.Count - 1] = (Math.Min(last.Start, start), Math.Max(last.End, end));
+                    }
+
+                    return;
+                }
+            }
+
+            intervals.Add((start, end));
+        }
+
+        /// <summary>The windows of the intervals as they are now (later additions and widenings are not seen).</summary>
         public static WindowSet From(Dictionary<MetricResource, List<(long Start, long End)>> intervals)
         {
             var map = new Dictionary<MetricResource, Lazy>();
@@ -510,14 +526,14 @@ namespace Chartly.Profiler.Analysis.Signals
         /// The union of the intervals as disjoint, sorted windows. Sorted by start alone (a primitive
         /// key sort: a target has millions of spans); the order of equal starts cannot change a union.
         /// </summary>
-        private static Merged Merge(List<(long Start, long End)> intervals, int count)
+        private static Merged Merge(List<(long Start, long End)> intervals, int count, (long Start, long End) last)
         {
             var starts = new long[count];
             var ends = new long[count];
             var n = 0;
             for (var i = 0; i < count; i++)
             {
-                var (s, e) = intervals[i];
+                var (s, e) = i == count - 1 ? last : intervals[i];
                 if (e > s)
                 {
                     starts[n] = s;
@@ -562,22 +578,26 @@ namespace Chartly.Profiler.Analysis.Signals
         }
 
         /// <summary>
-        /// One resource's intervals (the first <c>count</c> of a list that only grows), merged on
-        /// first use; two threads asking at once merge the same windows twice, harmlessly.
+        /// One resource's intervals as they were when the set was taken (the first <c>count</c> of a
+        /// list that changes only at its end: a new interval, or the last one widened, whose value
+        /// is kept here), merged on first use; two threads asking at once merge the same windows
+        /// twice, harmlessly.
         /// </summary>
         private sealed class Lazy
         {
             private readonly List<(long Start, long End)> _intervals;
             private readonly int _count;
+            private readonly (long Start, long End) _last;
             private Merged? _merged;
 
             public Lazy(List<(long Start, long End)> intervals, int count)
             {
                 _intervals = intervals;
                 _count = count;
+                _last = intervals[count - 1];
             }
 
-            public Merged Windows => _merged ??= Merge(_intervals, _count);
+            public Merged Windows => _merged ??= Merge(_intervals, _count, _last);
         }
     }
 }

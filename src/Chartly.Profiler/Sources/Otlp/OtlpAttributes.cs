@@ -84,6 +84,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>Whether the key's values repeat across spans (run and operation ids are fresh in each: caching them would only fill the cache).</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public static bool Repeats(AttrKey key) => key is not (AttrKey.RunId or AttrKey.OperationId or AttrKey.ConnectorRunId);
 
         /// <summary>A span attribute onto the span's draft (pod, container and host are resource facts: not read here).</summary>
@@ -138,6 +139,7 @@ namespace Chartly.Profiler.Sources.Otlp
             }
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private static int ToInt(OtlpValue value)
         {
             if (value.AsInteger is { } n)

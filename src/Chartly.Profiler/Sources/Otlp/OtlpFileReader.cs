@@ -322,6 +322,7 @@ namespace Chartly.Profiler.Sources.Otlp
         }
 
         /// <summary>One JSON record; false (and nothing kept) when it does not parse.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private bool TryParse(ReadOnlySpan<byte> record, ISpanSink sink, DataQualityCounters quality)
         {
             // Whether the record is plain text is judged once, for the pre-filter and the plain reader alike.
@@ -674,6 +675,7 @@ namespace Chartly.Profiler.Sources.Otlp
             }
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private static ReadOnlySpan<byte> TrimWhitespace(ReadOnlySpan<byte> s)
         {
             var a = 0;
@@ -683,6 +685,7 @@ namespace Chartly.Profiler.Sources.Otlp
             return s.Slice(a, b - a);
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private static bool IsWs(byte b) => b == (byte)' ' || b == (byte)'\t' || b == (byte)'\r' || b == (byte)'\n';
     }
 }

@@ -194,18 +194,7 @@ namespace Chartly.Profiler.Sources.Otlp
                 return sink.Spans;
             });
 
-            if (results.Length == 1)
-            {
-                return results[0];
-            }
-
-            var spans = new List<SpanRecord>(results.Sum(r => r.Count));
-            foreach (var r in results)
-            {
-                spans.AddRange(r);
-            }
-
-            return spans;
+            return results.Length == 1 ? results[0] : new ConcatenatedList<SpanRecord>(results);
         }
 
         /// <summary>

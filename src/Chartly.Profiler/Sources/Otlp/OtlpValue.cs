@@ -8,6 +8,7 @@ namespace Chartly.Profiler.Sources.Otlp
     /// </summary>
     internal readonly struct OtlpValue
     {
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private OtlpValue(string? text, long? integer, double? real, bool? flag)
         {
             Text = text;
@@ -26,8 +27,10 @@ namespace Chartly.Profiler.Sources.Otlp
 
         public static OtlpValue None => default;
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public static OtlpValue OfText(string text) => new(text, null, null, null);
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public static OtlpValue OfInteger(long value) => new(null, value, null, null);
 
         /// <summary>NaN and infinities are no usable value.</summary>

@@ -75,6 +75,7 @@ namespace Chartly.Profiler.Sources.Otlp
 
         public List<SpanRecord> Candidates { get; } = new();
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public SpanInterest Interest(TraceId traceId) => SpanInterest.Probe;
 
         [MethodImpl(HotPath.Optimised)]
@@ -107,10 +108,13 @@ namespace Chartly.Profiler.Sources.Otlp
 
         public List<SpanRecord> Spans { get; } = new();
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public SpanInterest Interest(TraceId traceId) => Wants(traceId) ? SpanInterest.Full : SpanInterest.Skip;
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public bool Wants(TraceId traceId) => _traces.Contains(traceId);
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public void Accept(SpanDraft draft) => Spans.Add(_materializer.Materialize(draft, withLabel: true));
     }
 }

@@ -103,6 +103,7 @@ namespace Chartly.Profiler.Sources.Otlp
             return _inner.Interest(traceId);
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public void Accept(SpanDraft draft) => _inner.Accept(draft);
     }
 }
