@@ -14,6 +14,7 @@ namespace Chartly.Profiler.Analysis
         public const long NanosPerSecond = 1_000_000_000;
 
         /// <summary>Nanoseconds to whole units of <paramref name="unitNanos"/>, half away from zero.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public static long Round(long nanos, long unitNanos)
         {
             var q = nanos / unitNanos;
@@ -27,6 +28,7 @@ namespace Chartly.Profiler.Analysis
         }
 
         /// <summary>Nanoseconds to integer milliseconds at the requested precision (seconds still reported in ms).</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public static long ToMs(long nanos, bool seconds) => seconds ? Round(nanos, NanosPerSecond) * 1000 : Round(nanos, NanosPerMs);
 
         /// <summary>Splits round(total / unit) units over the parts in proportion to their nanoseconds.</summary>

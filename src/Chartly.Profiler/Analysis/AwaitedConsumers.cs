@@ -47,6 +47,7 @@ namespace Chartly.Profiler.Analysis
         public bool IsEmpty => _byConsumer.Count == 0;
 
         /// <summary>The ancestor that waited for <paramref name="consumer"/> and when the message was handed over, if any.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public bool TryGet(int consumer, out int ancestor, out long effectiveStart)
         {
             if (_byConsumer.TryGetValue(consumer, out var a))
@@ -65,10 +66,12 @@ namespace Chartly.Profiler.Analysis
         /// The children that can block <paramref name="span"/>, latest end first: its own children
         /// (consumers among them are filtered by the walk) plus the consumers it waited for deeper down.
         /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public ReadOnlySpan<int> ChildrenOf(TraceTree tree, int span) =>
             _extraChildren.TryGetValue(span, out var merged) ? merged : tree.ChildrenOf(span);
 
         /// <summary>Whether <paramref name="child"/> blocks <paramref name="parent"/> in the walk, and from when.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public bool Blocks(TraceTree tree, int parent, int child, out long start)
         {
             var c = tree.Spans[child];
@@ -162,6 +165,7 @@ namespace Chartly.Profiler.Analysis
         }
 
         /// <summary>The nearest ancestor of <paramref name="consumer"/>, up to the root, still open when it ended; -1 if none.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private static int Awaiting(TraceTree tree, int rootIndex, int consumer)
         {
             var spans = tree.Spans;

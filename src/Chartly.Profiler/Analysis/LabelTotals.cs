@@ -17,6 +17,7 @@ namespace Chartly.Profiler.Analysis
 
         private readonly KeyValuePair<string, long>[] _entries;
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private LabelTotals(KeyValuePair<string, long>[] entries) => _entries = entries;
 
         public int Count => _entries.Length;
@@ -102,6 +103,7 @@ namespace Chartly.Profiler.Analysis
             private int _count;
             private Dictionary<string, int>? _index;
 
+            [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
             public void Clear()
             {
                 _count = 0;
@@ -158,6 +160,7 @@ namespace Chartly.Profiler.Analysis
                 _count++;
             }
 
+            [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
             public LabelTotals ToTotals()
             {
                 if (_count == 0)

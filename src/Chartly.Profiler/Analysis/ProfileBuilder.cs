@@ -116,7 +116,7 @@ namespace Chartly.Profiler.Analysis
 
             var chunks = WorkChunks.Of(roots.Count, maxParallelism, perCore: 4, WorkChunks.MinRootsPerSum);
             var partial = new LabelSums[chunks.Count];
-            WorkChunks.Run(chunks, maxParallelism, (c, from, to) =>
+            WorkChunks.Run(chunks, maxParallelism, [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)] (c, from, to) =>
             {
                 var p = partial[c] = new LabelSums();
                 for (var i = from; i < to; i++)

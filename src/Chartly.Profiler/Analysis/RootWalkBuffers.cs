@@ -25,10 +25,8 @@ namespace Chartly.Profiler.Analysis
 
         internal LabelTotals.Builder Counts { get; } = new();
 
-        /// <summary>Traces up to this many spans share one span-id index; a larger one gets its own, so clearing stays cheap.</summary>
-        private const int SharedIndexSpans = 4096;
-
-        private readonly Dictionary<ulong, int> _index = new();
+        /// <summary>Span id to position in the tree being built.</summary>
+        internal SpanIndex Index { get; } = new();
 
         private readonly int[][] _ints = { new int[64], new int[64], new int[64] };
 
@@ -43,6 +41,7 @@ namespace Chartly.Profiler.Analysis
         /// Scratch array <paramref name="slot"/> (one per use within a tree's build, so they never
         /// alias) of at least <paramref name="length"/> ints, its first <paramref name="length"/> zero.
         /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         internal int[] Ints(int slot, int length)
         {
             var a = _ints[slot];
@@ -59,6 +58,7 @@ namespace Chartly.Profiler.Analysis
         }
 
         /// <summary>Scratch longs, at least <paramref name="length"/> of them, contents undefined.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         internal long[] Longs(int length)
         {
             if (_longs.Length < length)
@@ -70,6 +70,7 @@ namespace Chartly.Profiler.Analysis
         }
 
         /// <summary>A copy of the first <paramref name="length"/> spans, in a scratch array kept for the next tree.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         internal Telemetry.SpanRecord[] SpanCopy(Telemetry.SpanRecord[] spans, int length)
         {
             if (_spans.Length < length)
@@ -79,18 +80,6 @@ namespace Chartly.Profiler.Analysis
 
             Array.Copy(spans, _spans, length);
             return _spans;
-        }
-
-        /// <summary>An empty span-id index for a tree of <paramref name="spans"/> spans (garbage once the tree is built).</summary>
-        internal Dictionary<ulong, int> IndexFor(int spans)
-        {
-            if (spans > SharedIndexSpans)
-            {
-                return new Dictionary<ulong, int>(spans);
-            }
-
-            _index.Clear();
-            return _index;
         }
     }
 }

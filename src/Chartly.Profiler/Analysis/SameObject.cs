@@ -14,8 +14,10 @@ namespace Chartly.Profiler.Analysis
     {
         public static SameObject<T> Instance { get; } = new();
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public bool Equals(T? x, T? y) => ReferenceEquals(x, y);
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public int GetHashCode(T obj) => RuntimeHelpers.GetHashCode(obj);
     }
 }

@@ -45,8 +45,10 @@ namespace Chartly.Profiler.Analysis
         /// <summary>Spans whose parent chain loops (a span that is its own ancestor).</summary>
         public int Cycles { get; }
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public ReadOnlySpan<int> ChildrenOf(int index) => new(_children, _childStart[index], _childStart[index + 1] - _childStart[index]);
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public int IndexOf(ulong spanId)
         {
             // Spans are few per lookup site; a binary search over a sorted copy would cost more to build.
@@ -73,13 +75,14 @@ namespace Chartly.Profiler.Analysis
             SortCanonical(sorted, buffers);
 
             // Duplicate span ids: keep the first in the canonical order, count the rest.
-            var index = buffers.IndexFor(sorted.Length);
+            var index = buffers.Index;
+            index.Reset(sorted.Length);
             List<SpanRecord>? kept = null;
             var duplicates = 0;
             for (var i = 0; i < sorted.Length; i++)
             {
                 var s = sorted[i];
-                if (index.ContainsKey(s.SpanId))
+                if (!index.TryAdd(s.SpanId, kept?.Count ?? i))
                 {
                     // The first duplicate: the spans before it are kept as they are, copied once.
                     kept ??= new List<SpanRecord>(new ArraySegment<SpanRecord>(sorted, 0, i));
@@ -87,7 +90,6 @@ namespace Chartly.Profiler.Analysis
                     continue;
                 }
 
-                index[s.SpanId] = kept?.Count ?? i;
                 kept?.Add(s);
             }
 
@@ -109,7 +111,7 @@ namespace Chartly.Profiler.Analysis
                 {
                     parent[i] = -1;
                 }
-                else if (index.TryGetValue(p, out var pi))
+                else if (index.TryGet(p, out var pi))
                 {
                     if (pi == i)
                     {
@@ -336,6 +338,7 @@ namespace Chartly.Profiler.Analysis
         /// Cuts every parent loop at one deterministic point so later walks terminate; returns how
         /// many spans sat on a loop.
         /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private static int BreakCycles(int[] parent, int[] childCount, RootWalkBuffers buffers)
         {
             var n = parent.Length;

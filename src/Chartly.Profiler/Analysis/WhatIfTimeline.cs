@@ -70,6 +70,7 @@ namespace Chartly.Profiler.Analysis
             /// <summary>The root whose unreached spans hold their recorded times in the arrays.</summary>
             internal RootAnalysis? TimesOf;
 
+            [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
             internal void Ensure(int n)
             {
                 if (Starts.Length < n)

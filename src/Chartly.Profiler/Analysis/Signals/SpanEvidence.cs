@@ -209,6 +209,7 @@ namespace Chartly.Profiler.Analysis.Signals
         /// <summary>Every resource the target's spans ran on, with the merged times they ran there.</summary>
         public WindowSet Windows() => _windows ??= WindowSet.From(_intervals);
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public MetricResource ResourceOf(SpanRecord span)
         {
             // Resources are interned by the reader and a subtree's spans mostly share one: the
@@ -252,6 +253,7 @@ namespace Chartly.Profiler.Analysis.Signals
             WindowSet.AddToUnion(list, s.StartUnixNano, s.EndUnixNano);
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private void AddHttp(TraceTree tree, int index, int parent, string? parentLabel, PathLookup onPath)
         {
             var s = tree.Spans[index];
@@ -275,6 +277,7 @@ namespace Chartly.Profiler.Analysis.Signals
         /// The wait between a 429 and the resend of the same call: the first later sibling with the
         /// same label and a resend count, after the throttled response ended. 0 when none follows.
         /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private static long BackoffBeforeResend(TraceTree tree, int index, int parent)
         {
             if (parent < 0)
@@ -296,6 +299,7 @@ namespace Chartly.Profiler.Analysis.Signals
             return best == long.MaxValue ? 0 : best - s.EndUnixNano;
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private static void Add(LabelEvidence e, SpanRecord s, long lost, long lostOnPath)
         {
             if (s.HttpStatusCode > 0)
@@ -321,6 +325,7 @@ namespace Chartly.Profiler.Analysis.Signals
             }
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         private LabelEvidence Label(string label)
         {
             if (!_labels.TryGetValue(label, out var e))
@@ -345,10 +350,12 @@ namespace Chartly.Profiler.Analysis.Signals
         public PathLookup(RootAnalysis analysis) => _analysis = analysis;
 
         /// <summary>Of [start, end) of a 429'd call, the part the walk spent in the call or below it.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public long Throttled(int span, long start, long end) =>
             _analysis.ThrottledOnPath.TryGetValue(span, out var held) ? Overlap(start, end, held.Start, held.End) : 0;
 
         /// <summary>Of [start, end), the part the walk spent in <paramref name="span"/>'s own time (no child running).</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public long OwnTime(int span, long start, long end)
         {
             if (span < 0 || end <= start)
@@ -388,6 +395,7 @@ namespace Chartly.Profiler.Analysis.Signals
         }
 
         /// <summary>How long the walk waited on the path for <paramref name="consumer"/>'s message.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public long Queued(int consumer)
         {
             if (_analysis.Awaited.IsEmpty)
