@@ -329,23 +329,6 @@ namespace Chartly.Profiler.Tests.Sources
         }
 
         [Fact]
-        public void An_endless_answer_is_cut_at_its_cap_not_buffered_and_not_retried()
-        {
-            using var server = new LoopbackServer(_ => new CannedResponse(200, string.Empty, Endless: true));
-            var recorder = new Recorder();
-            using var client = Client(Settings(server.BaseUri, ("max-response-mb", "1")), recorder);
-            var before = GC.GetTotalAllocatedBytes(precise: true);
-            var e = Fails(() => client.QueryRange("up", 0, 15_000, 15, CancellationToken.None));
-            var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
-            Assert.Equal("SourceMalformedResponse", e.ErrorId);
-            Assert.Equal(4, e.ExitCode);
-            Assert.Contains("larger than 1 MiB (max-response-mb)", e.Message, StringComparison.Ordinal);
-            Assert.Single(server.Requests);
-            Assert.Empty(recorder.Waits);
-            Assert.True(allocated < 64L * 1024 * 1024, allocated + " bytes allocated for a 1 MiB cap");
-        }
-
-        [Fact]
         public void A_hung_server_ends_at_the_deadline_of_the_profile_whatever_the_retries()
         {
             using var server = new LoopbackServer(_ => new CannedResponse(200, string.Empty, Hang: true));
@@ -396,6 +379,28 @@ namespace Chartly.Profiler.Tests.Sources
             Assert.Null(rules.DelayBefore(1, TimeSpan.FromHours(1)));
             Assert.Equal(TimeSpan.FromSeconds(30), rules.DelayBefore(10, null));
             Assert.Equal(TimeSpan.FromSeconds(3.2), rules.DelayBefore(3, null));
+        }
+
+        /// <summary>The bound on what a capped answer allocates reads the process-wide counter: it runs alone.</summary>
+        [Collection(Support.AllocationCollection.Name)]
+        public sealed class Allocation
+        {
+            [Fact]
+            public void An_endless_answer_is_cut_at_its_cap_not_buffered_and_not_retried()
+            {
+                using var server = new LoopbackServer(_ => new CannedResponse(200, string.Empty, Endless: true));
+                var recorder = new Recorder();
+                using var client = Client(Settings(server.BaseUri, ("max-response-mb", "1")), recorder);
+                var before = GC.GetTotalAllocatedBytes(precise: true);
+                var e = Fails(() => client.QueryRange("up", 0, 15_000, 15, CancellationToken.None));
+                var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+                Assert.Equal("SourceMalformedResponse", e.ErrorId);
+                Assert.Equal(4, e.ExitCode);
+                Assert.Contains("larger than 1 MiB (max-response-mb)", e.Message, StringComparison.Ordinal);
+                Assert.Single(server.Requests);
+                Assert.Empty(recorder.Waits);
+                Assert.True(allocated < 64L * 1024 * 1024, allocated + " bytes allocated for a 1 MiB cap");
+            }
         }
     }
 }
