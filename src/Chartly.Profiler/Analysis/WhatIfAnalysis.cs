@@ -18,7 +18,6 @@ namespace Chartly.Profiler.Analysis
     /// </summary>
     public static class WhatIfAnalysis
     {
-        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimised)]
         public static IReadOnlyList<WhatIf> Build(IReadOnlyList<RootAnalysis> roots, IReadOnlyList<BreakdownEntry> breakdown, bool seconds, int maxParallelism = 1)
         {
             var top = SignalAnalyzer.TopComponents(breakdown);
