@@ -191,16 +191,14 @@ namespace Chartly.Profiler.Analysis
             // A hash lookup per span finds its trace's number, already in trace-id order (a service target brings millions of spans).
             var traceIds = slots.Ids();
 
-            // Read part by part through the list's own indexer (a source's files each give a list),
-            // not through the interface's, a virtual call per span.
+            // Read through the list's own indexer (every source gives a list), not the interface's,
+            // a virtual call per span.
             var loaded = new List<List<SpanRecord>>(sources.Count);
             foreach (var s in sources)
             {
                 Verbose?.Invoke($"Loading {traceIds.Length} trace(s) from {s.Description}");
-                foreach (var part in ConcatenatedList<SpanRecord>.PartsOf(s.LoadTraces(traceIds, request, quality, cancellation)))
-                {
-                    loaded.Add(part as List<SpanRecord> ?? new List<SpanRecord>(part));
-                }
+                var spans = s.LoadTraces(traceIds, request, quality, cancellation);
+                loaded.Add(spans as List<SpanRecord> ?? new List<SpanRecord>(spans));
             }
 
             // Each trace's spans go into an array of its size, the one its tree then sorts and keeps:

@@ -194,7 +194,18 @@ namespace Chartly.Profiler.Sources.Otlp
                 return sink.Spans;
             });
 
-            return results.Length == 1 ? results[0] : new ConcatenatedList<SpanRecord>(results);
+            if (results.Length == 1)
+            {
+                return results[0];
+            }
+
+            var spans = new List<SpanRecord>(results.Sum(r => r.Count));
+            foreach (var r in results)
+            {
+                spans.AddRange(r);
+            }
+
+            return spans;
         }
 
         /// <summary>
